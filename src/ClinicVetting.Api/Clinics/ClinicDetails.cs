@@ -1,0 +1,120 @@
+using ClinicVetting.Infrastructure.Http;
+using ClinicVetting.Shared;
+
+namespace ClinicVetting.Clinics;
+
+public enum CellType
+{
+    Mesenchymal,
+    UmbilicalCordBlood,
+    Hematopoietic,
+    AdultOther,
+    Embryonic,
+    InducedPluripotent,
+}
+
+/// <summary>What treatment costs; Max is open ("from $5,000") when null.</summary>
+public sealed record CostRange(decimal Min, decimal? Max, string Currency = "USD");
+
+/// <summary>A package the clinic sells, as the seed shows them (condition, cells and dose, what is included, price).</summary>
+public sealed record TreatmentProgram(
+    string Name,
+    string Condition,
+    CellType CellType,
+    string? Dose,
+    IReadOnlyList<string>? IncludedServices,
+    int? LengthOfStayDays,
+    decimal Price,
+    decimal? DiscountedPrice,
+    string Currency = "USD");
+
+/// <summary>A clinic's profile as staff enter it: the body of registration and of profile updates.</summary>
+public sealed record ClinicDetails(
+    string Name,
+    string City,
+    string Country,
+    int? YearsOfExperience = null,
+    int? PatientsPerYear = null,
+    CostRange? CostRange = null,
+    IReadOnlyList<string>? BestFor = null,
+    IReadOnlyList<TreatmentProgram>? Programs = null,
+    IReadOnlyList<string>? AccreditationsClaimed = null,
+    IReadOnlyList<string>? Highlights = null,
+    string? Website = null)
+{
+    /// <summary>Trimmed, country upper-cased, conditions as catalog codes, empty lists instead of missing ones.</summary>
+    public ClinicDetails Normalized() => this with
+    {
+        Name = Name.Trim(),
+        City = City.Trim(),
+        Country = Countries.Normalize(Country),
+        BestFor = (BestFor ?? []).Where(x => !string.IsNullOrWhiteSpace(x)).Select(Conditions.CodeOf).Distinct().ToList(),
+        Programs = (Programs ?? []).Select(p => p with
+        {
+            Name = p.Name.Trim(),
+            Condition = Conditions.CodeOf(p.Condition),
+            IncludedServices = (p.IncludedServices ?? []).Select(s => s.Trim()).Where(s => s.Length > 0).ToList(),
+            Currency = p.Currency.Trim().ToUpperInvariant(),
+        }).ToList(),
+        AccreditationsClaimed = (AccreditationsClaimed ?? []).Select(x => x.Trim()).Where(x => x.Length > 0).Distinct().ToList(),
+        Highlights = (Highlights ?? []).Select(x => x.Trim()).Where(x => x.Length > 0).ToList(),
+        Website = string.IsNullOrWhiteSpace(Website) ? null : Website.Trim(),
+        CostRange = CostRange is null ? null : CostRange with { Currency = CostRange.Currency.Trim().ToUpperInvariant() },
+    };
+
+    /// <summary>"same normalized name and city" is the same clinic.</summary>
+    public string IdentityKey => $"{Text.Key(Name)}|{Text.Key(City)}";
+
+    public FieldErrors Validate()
+    {
+        var errors = new FieldErrors()
+            .Required("name", Name, 200)
+            .Required("city", City, 100)
+            .When(!Countries.IsKnown(Country?.Trim()), "country", "must be an ISO 3166-1 alpha-2 code, for example MX or TR")
+            .Range("yearsOfExperience", YearsOfExperience, 0, 200)
+            .Range("patientsPerYear", PatientsPerYear, 0, 100_000_000)
+            .Optional("website", Website, 500)
+            .When(Website is { Length: > 0 } && !Uri.TryCreate(Website.Trim(), UriKind.Absolute, out _), "website", "must be an absolute URL")
+            .When(BestFor is { Count: > 50 }, "bestFor", "must list at most 50 conditions")
+            .When(BestFor?.Any(string.IsNullOrWhiteSpace) == true, "bestFor", "must not contain empty conditions")
+            .When(BestFor?.Any(x => x?.Length > 100) == true, "bestFor", "conditions must be at most 100 characters")
+            .When(AccreditationsClaimed is { Count: > 50 }, "accreditationsClaimed", "must list at most 50 accreditations")
+            .When(AccreditationsClaimed?.Any(x => x is null || x.Length > 200) == true, "accreditationsClaimed", "entries must be 1 to 200 characters")
+            .When(Highlights is { Count: > 30 }, "highlights", "must list at most 30 highlights")
+            .When(Highlights?.Any(x => x is null || x.Length > 500) == true, "highlights", "entries must be at most 500 characters")
+            .When(Programs is { Count: > 100 }, "programs", "must list at most 100 programs");
+
+        if (CostRange is not null)
+        {
+            errors.When(CostRange.Min < 0, "costRange.min", "must not be negative")
+                .When(CostRange.Max < CostRange.Min, "costRange.max", "must not be below min")
+                .When(CostRange.Max > 10_000_000, "costRange.max", "must be at most 10,000,000")
+                .When(!IsCurrency(CostRange.Currency), "costRange.currency", "must be a 3-letter ISO 4217 code");
+        }
+
+        for (var i = 0; i < (Programs?.Count ?? 0); i++)
+        {
+            var program = Programs![i];
+            if (program is null)
+            {
+                errors.Add($"programs[{i}]", "must not be null");
+                continue;
+            }
+
+            errors.Nested($"programs[{i}]", new FieldErrors()
+                .Required("name", program.Name, 200)
+                .Required("condition", program.Condition, 100)
+                .Optional("dose", program.Dose, 200)
+                .Range("lengthOfStayDays", program.LengthOfStayDays, 0, 365)
+                .When(program.Price < 0 || program.Price > 10_000_000, "price", "must be between 0 and 10,000,000")
+                .When(program.DiscountedPrice is { } discounted && (discounted < 0 || discounted > program.Price), "discountedPrice", "must be between 0 and the price")
+                .When(!IsCurrency(program.Currency), "currency", "must be a 3-letter ISO 4217 code")
+                .When(program.IncludedServices is { Count: > 30 }, "includedServices", "must list at most 30 services")
+                .When(program.IncludedServices?.Any(x => x is null || x.Length > 200) == true, "includedServices", "entries must be at most 200 characters"));
+        }
+
+        return errors;
+    }
+
+    private static bool IsCurrency(string? code) => code is not null && code.Trim().Length == 3 && code.Trim().All(char.IsAsciiLetter);
+}

@@ -1,0 +1,58 @@
+using ClinicVetting.Infrastructure.Auth;
+using ClinicVetting.Infrastructure.Http;
+using ClinicVetting.Shared;
+using Marten;
+using Marten.Pagination;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine.Http;
+
+namespace ClinicVetting.Clinics;
+
+public static class SearchClinicsEndpoint
+{
+    public static ProblemDetails Validate(string? country, string? status) => new FieldErrors()
+        .When(country is not null && !Countries.IsKnown(country), "country", "must be an ISO 3166-1 alpha-2 code")
+        .When(status is not null && !Enum.TryParse<ClinicStatus>(status, ignoreCase: true, out _), "status",
+            $"must be one of {string.Join(", ", Enum.GetNames<ClinicStatus>().Select(x => x.ToLowerInvariant()))}")
+        .ToProblem();
+
+    /// <summary>List and search clinics by country, condition ("best for"), status and name; paged, by name.</summary>
+    [WolverineGet("/api/clinics", OperationId = "SearchClinics"), Authorize(Policy = Policies.InternalRead)]
+    [Tags("Clinics")]
+    public static async Task<Page<ClinicProfile>> Get(
+        string? country, string? condition, string? status, string? q, int? page, int? pageSize,
+        IQuerySession session, CancellationToken cancellation)
+    {
+        var (number, size) = Paging.Normalize(page, pageSize);
+        IQueryable<ClinicProfile> query = session.Query<ClinicProfile>();
+
+        if (country is not null)
+        {
+            var code = Countries.Normalize(country);
+            query = query.Where(x => x.Country == code);
+        }
+
+        if (!string.IsNullOrWhiteSpace(condition))
+        {
+            var code = Conditions.CodeOf(condition);
+            query = query.Where(x => x.BestFor.Contains(code));
+        }
+
+        if (status is not null)
+        {
+            var wanted = Enum.Parse<ClinicStatus>(status, ignoreCase: true);
+            query = query.Where(x => x.Status == wanted);
+        }
+
+        if (!string.IsNullOrWhiteSpace(q))
+        {
+            var term = q.Trim();
+            query = query.Where(x => x.Name.Contains(term, StringComparison.OrdinalIgnoreCase)
+                                     || x.City.Contains(term, StringComparison.OrdinalIgnoreCase));
+        }
+
+        var results = await query.OrderBy(x => x.Name).ToPagedListAsync(number, size, cancellation);
+        return new Page<ClinicProfile>(results.ToList(), number, size, results.TotalItemCount);
+    }
+}

@@ -1,0 +1,58 @@
+using ClinicVetting.Infrastructure.Auth;
+using ClinicVetting.Infrastructure.Http;
+using ClinicVetting.Shared;
+using Marten;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine;
+using Wolverine.Http;
+
+namespace ClinicVetting.Clinics;
+
+public sealed record UpdateClinicProfile(Guid ClinicId, long? ExpectedVersion, ClinicDetails Details);
+
+public static class UpdateClinicProfileEndpoint
+{
+    public static ProblemDetails Validate(ClinicDetails details) => details.Validate().ToProblem();
+
+    /// <summary>Replace a clinic's profile. Send If-Match with the ETag you read: a stale one is a 409.</summary>
+    [WolverinePut("/api/clinics/{clinicId}", OperationId = "UpdateClinicProfile"), Authorize(Policy = Policies.StaffWork)]
+    [Tags("Clinics")]
+    public static async Task<ClinicVersion> Put(Guid clinicId, ClinicDetails details, IMessageBus bus, HttpRequest request, HttpResponse response)
+    {
+        var result = await bus.InvokeAsync<ClinicVersion>(new UpdateClinicProfile(clinicId, ETags.ExpectedVersion(request), details));
+        response.Headers.ETag = ETags.Of(result.Version);
+        return result;
+    }
+}
+
+public static class UpdateClinicProfileHandler
+{
+    public static async Task<ClinicVersion> Handle(UpdateClinicProfile command, IDocumentSession session, TimeProvider clock, CancellationToken cancellation)
+    {
+        var stream = await session.Events.FetchForWriting<ClinicProfile>(command.ClinicId, cancellation);
+        var clinic = stream.Aggregate ?? throw new NotFound("Clinic", command.ClinicId);
+        if (command.ExpectedVersion is { } expected && expected != clinic.Version)
+        {
+            throw new Conflict($"The clinic is at version {clinic.Version}, not {expected}: read it again and retry.")
+            {
+                Extensions = { ["currentVersion"] = clinic.Version },
+            };
+        }
+
+        var details = command.Details.Normalized();
+        var sameIdentity = await session.Query<ClinicProfile>()
+            .Where(x => x.IdentityKey == details.IdentityKey && x.Id != clinic.Id)
+            .Select(x => x.Id)
+            .ToListAsync(cancellation);
+
+        var updated = ClinicDecisions.UpdateProfile(clinic, details, sameIdentity.Count > 0 ? sameIdentity[0] : null, clock.GetUtcNow());
+        if (updated is null)
+        {
+            return new ClinicVersion(clinic.Id, clinic.Version);
+        }
+
+        stream.AppendOne(updated);
+        return new ClinicVersion(clinic.Id, clinic.Version + 1);
+    }
+}

@@ -1,0 +1,38 @@
+namespace ClinicVetting.Infrastructure.Hosting;
+
+/// <summary>The "ClinicVetting" configuration section; every value has a default that runs.</summary>
+public sealed class AppOptions
+{
+    public const string Section = "ClinicVetting";
+
+    /// <summary>Where development-only files live (signing key, dev tokens). Relative to the content root.</summary>
+    public string DataDirectory { get; set; } = "";
+
+    public string SchemaName { get; set; } = "clinicvetting";
+
+    /// <summary>CreateOrUpdate in development and tests; None in production (apply with db-apply).</summary>
+    public string AutoCreateSchema { get; set; } = "CreateOrUpdate";
+
+    /// <summary>Dynamic (Roslyn at start-up, never stale) or Static (code written by codegen write at build).</summary>
+    public string CodeGeneration { get; set; } = "Dynamic";
+
+    public bool LoadDemoData { get; set; }
+
+    /// <summary>Print the URLs and development tokens once listening (scripts/run).</summary>
+    public bool PrintDevBanner { get; set; }
+
+    public long MaxRequestBodyBytes { get; set; } = 1024 * 1024;
+
+    public string ResolveDataDirectory(string contentRoot)
+    {
+        var path = string.IsNullOrWhiteSpace(DataDirectory) ? Path.Combine(contentRoot, ".data") : DataDirectory;
+        return Path.GetFullPath(Path.IsPathRooted(path) ? path : Path.Combine(contentRoot, path));
+    }
+
+    public static AppOptions From(IConfiguration configuration) =>
+        configuration.GetSection(Section).Get<AppOptions>() ?? new AppOptions();
+
+    public static string ConnectionString(IConfiguration configuration) =>
+        configuration.GetConnectionString("ClinicVetting")
+        ?? throw new InvalidOperationException("ConnectionStrings:ClinicVetting is not configured.");
+}

@@ -1,0 +1,61 @@
+using ClinicVetting.Clinics;
+using ClinicVetting.Demo;
+using ClinicVetting.Infrastructure.Http;
+using JasperFx;
+using JasperFx.CodeGeneration;
+using JasperFx.Events;
+using JasperFx.Events.Daemon;
+using Marten;
+using Weasel.Core;
+using Wolverine;
+using Wolverine.Marten;
+
+namespace ClinicVetting.Infrastructure.Hosting;
+
+/// <summary>Marten (events and documents on PostgreSQL) and Wolverine (handlers, durable messaging).</summary>
+public static class CritterStack
+{
+    public static void AddCritterStack(this WebApplicationBuilder builder)
+    {
+        var app = AppOptions.From(builder.Configuration);
+        var connectionString = AppOptions.ConnectionString(builder.Configuration);
+
+        builder.Services.AddSingleton(TimeProvider.System);
+
+        builder.Services.AddMarten(opts =>
+            {
+                opts.Connection(connectionString);
+                opts.DatabaseSchemaName = app.SchemaName;
+                opts.AutoCreateSchemaObjects = Enum.Parse<AutoCreate>(app.AutoCreateSchema, ignoreCase: true);
+                opts.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
+
+                opts.Events.StreamIdentity = StreamIdentity.AsGuid;
+                // Who, why and in which conversation, on every event: the auditors' raw material.
+                opts.Events.MetadataConfig.EnableAll();
+                opts.Events.MetadataConfig.UserNameEnabled = true;
+
+                IdempotencyStore.Configure(opts);
+                ClinicsModule.Configure(opts);
+                DemoData.Configure(opts);
+            })
+            .UseLightweightSessions()
+            .AddAsyncDaemon(DaemonMode.HotCold)
+            .IntegrateWithWolverine(integration => integration.MessageStorageSchemaName = app.SchemaName);
+
+        builder.Host.UseWolverine(opts =>
+        {
+            opts.ServiceName = "clinicvetting";
+            opts.CodeGeneration.TypeLoadMode = Enum.Parse<TypeLoadMode>(app.CodeGeneration, ignoreCase: true);
+
+            // Without it, a handler's appends can be silently dropped.
+            opts.Policies.AutoApplyTransactions();
+            // Nothing lost: local queues, inbox and outbox all live in PostgreSQL.
+            opts.Policies.UseDurableLocalQueues();
+            opts.Policies.UseDurableInboxOnAllListeners();
+            opts.Policies.UseDurableOutboxOnAllSendingEndpoints();
+
+            // The authenticated user lands in Marten's user_name column of every event.
+            opts.EnableRelayOfUserName = true;
+        });
+    }
+}

@@ -1,0 +1,59 @@
+using Microsoft.AspNetCore.Mvc;
+using Wolverine.Http;
+
+namespace ClinicVetting.Infrastructure.Http;
+
+/// <summary>Collects field errors for a 400 answer: <c>{"errors": {"name": ["is required"]}}</c>.</summary>
+public sealed class FieldErrors
+{
+    private readonly Dictionary<string, List<string>> _errors = new(StringComparer.Ordinal);
+
+    public bool Any => _errors.Count > 0;
+
+    public FieldErrors Add(string field, string message)
+    {
+        if (!_errors.TryGetValue(field, out var list))
+        {
+            _errors[field] = list = [];
+        }
+
+        list.Add(message);
+        return this;
+    }
+
+    public FieldErrors When(bool invalid, string field, string message) => invalid ? Add(field, message) : this;
+
+    public FieldErrors Required(string field, string? value, int maxLength = 200)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return Add(field, "is required");
+        }
+
+        return When(value.Length > maxLength, field, $"must be at most {maxLength} characters");
+    }
+
+    public FieldErrors Optional(string field, string? value, int maxLength)
+        => When(value is not null && value.Length > maxLength, field, $"must be at most {maxLength} characters");
+
+    public FieldErrors Range(string field, decimal? value, decimal min, decimal max)
+        => When(value is not null && (value < min || value > max), field, $"must be between {min} and {max}");
+
+    public FieldErrors Nested(string prefix, FieldErrors inner)
+    {
+        foreach (var (field, messages) in inner._errors)
+        {
+            foreach (var message in messages)
+            {
+                Add($"{prefix}.{field}", message);
+            }
+        }
+
+        return this;
+    }
+
+    public IDictionary<string, string[]> ToDictionary() => _errors.ToDictionary(x => x.Key, x => x.Value.ToArray());
+
+    /// <summary>For Wolverine's Validate methods: NoProblems lets the request through.</summary>
+    public ProblemDetails ToProblem() => Any ? Problems.Validation(ToDictionary()) : WolverineContinue.NoProblems;
+}

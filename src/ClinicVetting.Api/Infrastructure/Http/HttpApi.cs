@@ -1,0 +1,96 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using ClinicVetting.Infrastructure.Auth;
+using ClinicVetting.Infrastructure.Hosting;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.OpenApi;
+using Scalar.AspNetCore;
+using Wolverine.Http;
+
+namespace ClinicVetting.Infrastructure.Http;
+
+public static class HttpApi
+{
+    public static void AddHttpApi(this WebApplicationBuilder builder)
+    {
+        var options = AppOptions.From(builder.Configuration);
+        builder.Services.AddSingleton(options);
+
+        builder.Services.AddProblemDetails(problems => problems.CustomizeProblemDetails = context =>
+        {
+            context.ProblemDetails.Instance ??= context.HttpContext.Request.Path;
+            context.ProblemDetails.Extensions["traceId"] = System.Diagnostics.Activity.Current?.TraceId.ToString()
+                                                           ?? context.HttpContext.TraceIdentifier;
+            context.ProblemDetails.Extensions["correlationId"] = CorrelationId.Of(context.HttpContext);
+            // The exception handler clears headers: the caller still needs the id to quote.
+            context.HttpContext.Response.Headers[CorrelationId.Header] = CorrelationId.Of(context.HttpContext);
+        });
+        builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
+
+        builder.Services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+            json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+        });
+
+        builder.Services.AddWolverineHttp();
+        builder.Services.AddOpenApi(openApi =>
+        {
+            openApi.AddDocumentTransformer((document, _, _) =>
+            {
+                document.Info = new OpenApiInfo
+                {
+                    Title = "ClinicVetting API",
+                    Version = "v1",
+                    Description = "Vetting of stem-cell clinics and the published ranking of verified clinics.",
+                };
+                document.Components ??= new OpenApiComponents();
+                document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+                document.Components.SecuritySchemes["bearer"] = new OpenApiSecurityScheme
+                {
+                    Type = SecuritySchemeType.Http,
+                    Scheme = "bearer",
+                    BearerFormat = "JWT",
+                    Description = "A token with one of the roles staff, approver, auditor, booking.",
+                };
+                return Task.CompletedTask;
+            });
+        });
+
+        builder.Services.AddHealthChecks()
+            .AddNpgSql(AppOptions.ConnectionString(builder.Configuration), name: "postgresql", tags: ["ready"]);
+
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes);
+    }
+
+    public static void UseHttpApi(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.Use(CorrelationId.Middleware);
+        app.UseRequestLogging();
+
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseMiddleware<RequestBodyLimit>();
+        app.UseMiddleware<IdempotencyMiddleware>();
+
+        app.MapOpenApi().AllowAnonymous();
+        app.MapScalarApiReference("/docs", scalar => scalar
+                .WithTitle("ClinicVetting API")
+                .AddPreferredSecuritySchemes("bearer"))
+            .AllowAnonymous();
+        app.MapGet("/", () => Results.Redirect("/docs")).AllowAnonymous().ExcludeFromDescription();
+
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") })
+            .AllowAnonymous();
+
+        app.MapWolverineEndpoints(wolverine =>
+        {
+            wolverine.AddPolicy<CorrelationPolicy>();
+            // '?page=abc' is a 400, not page 0.
+            wolverine.RejectUnparseableQueryValues = true;
+        });
+    }
+}

@@ -1,0 +1,34 @@
+namespace ClinicVetting.Shared;
+
+/// <summary>
+/// A decision refused. Pure decisions throw these; the HTTP layer turns each into an RFC 9457 answer
+/// (404, 409, 422) and nothing of the refused command is written.
+/// </summary>
+public abstract class DomainException(string title, string detail) : Exception(detail)
+{
+    public string Title { get; } = title;
+
+    /// <summary>Machine-readable extras for the problem details (for example what is missing).</summary>
+    public Dictionary<string, object?> Extensions { get; } = new();
+}
+
+public sealed class NotFound(string what, object id)
+    : DomainException($"{what} not found", $"No {what.ToLowerInvariant()} with id '{id}'.");
+
+/// <summary>The command clashes with the current state (a duplicate, a case already open, a stale version).</summary>
+public sealed class Conflict(string detail) : DomainException("Conflict", detail);
+
+/// <summary>The command is well formed but a rule of the domain refuses it; <see cref="Reasons"/> say exactly why.</summary>
+public sealed class RuleViolated : DomainException
+{
+    public RuleViolated(string detail, IReadOnlyList<string>? reasons = null) : base("A rule refused the request", detail)
+    {
+        Reasons = reasons ?? [];
+        if (Reasons.Count > 0)
+        {
+            Extensions["reasons"] = Reasons;
+        }
+    }
+
+    public IReadOnlyList<string> Reasons { get; }
+}

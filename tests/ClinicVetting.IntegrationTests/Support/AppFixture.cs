@@ -1,0 +1,60 @@
+using Alba;
+using ClinicVetting.Infrastructure.Auth;
+using JasperFx.CommandLine;
+using Marten;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Time.Testing;
+using Wolverine;
+
+namespace ClinicVetting.IntegrationTests.Support;
+
+/// <summary>The whole application, once for all integration tests, on its own database, with a clock the tests move.</summary>
+public sealed class AppFixture : IAsyncLifetime
+{
+    public const string Database = "clinicvetting_integration";
+    public const string SigningKey = "integration-tests-signing-key-not-a-secret-0123456789";
+
+    public IAlbaHost Host { get; private set; } = null!;
+    public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 1, 9, 0, 0, TimeSpan.Zero));
+    public string ConnectionString { get; private set; } = "";
+
+    public async Task InitializeAsync()
+    {
+        JasperFxEnvironment.AutoStartHost = true;
+        ConnectionString = TestDatabase.Prepare(Database);
+
+        Host = await AlbaHost.For<Program>(web =>
+        {
+            web.UseEnvironment("Testing");
+            web.UseSetting("ConnectionStrings:ClinicVetting", ConnectionString);
+            web.UseSetting("Auth:SigningKey", SigningKey);
+            web.UseSetting("Serilog:MinimumLevel:Default", "Warning");
+            web.ConfigureServices(services =>
+            {
+                services.RemoveAll<TimeProvider>();
+                services.AddSingleton<TimeProvider>(Clock);
+                services.MartenDaemonModeIsSolo();
+                services.RunWolverineInSoloMode();
+                services.DisableAllExternalWolverineTransports();
+            });
+        });
+    }
+
+    public string TokenFor(string user, params string[] roles) =>
+        Host.Services.GetRequiredService<TokenIssuer>().Issue(user, roles, TimeSpan.FromHours(2));
+
+    public async Task DisposeAsync()
+    {
+        await Host.StopAsync();
+        await Host.DisposeAsync();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class IntegrationCollection : ICollectionFixture<AppFixture>
+{
+    public const string Name = "integration";
+}

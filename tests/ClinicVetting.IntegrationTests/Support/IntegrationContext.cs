@@ -1,0 +1,47 @@
+using Alba;
+using ClinicVetting.Infrastructure.Auth;
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
+using Wolverine.Tracking;
+
+namespace ClinicVetting.IntegrationTests.Support;
+
+/// <summary>Each test starts from an empty store and the fixture's clock.</summary>
+[Collection(IntegrationCollection.Name)]
+public abstract class IntegrationContext(AppFixture fixture) : IAsyncLifetime
+{
+    protected AppFixture Fixture { get; } = fixture;
+    protected IAlbaHost Host => Fixture.Host;
+    protected IDocumentStore Store => Host.Services.GetRequiredService<IDocumentStore>();
+
+    protected string Staff => Fixture.TokenFor("stella-staff", Roles.Staff);
+    protected string Approver => Fixture.TokenFor("arthur-approver", Roles.Approver);
+    protected string Auditor => Fixture.TokenFor("audrey-auditor", Roles.Auditor);
+    protected string Booking => Fixture.TokenFor("booking-system", Roles.Booking);
+
+    public virtual async Task InitializeAsync()
+    {
+        await Host.ResetAllMartenDataAsync();
+    }
+
+    public virtual Task DisposeAsync() => Task.CompletedTask;
+
+    /// <summary>An HTTP call as a user with a bearer token (null: anonymous).</summary>
+    protected Task<IScenarioResult> Call(string? token, Action<Scenario> configure) => Host.Scenario(scenario =>
+    {
+        if (token is not null)
+        {
+            scenario.WithRequestHeader("Authorization", $"Bearer {token}");
+        }
+
+        configure(scenario);
+    });
+
+    /// <summary>An HTTP call that waits for every message it set off to finish.</summary>
+    protected async Task<(ITrackedSession, IScenarioResult)> TrackedCall(string? token, Action<Scenario> configure)
+    {
+        IScenarioResult result = null!;
+        var tracked = await Host.ExecuteAndWaitAsync(async () => result = await Call(token, configure));
+        return (tracked, result);
+    }
+}
