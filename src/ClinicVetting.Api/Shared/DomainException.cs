@@ -15,6 +15,9 @@ public abstract class DomainException(string title, string detail) : Exception(d
 public sealed class NotFound(string what, object id)
     : DomainException($"{what} not found", $"No {what.ToLowerInvariant()} with id '{id}'.");
 
+/// <summary>The request cannot be understood as sent (a 400), beyond what field validation catches.</summary>
+public sealed class InvalidRequest(string title, string detail) : DomainException(title, detail);
+
 /// <summary>The command clashes with the current state (a duplicate, a case already open, a stale version).</summary>
 public sealed class Conflict(string detail) : DomainException("Conflict", detail);
 

@@ -8,7 +8,8 @@ public static class Text
     /// <summary>Lower case without accents or extra spaces: "  Memorial ŞİŞLİ " folds to "memorial sisli".</summary>
     public static string Fold(string text)
     {
-        var decomposed = text.Trim().ToLowerInvariant().Normalize(NormalizationForm.FormD);
+        // Accents go before lower-casing: 'İ' decomposes to 'I' + a dot, which ToLowerInvariant alone keeps.
+        var decomposed = text.Trim().Normalize(NormalizationForm.FormD);
         var builder = new StringBuilder(decomposed.Length);
         foreach (var c in decomposed)
         {
@@ -17,7 +18,7 @@ public static class Text
                 continue;
             }
 
-            builder.Append(c switch { 'ı' => 'i', 'ß' => 's', 'ø' => 'o', 'ł' => 'l', _ => c });
+            builder.Append(char.ToLowerInvariant(c) switch { 'ı' => 'i', 'ß' => 's', 'ø' => 'o', 'ł' => 'l', var lower => lower });
         }
 
         return string.Join(' ', builder.ToString().Normalize(NormalizationForm.FormC)

@@ -39,6 +39,7 @@ public sealed class AppFixture : IAsyncLifetime
                 services.MartenDaemonModeIsSolo();
                 services.RunWolverineInSoloMode();
                 services.DisableAllExternalWolverineTransports();
+                services.AddSingleton<IStartupFilter, FailingRoute>();
             });
         });
     }

@@ -1,6 +1,7 @@
 using ClinicVetting.Infrastructure.Hosting;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 
 namespace ClinicVetting.Infrastructure.Auth;
@@ -9,26 +10,29 @@ public static class AuthSetup
 {
     public static void AddAuth(this WebApplicationBuilder builder)
     {
-        var auth = builder.Configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
-        var signingKey = SigningKey.Resolve(auth, AppOptions.From(builder.Configuration), builder.Environment);
-
         builder.Services.Configure<AuthOptions>(builder.Configuration.GetSection(AuthOptions.Section));
-        builder.Services.AddSingleton(signingKey);
+        // Resolved on first use, so commands such as db-apply run without a key; serving checks it at start.
+        builder.Services.AddSingleton(services => SigningKey.Resolve(
+            services.GetRequiredService<IOptions<AuthOptions>>().Value,
+            AppOptions.From(builder.Configuration),
+            services.GetRequiredService<IHostEnvironment>()));
         builder.Services.AddSingleton<TokenIssuer>();
+        builder.Services.AddHostedService<SigningKeyCheck>();
 
-        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
-            .AddJwtBearer(jwt =>
+        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<SigningKey, IOptions<AuthOptions>>((jwt, signingKey, auth) =>
             {
                 jwt.MapInboundClaims = false;
                 if (signingKey.Key is null)
                 {
-                    jwt.Authority = auth.Authority;
+                    jwt.Authority = auth.Value.Authority;
                 }
 
                 jwt.TokenValidationParameters = new TokenValidationParameters
                 {
-                    ValidIssuer = auth.Issuer,
-                    ValidAudience = auth.Audience,
+                    ValidIssuer = auth.Value.Issuer,
+                    ValidAudience = auth.Value.Audience,
                     IssuerSigningKey = signingKey.Key,
                     ValidateIssuerSigningKey = signingKey.Key is not null,
                     NameClaimType = "sub",
@@ -37,17 +41,24 @@ public static class AuthSetup
                 };
             });
 
-        builder.Services.AddAuthorizationBuilder()
+        var authorization = builder.Services.AddAuthorizationBuilder()
             // An endpoint that forgot its policy still needs a signed-in caller (and a test catches it).
-            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
-            .AddPolicies();
-    }
-
-    private static void AddPolicies(this AuthorizationBuilder authorization)
-    {
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
         foreach (var (policy, roles) in Policies.RolesOf)
         {
             authorization.AddPolicy(policy, p => p.RequireAuthenticatedUser().RequireRole(roles));
         }
+    }
+
+    /// <summary>A server without a signing key or authority refuses to start rather than to authenticate.</summary>
+    private sealed class SigningKeyCheck(SigningKey key, ILogger<SigningKeyCheck> logger) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellation)
+        {
+            logger.LogInformation("Bearer tokens are checked with the key from {Source}", key.Key is null ? key.Source : key.Source.Contains('/') ? "the development key file" : key.Source);
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellation) => Task.CompletedTask;
     }
 }

@@ -19,9 +19,6 @@ public static class ETags
         var value = header.StartsWith("W/", StringComparison.Ordinal) ? header[2..] : header;
         return long.TryParse(value.Trim('"'), out var version) && version > 0
             ? version
-            : throw new InvalidIfMatch(header);
+            : throw new InvalidRequest("Invalid If-Match", $"If-Match must be the ETag a read returned (for example \"3\"), not '{header}'.");
     }
 }
-
-public sealed class InvalidIfMatch(string header)
-    : DomainException("Invalid If-Match", $"If-Match must be the ETag a read returned (for example \"3\"), not '{header}'.");

@@ -33,7 +33,8 @@ public static class IdempotencyStore
 /// <summary>
 /// Idempotency-Key on POST (IETF draft "The Idempotency-Key HTTP Header Field"): the first request reserves the key,
 /// a retry with the same body replays the stored answer, the same key with another body is a 422, and a retry
-/// while the first is still running is a 409. Keys live for a day. Failures (5xx) release the key.
+/// while the first is still running is a 409. Keys live for a day. Only successes are kept: a refused request
+/// wrote nothing, so its key is released and the caller may correct the request and retry with it.
 /// </summary>
 public sealed class IdempotencyMiddleware(RequestDelegate next, IDocumentStore store, TimeProvider clock)
 {
@@ -125,15 +126,22 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IDocumentStore s
             http.Response.Body = original;
         }
 
-        captured.Position = 0;
-        await captured.CopyToAsync(original, http.RequestAborted);
-
-        if (http.Response.StatusCode >= 500)
+        // Recorded before the caller sees the answer, so an immediate retry finds it complete.
+        if (http.Response.StatusCode is >= 200 and < 300)
+        {
+            await Complete(http, id, hash, captured);
+        }
+        else
         {
             await Release(id);
-            return;
         }
 
+        captured.Position = 0;
+        await captured.CopyToAsync(original, http.RequestAborted);
+    }
+
+    private async Task Complete(HttpContext http, string id, string hash, MemoryStream captured)
+    {
         await using var session = store.LightweightSession();
         session.Store(new IdempotencyRecord
         {
