@@ -16,6 +16,8 @@ public static class TestDatabase
             ? configured
             : LocalCluster;
 
+        // A suffix keeps two checkouts (or worktrees) testing at once on one server apart.
+        database += Environment.GetEnvironmentVariable("CLINICVETTING_TEST_DB_SUFFIX") ?? "";
         var target = new NpgsqlConnectionStringBuilder(baseline) { Database = database, Pooling = true, MaxPoolSize = 60 };
         var admin = new NpgsqlConnectionStringBuilder(baseline) { Database = "postgres", Pooling = false };
 
