@@ -37,4 +37,18 @@ public static class Text
 
         return string.Join(' ', builder.ToString().Split(' ', StringSplitOptions.RemoveEmptyEntries));
     }
+
+    /// <summary>Lower case without accents, one character for one: a match's index is its index in the original.</summary>
+    public static string FoldKeepingPositions(string text)
+    {
+        var folded = new char[text.Length];
+        for (var i = 0; i < text.Length; i++)
+        {
+            var decomposed = text[i].ToString().Normalize(NormalizationForm.FormD);
+            var letter = decomposed.FirstOrDefault(c => CharUnicodeInfo.GetUnicodeCategory(c) != UnicodeCategory.NonSpacingMark, text[i]);
+            folded[i] = char.ToLowerInvariant(letter) switch { 'ı' => 'i', var lower => lower };
+        }
+
+        return new string(folded);
+    }
 }

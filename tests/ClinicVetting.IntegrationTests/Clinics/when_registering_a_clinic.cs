@@ -140,9 +140,5 @@ public class when_registering_a_clinic(AppFixture fixture) : IntegrationContext(
         result.ShouldBeProblem(404);
     }
 
-    private async Task AssertNoEventsWritten()
-    {
-        await using var session = Store.QuerySession();
-        (await session.Events.QueryAllRawEvents().CountAsync()).ShouldBe(0);
-    }
+    private async Task AssertNoEventsWritten() => (await DomainEventCount()).ShouldBe(0);
 }

@@ -39,7 +39,7 @@ public class loading_the_demo_data(AppFixture fixture) : IntegrationContext(fixt
 
         await using var session = Store.QuerySession();
         (await session.Query<ClinicProfile>().CountAsync()).ShouldBe(10);
-        (await session.Events.QueryAllRawEvents().CountAsync()).ShouldBe(10);
+        (await DomainEventCount()).ShouldBe(10);
     }
 
     [Fact]

@@ -11,13 +11,14 @@ public static class EndpointAccessTable
 {
     public const string Anonymous = "anonymous";
 
-    public sealed record Row(string Method, string Route, string[] Allowed)
+    public sealed record Row(string Method, string Route, string[] Allowed, bool HasBody = true)
     {
         public bool Public => Allowed.Contains(Anonymous);
         public override string ToString() => $"{Method} {Route}";
     }
 
     private static readonly string[] StaffWork = [Roles.Staff, Roles.Approver];
+    private static readonly string[] Approvers = [Roles.Approver];
     private static readonly string[] InternalRead = [Roles.Staff, Roles.Approver, Roles.Auditor];
     private static readonly string[] Everyone = [Anonymous, Roles.Staff, Roles.Approver, Roles.Auditor, Roles.Booking];
 
@@ -28,6 +29,39 @@ public static class EndpointAccessTable
         new("GET", "/api/clinics", InternalRead),
         new("GET", "/api/clinics/{clinicId}", InternalRead),
         new("PUT", "/api/clinics/{clinicId}", StaffWork),
+
+        // Claims
+        new("GET", "/api/clinics/{clinicId}/claims", InternalRead),
+        new("POST", "/api/clinics/{clinicId}/claims/licenses", StaffWork),
+        new("POST", "/api/clinics/{clinicId}/claims/accreditations", StaffWork),
+        new("POST", "/api/clinics/{clinicId}/claims/therapies", StaffWork),
+        new("POST", "/api/clinics/{clinicId}/claims/team-members", StaffWork),
+        new("POST", "/api/clinics/{clinicId}/claims/protocols", StaffWork),
+        new("PUT", "/api/clinics/{clinicId}/claims/medical-evaluation", StaffWork),
+        new("PUT", "/api/clinics/{clinicId}/claims/aftercare", StaffWork),
+        new("POST", "/api/clinics/{clinicId}/claims/marketing-texts", StaffWork),
+        new("POST", "/api/clinics/{clinicId}/claims/{claimId}/withdrawal", StaffWork),
+
+        // Vetting
+        new("POST", "/api/vetting/cases", StaffWork),
+        new("GET", "/api/vetting/cases", InternalRead),
+        new("GET", "/api/vetting/cases/{caseId}", InternalRead),
+        new("POST", "/api/vetting/cases/{caseId}/checks/{check}/evidence", StaffWork),
+        new("POST", "/api/vetting/cases/{caseId}/checks/{check}/waiver", Approvers),
+        new("POST", "/api/vetting/cases/{caseId}/approval", Approvers, HasBody: false),
+        new("POST", "/api/vetting/cases/{caseId}/rejection", Approvers),
+        new("POST", "/api/clinics/{clinicId}/red-flags", StaffWork),
+        new("POST", "/api/clinics/{clinicId}/red-flags/{flagId}/clearance", StaffWork),
+        new("POST", "/api/clinics/{clinicId}/reinstatement", StaffWork),
+        new("GET", "/api/vetting/work-queue", InternalRead),
+        new("GET", "/api/vetting/notifications", InternalRead),
+
+        // Reference data
+        new("GET", "/api/reference/regulators", InternalRead),
+        new("PUT", "/api/reference/regulators/{country}", Approvers),
+        new("GET", "/api/reference/vetting-rules", InternalRead),
+        new("PUT", "/api/reference/vetting-rules", Approvers),
+        new("GET", "/api/reference/conditions", Everyone),
     ];
 
     /// <summary>Endpoints outside the API proper: documentation and health.</summary>

@@ -6,8 +6,8 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Time.Testing;
 using Wolverine;
+using Wolverine.Runtime;
 
 namespace ClinicVetting.IntegrationTests.Support;
 
@@ -18,7 +18,7 @@ public sealed class AppFixture : IAsyncLifetime
     public const string SigningKey = "integration-tests-signing-key-not-a-secret-0123456789";
 
     public IAlbaHost Host { get; private set; } = null!;
-    public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 1, 9, 0, 0, TimeSpan.Zero));
+    public TestClock Clock { get; } = new();
     public string ConnectionString { get; private set; } = "";
 
     public async Task InitializeAsync()
@@ -42,6 +42,9 @@ public sealed class AppFixture : IAsyncLifetime
                 services.AddSingleton<IStartupFilter, FailingRoute>();
             });
         });
+
+        // Scheduled messages of earlier runs would otherwise linger in the durable inbox.
+        await Host.ClearAllWolverineStorageAsync();
     }
 
     public string TokenFor(string user, params string[] roles) =>

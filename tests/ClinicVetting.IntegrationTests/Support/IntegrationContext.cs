@@ -1,5 +1,6 @@
 using Alba;
 using ClinicVetting.Infrastructure.Auth;
+using ClinicVetting.Vetting.ReferenceData;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
 using Wolverine.Tracking;
@@ -21,10 +22,20 @@ public abstract class IntegrationContext(AppFixture fixture) : IAsyncLifetime
 
     public virtual async Task InitializeAsync()
     {
+        Fixture.Clock.Now = TestClock.Start;
         await Host.ResetAllMartenDataAsync();
     }
 
     public virtual Task DisposeAsync() => Task.CompletedTask;
+
+    /// <summary>Events written by the tests' actions: everything but the reference data every database starts with.</summary>
+    protected async Task<int> DomainEventCount()
+    {
+        await using var session = Store.QuerySession();
+        return await session.Events.QueryAllRawEvents()
+            .Where(x => x.StreamId != RegulatorDirectory.StreamId && x.StreamId != CurrentVettingRules.StreamId)
+            .CountAsync();
+    }
 
     /// <summary>An HTTP call as a user with a bearer token (null: anonymous).</summary>
     protected Task<IScenarioResult> Call(string? token, Action<Scenario> configure) => Host.Scenario(scenario =>

@@ -1,6 +1,8 @@
 using ClinicVetting.Clinics;
 using ClinicVetting.Demo;
 using ClinicVetting.Infrastructure.Http;
+using ClinicVetting.Vetting;
+using ClinicVetting.Vetting.ReferenceData;
 using JasperFx;
 using JasperFx.CodeGeneration;
 using JasperFx.Events;
@@ -8,6 +10,7 @@ using JasperFx.Events.Daemon;
 using Marten;
 using Weasel.Core;
 using Wolverine;
+using Wolverine.ErrorHandling;
 using Wolverine.Marten;
 
 namespace ClinicVetting.Infrastructure.Hosting;
@@ -21,6 +24,7 @@ public static class CritterStack
         var connectionString = AppOptions.ConnectionString(builder.Configuration);
 
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddVetting();
 
         builder.Services.AddMarten(opts =>
             {
@@ -36,8 +40,10 @@ public static class CritterStack
 
                 IdempotencyStore.Configure(opts);
                 ClinicsModule.Configure(opts);
+                VettingModule.Configure(opts);
                 DemoData.Configure(opts);
             })
+            .InitializeWith(new ReferenceDataSeed())
             .UseLightweightSessions()
             .AddAsyncDaemon(DaemonMode.HotCold)
             .IntegrateWithWolverine(integration => integration.MessageStorageSchemaName = app.SchemaName);
@@ -53,6 +59,10 @@ public static class CritterStack
             opts.Policies.UseDurableLocalQueues();
             opts.Policies.UseDurableInboxOnAllListeners();
             opts.Policies.UseDurableOutboxOnAllSendingEndpoints();
+
+            // A lost race on a stream re-reads it and decides again; a stale If-Match still ends as a 409.
+            opts.OnException<ConcurrencyException>()
+                .RetryWithCooldown(TimeSpan.FromMilliseconds(25), TimeSpan.FromMilliseconds(75), TimeSpan.FromMilliseconds(200));
 
             // The authenticated user lands in Marten's user_name column of every event.
             opts.EnableRelayOfUserName = true;

@@ -39,6 +39,14 @@ public sealed class FieldErrors
     public FieldErrors Range(string field, decimal? value, decimal min, decimal max)
         => When(value is not null && (value < min || value > max), field, $"must be between {min} and {max}");
 
+    public FieldErrors Url(string field, string? value)
+        => When(!string.IsNullOrWhiteSpace(value) && !(Uri.TryCreate(value.Trim(), UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"),
+            field, "must be an absolute http(s) URL");
+
+    public FieldErrors Items(string field, IReadOnlyList<string>? items, int maxCount, int maxLength)
+        => When(items is not null && (items.Count > maxCount || items.Any(x => string.IsNullOrWhiteSpace(x) || x.Length > maxLength)),
+            field, $"must hold at most {maxCount} non-empty entries of at most {maxLength} characters");
+
     public FieldErrors Nested(string prefix, FieldErrors inner)
     {
         foreach (var (field, messages) in inner._errors)

@@ -1,0 +1,47 @@
+using ClinicVetting.Clinics;
+using ClinicVetting.Clinics.Claims;
+using ClinicVetting.Vetting.ReferenceData;
+using Marten;
+
+namespace ClinicVetting.Vetting.Cases;
+
+/// <summary>Run the automatic checks of the clinic's open case (after it opens, and whenever claims, rules or regulators change).</summary>
+public sealed record ApplyVettingRules(Guid ClinicId);
+
+public static class ApplyVettingRulesHandler
+{
+    public static async Task Handle(ApplyVettingRules command, IDocumentSession session, TimeProvider clock, CancellationToken cancellation)
+    {
+        var clinicStream = await session.Events.FetchForWriting<ClinicProfile>(command.ClinicId, cancellation);
+        if (clinicStream.Aggregate is not { OpenCaseId: { } caseId } clinic)
+        {
+            return;
+        }
+
+        var caseStream = await session.Events.FetchForWriting<VettingCase>(caseId, cancellation);
+        var claims = await session.LoadAsync<ClinicClaims>(clinic.Id, cancellation);
+        var regulators = await session.LoadAsync<RegulatorDirectory>(RegulatorDirectory.StreamId, cancellation) ?? new RegulatorDirectory();
+        var rules = await session.LoadAsync<CurrentVettingRules>(CurrentVettingRules.StreamId, cancellation) ?? new CurrentVettingRules();
+        if (caseStream.Aggregate is not { } vettingCase || claims is null)
+        {
+            return;
+        }
+
+        var now = clock.GetUtcNow();
+        var outcome = AutomaticChecks.Evaluate(claims, clinic.CountryName, regulators.For(clinic.Country), rules.Rules, now);
+        var (findings, flags) = VettingDecisions.ApplyRules(vettingCase, clinic, outcome, rules.Version, regulators.Version, now);
+        if (findings is not null)
+        {
+            caseStream.AppendOne(findings);
+        }
+
+        foreach (var raised in flags)
+        {
+            clinicStream.AppendOne(raised);
+            if (VettingDecisions.SuspendForFlag(clinic, raised.Flag, now) is { } suspension)
+            {
+                clinicStream.AppendOne(suspension);
+            }
+        }
+    }
+}

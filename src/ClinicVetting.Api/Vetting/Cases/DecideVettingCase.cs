@@ -1,0 +1,81 @@
+using ClinicVetting.Clinics;
+using ClinicVetting.Infrastructure.Auth;
+using ClinicVetting.Shared;
+using ClinicVetting.Vetting.Monitoring;
+using ClinicVetting.Vetting.ReferenceData;
+using Marten;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine;
+using Wolverine.Http;
+
+namespace ClinicVetting.Vetting.Cases;
+
+public sealed record ApproveVettingCase(Guid CaseId);
+
+public sealed record RejectVettingCase(Guid CaseId, string Reason);
+
+public sealed record CaseDecided(Guid CaseId, Guid ClinicId, CaseStatus Decision, string DecidedBy, DateTimeOffset DecidedAt, DateTimeOffset? ReverifyBy);
+
+public static class ApproveVettingCaseEndpoint
+{
+    /// <summary>
+    /// Approve a case: only an approver who did not prepare it, only when every check passed or was waived, no red flag
+    /// is open and the evidence is fresh. Otherwise a 422 lists exactly what is missing. Two deciders at once: one wins, one 409.
+    /// </summary>
+    [WolverinePost("/api/vetting/cases/{caseId}/approval", OperationId = "ApproveVettingCase"), Authorize(Policy = Policies.Approver)]
+    [Tags("Vetting")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status422UnprocessableEntity, "application/problem+json")]
+    public static Task<CaseDecided> Post(Guid caseId, IMessageBus bus) => bus.InvokeAsync<CaseDecided>(new ApproveVettingCase(caseId));
+}
+
+public static class RejectVettingCaseEndpoint
+{
+    public static ProblemDetails Validate(ReasonBody body) => body.Validate().ToProblem();
+
+    /// <summary>Reject a case with the reason the clinic will read (four eyes apply).</summary>
+    [WolverinePost("/api/vetting/cases/{caseId}/rejection", OperationId = "RejectVettingCase"), Authorize(Policy = Policies.Approver)]
+    [Tags("Vetting")]
+    public static Task<CaseDecided> Post(Guid caseId, ReasonBody body, IMessageBus bus) =>
+        bus.InvokeAsync<CaseDecided>(new RejectVettingCase(caseId, body.Reason));
+}
+
+public static class DecideVettingCaseHandler
+{
+    public static async Task<(CaseDecided, OutgoingMessages)> Handle(ApproveVettingCase command, IDocumentSession session, IMessageContext context,
+        TimeProvider clock, CancellationToken cancellation)
+    {
+        var (caseStream, clinicStream) = await Load(session, command.CaseId, cancellation);
+        var rules = await session.LoadAsync<CurrentVettingRules>(CurrentVettingRules.StreamId, cancellation) ?? new CurrentVettingRules();
+
+        var (approved, clinicApproved) = VettingDecisions.Approve(caseStream.Aggregate!, clinicStream.Aggregate!, rules.Rules, Actor.Of(context), clock.GetUtcNow());
+        caseStream.AppendOne(approved);
+        clinicStream.AppendOne(clinicApproved);
+
+        var messages = new OutgoingMessages { new SendVettingDecisionNotice(approved.CaseId) };
+        messages.Schedule(new ReverificationDue(approved.ClinicId, approved.CaseId), approved.ReverifyBy);
+        return (new CaseDecided(approved.CaseId, approved.ClinicId, CaseStatus.Approved, approved.DecidedBy, approved.DecidedAt, approved.ReverifyBy), messages);
+    }
+
+    public static async Task<(CaseDecided, OutgoingMessages)> Handle(RejectVettingCase command, IDocumentSession session, IMessageContext context,
+        TimeProvider clock, CancellationToken cancellation)
+    {
+        var (caseStream, clinicStream) = await Load(session, command.CaseId, cancellation);
+
+        var (rejected, clinicRejected) = VettingDecisions.Reject(caseStream.Aggregate!, command.Reason, Actor.Of(context), clock.GetUtcNow());
+        caseStream.AppendOne(rejected);
+        clinicStream.AppendOne(clinicRejected);
+
+        return (new CaseDecided(rejected.CaseId, rejected.ClinicId, CaseStatus.Rejected, rejected.DecidedBy, rejected.DecidedAt, null),
+            [new SendVettingDecisionNotice(rejected.CaseId)]);
+    }
+
+    private static async Task<(JasperFx.Events.IEventStream<VettingCase>, JasperFx.Events.IEventStream<ClinicProfile>)> Load(IDocumentSession session,
+        Guid caseId, CancellationToken cancellation)
+    {
+        var caseStream = await session.Events.FetchForWriting<VettingCase>(caseId, cancellation);
+        var vettingCase = caseStream.Aggregate ?? throw new NotFound("Vetting case", caseId);
+        var clinicStream = await session.Events.FetchForWriting<ClinicProfile>(vettingCase.ClinicId, cancellation);
+        return (caseStream, clinicStream);
+    }
+}

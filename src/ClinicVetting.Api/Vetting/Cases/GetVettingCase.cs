@@ -1,0 +1,111 @@
+using ClinicVetting.Clinics;
+using ClinicVetting.Infrastructure.Auth;
+using ClinicVetting.Infrastructure.Http;
+using ClinicVetting.Vetting.ReferenceData;
+using Marten;
+using Marten.Pagination;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine.Http;
+
+namespace ClinicVetting.Vetting.Cases;
+
+public sealed record EvidenceView(Guid EvidenceId, EvidenceOutcome Outcome, EvidenceSource Source, string Reference, DateTimeOffset ObtainedAt,
+    string? Note, string RecordedBy, DateTimeOffset RecordedAt, int AgeDays, bool Fresh);
+
+public sealed record CheckView(CheckKind Kind, string Route, string Label, CheckStatus Status, IReadOnlyList<Finding> Findings,
+    IReadOnlyList<EvidenceView> Evidence, Waiver? Waiver);
+
+/// <summary>A case as staff and approvers read it: each check with its evidence and age, who did what, and what approval still needs.</summary>
+public sealed record VettingCaseView(
+    Guid Id,
+    long Version,
+    Guid ClinicId,
+    string ClinicName,
+    string Country,
+    CaseOpening Opening,
+    CaseStatus Status,
+    string OpenedBy,
+    DateTimeOffset OpenedAt,
+    IReadOnlyList<CheckView> Checks,
+    IReadOnlyList<LicenseLookupTask> LookupTasks,
+    IReadOnlyList<RedFlagState> RedFlags,
+    IReadOnlyList<string> MissingForApproval,
+    long? RulesVersion,
+    long? RegulatorsVersion,
+    string? DecidedBy,
+    DateTimeOffset? DecidedAt,
+    string? RejectionReason,
+    DateTimeOffset? ReverifyBy,
+    DateTimeOffset? NoticeSentAt)
+{
+    public static VettingCaseView Of(VettingCase vettingCase, ClinicProfile clinic, VettingRuleSet rules, DateTimeOffset now) => new(
+        vettingCase.Id, vettingCase.Version, clinic.Id, clinic.Name, clinic.Country, vettingCase.Opening, vettingCase.Status,
+        vettingCase.OpenedBy, vettingCase.OpenedAt,
+        vettingCase.Checks.Select(check => new CheckView(check.Kind, CheckRoute.NameOf(check.Kind), VettingDecisions.Label(check.Kind), check.Status,
+            check.Findings,
+            check.Evidence.Select(e =>
+            {
+                var age = (int)Math.Floor((now - e.ObtainedAt).TotalDays);
+                return new EvidenceView(e.EvidenceId, e.Outcome, e.Source, e.Reference, e.ObtainedAt, e.Note, e.RecordedBy, e.RecordedAt,
+                    age, age <= rules.EvidenceFreshnessDays);
+            }).ToList(),
+            check.Waiver)).ToList(),
+        vettingCase.LookupTasks,
+        clinic.RedFlags.Where(x => x.IsOpen || x.Flag.CaseId == vettingCase.Id).ToList(),
+        vettingCase.Status == CaseStatus.Open ? VettingDecisions.WhatIsMissing(vettingCase, clinic, rules, now) : [],
+        vettingCase.RulesVersion, vettingCase.RegulatorsVersion, vettingCase.DecidedBy, vettingCase.DecidedAt, vettingCase.RejectionReason,
+        vettingCase.ReverifyBy, vettingCase.NoticeSentAt);
+}
+
+public static class GetVettingCaseEndpoint
+{
+    /// <summary>A vetting case: checks, evidence and its age, red flags, decision, and what approval still needs.</summary>
+    [WolverineGet("/api/vetting/cases/{caseId}", OperationId = "GetVettingCase"), Authorize(Policy = Policies.InternalRead)]
+    [Tags("Vetting")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    public static async Task<VettingCaseView?> Get(Guid caseId, IQuerySession session, TimeProvider clock, HttpResponse response,
+        CancellationToken cancellation)
+    {
+        var vettingCase = await session.LoadAsync<VettingCase>(caseId, cancellation);
+        if (vettingCase is null)
+        {
+            return null;
+        }
+
+        var clinic = await session.LoadAsync<ClinicProfile>(vettingCase.ClinicId, cancellation);
+        var rules = await session.LoadAsync<CurrentVettingRules>(CurrentVettingRules.StreamId, cancellation) ?? new CurrentVettingRules();
+        response.Headers.ETag = ETags.Of(vettingCase.Version);
+        return VettingCaseView.Of(vettingCase, clinic!, rules.Rules, clock.GetUtcNow());
+    }
+}
+
+public sealed record VettingCaseSummary(Guid Id, Guid ClinicId, CaseOpening Opening, CaseStatus Status, string OpenedBy, DateTimeOffset OpenedAt,
+    string? DecidedBy, DateTimeOffset? DecidedAt);
+
+public static class ListVettingCasesEndpoint
+{
+    /// <summary>Vetting cases, newest first, by clinic and status.</summary>
+    [WolverineGet("/api/vetting/cases", OperationId = "ListVettingCases"), Authorize(Policy = Policies.InternalRead)]
+    [Tags("Vetting")]
+    public static async Task<Page<VettingCaseSummary>> Get(Guid? clinicId, CaseStatus? status, int? page, int? pageSize, IQuerySession session,
+        CancellationToken cancellation)
+    {
+        var (number, size) = Paging.Normalize(page, pageSize);
+        IQueryable<VettingCase> query = session.Query<VettingCase>();
+        if (clinicId is { } clinic)
+        {
+            query = query.Where(x => x.ClinicId == clinic);
+        }
+
+        if (status is { } wanted)
+        {
+            query = query.Where(x => x.Status == wanted);
+        }
+
+        var cases = await query.OrderByDescending(x => x.OpenedAt).ToPagedListAsync(number, size, cancellation);
+        return new Page<VettingCaseSummary>(
+            cases.Select(x => new VettingCaseSummary(x.Id, x.ClinicId, x.Opening, x.Status, x.OpenedBy, x.OpenedAt, x.DecidedBy, x.DecidedAt)).ToList(),
+            number, size, cases.TotalItemCount);
+    }
+}

@@ -1,0 +1,49 @@
+using ClinicVetting.Clinics;
+using ClinicVetting.Infrastructure.Auth;
+using ClinicVetting.Infrastructure.Http;
+using ClinicVetting.Shared;
+using ClinicVetting.Vetting.ReferenceData;
+using Marten;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine;
+using Wolverine.Http;
+
+namespace ClinicVetting.Vetting.Cases;
+
+public sealed record OpenCaseInput(Guid ClinicId);
+
+public sealed record OpenVettingCase(Guid CaseId, Guid ClinicId);
+
+public sealed record CaseOpened(Guid Id, Guid ClinicId, CaseOpening Opening) : CreationResponse($"/api/vetting/cases/{Id}");
+
+public static class OpenVettingCaseEndpoint
+{
+    public static ProblemDetails Validate(OpenCaseInput input) =>
+        new FieldErrors().When(input.ClinicId == Guid.Empty, "clinicId", "is required").ToProblem();
+
+    /// <summary>Open a vetting case for a clinic: the nine checks, then the automatic steps run. One open case per clinic.</summary>
+    [WolverinePost("/api/vetting/cases", OperationId = "OpenVettingCase"), Authorize(Policy = Policies.StaffWork)]
+    [Tags("Vetting")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
+    public static Task<CaseOpened> Post(OpenCaseInput input, IMessageBus bus) =>
+        bus.InvokeAsync<CaseOpened>(new OpenVettingCase(Guid.CreateVersion7(), input.ClinicId));
+}
+
+public static class OpenVettingCaseHandler
+{
+    public static async Task<(CaseOpened, OutgoingMessages)> Handle(OpenVettingCase command, IDocumentSession session, IMessageContext context,
+        TimeProvider clock, CancellationToken cancellation)
+    {
+        var clinicStream = await session.Events.FetchForWriting<ClinicProfile>(command.ClinicId, cancellation);
+        var clinic = clinicStream.Aggregate ?? throw new NotFound("Clinic", command.ClinicId);
+        var rules = await session.LoadAsync<CurrentVettingRules>(CurrentVettingRules.StreamId, cancellation) ?? new CurrentVettingRules();
+
+        var (opened, clinicEvent) = VettingDecisions.Open(clinic, command.CaseId, rules.Rules, Actor.Of(context), clock.GetUtcNow());
+        session.Events.StartStream<VettingCase>(command.CaseId, opened);
+        clinicStream.AppendOne(clinicEvent);
+
+        return (new CaseOpened(command.CaseId, clinic.Id, opened.Opening),
+            [new ApplyVettingRules(clinic.Id), new LookUpLicense(clinic.Id)]);
+    }
+}

@@ -1,0 +1,50 @@
+using ClinicVetting.Infrastructure.Auth;
+using ClinicVetting.Infrastructure.Http;
+using ClinicVetting.Shared;
+using Marten;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine;
+using Wolverine.Http;
+
+namespace ClinicVetting.Vetting.Cases;
+
+public sealed record EvidenceBody(EvidenceOutcome Outcome, EvidenceSource Source, string Reference, DateTimeOffset ObtainedAt, string? Note = null)
+{
+    public FieldErrors Validate() => new FieldErrors()
+        .Required("reference", Reference, 2000)
+        .When(ObtainedAt == default, "obtainedAt", "is required")
+        .Optional("note", Note, 4000);
+}
+
+public sealed record RecordEvidence(Guid CaseId, CheckKind Check, EvidenceInput Evidence);
+
+public sealed record CaseVersion(Guid CaseId, long Version);
+
+public static class RecordEvidenceEndpoint
+{
+    public static ProblemDetails Validate(EvidenceBody evidence) => evidence.Validate().ToProblem();
+
+    /// <summary>
+    /// Record evidence on one of the nine checks (license, therapy-approval, accreditations, cell-source, medical-team,
+    /// treatment-protocol, medical-evaluation, post-treatment-support, claims-and-communication): the outcome, what was
+    /// looked at, its reference, when it was obtained. A check cannot pass while the automatic rules find a problem.
+    /// </summary>
+    [WolverinePost("/api/vetting/cases/{caseId}/checks/{check}/evidence", OperationId = "RecordEvidence"), Authorize(Policy = Policies.StaffWork)]
+    [Tags("Vetting")]
+    public static Task<CaseVersion> Post(Guid caseId, string check, EvidenceBody evidence, IMessageBus bus) =>
+        bus.InvokeAsync<CaseVersion>(new RecordEvidence(caseId, CheckRoute.Parse(check),
+            new EvidenceInput(evidence.Outcome, evidence.Source, evidence.Reference, evidence.ObtainedAt, evidence.Note)));
+}
+
+public static class RecordEvidenceHandler
+{
+    public static async Task<CaseVersion> Handle(RecordEvidence command, IDocumentSession session, IMessageContext context, TimeProvider clock,
+        CancellationToken cancellation)
+    {
+        var stream = await session.Events.FetchForWriting<VettingCase>(command.CaseId, cancellation);
+        var vettingCase = stream.Aggregate ?? throw new NotFound("Vetting case", command.CaseId);
+        stream.AppendOne(VettingDecisions.RecordEvidence(vettingCase, command.Check, command.Evidence, Actor.Of(context), clock.GetUtcNow()));
+        return new CaseVersion(vettingCase.Id, vettingCase.Version + 1);
+    }
+}

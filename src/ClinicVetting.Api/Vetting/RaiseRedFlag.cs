@@ -1,0 +1,57 @@
+using ClinicVetting.Clinics;
+using ClinicVetting.Infrastructure.Auth;
+using ClinicVetting.Infrastructure.Http;
+using ClinicVetting.Shared;
+using ClinicVetting.Vetting.Monitoring;
+using Marten;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine;
+using Wolverine.Http;
+
+namespace ClinicVetting.Vetting;
+
+public sealed record RedFlagInput(RedFlagCategory Category, string Description, string? Excerpt = null)
+{
+    public FieldErrors Validate() => new FieldErrors()
+        .Required("description", Description, 4000)
+        .Optional("excerpt", Excerpt, 4000);
+}
+
+public sealed record RaiseRedFlag(Guid ClinicId, RedFlagInput Flag);
+
+public sealed record RedFlagRecorded(Guid ClinicId, Guid FlagId, ClinicStatus ClinicStatus);
+
+public static class RaiseRedFlagEndpoint
+{
+    public static ProblemDetails Validate(RedFlagInput flag) => flag.Validate().ToProblem();
+
+    /// <summary>Raise a red flag on a clinic. It blocks approval while open; an approved clinic is suspended from the ranking at once.</summary>
+    [WolverinePost("/api/clinics/{clinicId}/red-flags", OperationId = "RaiseRedFlag"), Authorize(Policy = Policies.StaffWork)]
+    [Tags("Vetting")]
+    public static Task<RedFlagRecorded> Post(Guid clinicId, RedFlagInput flag, IMessageBus bus) =>
+        bus.InvokeAsync<RedFlagRecorded>(new RaiseRedFlag(clinicId, flag));
+}
+
+public static class RaiseRedFlagHandler
+{
+    public static async Task<RedFlagRecorded> Handle(RaiseRedFlag command, IDocumentSession session, IMessageContext context, TimeProvider clock,
+        CancellationToken cancellation)
+    {
+        var stream = await session.Events.FetchForWriting<ClinicProfile>(command.ClinicId, cancellation);
+        var clinic = stream.Aggregate ?? throw new NotFound("Clinic", command.ClinicId);
+        var now = clock.GetUtcNow();
+
+        var (raised, suspended) = VettingDecisions.RaiseRedFlag(clinic, command.Flag.Category, command.Flag.Description, command.Flag.Excerpt,
+            Actor.Of(context), now);
+        stream.AppendOne(raised);
+        if (suspended is not null)
+        {
+            stream.AppendOne(suspended);
+            session.Store(StaffNotification.Of(NotificationKind.ClinicSuspended, clinic.Id, clinic.Name,
+                $"{clinic.Name} is suspended from the ranking: {suspended.Reason}", now));
+        }
+
+        return new RedFlagRecorded(clinic.Id, raised.Flag.FlagId, suspended is null ? clinic.Status : ClinicStatus.Suspended);
+    }
+}

@@ -1,0 +1,94 @@
+using ClinicVetting.Clinics;
+using ClinicVetting.Infrastructure.Auth;
+using ClinicVetting.Infrastructure.Http;
+using ClinicVetting.Shared;
+using ClinicVetting.Vetting.Cases;
+using Marten;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine;
+using Wolverine.Http;
+
+namespace ClinicVetting.Vetting.ReferenceData;
+
+public sealed record PublishVettingRulesInput(VettingRuleSet Rules, string Reason)
+{
+    public FieldErrors Validate()
+    {
+        var errors = new FieldErrors().Required("reason", Reason, 2000);
+        if (Rules is null)
+        {
+            return errors.Add("rules", "is required");
+        }
+
+        return errors
+            .When(Rules.CellTypes is null || Rules.Routes is null || Rules.Contraindications is null || Rules.RedFlagPhrases is null
+                  || Rules.UsApprovedConditions is null || Rules.UsConditionsWithoutApprovedTherapy is null
+                  || Rules.IntrathecalCredentials is null || Rules.SurgicalAccreditationScopes is null || Rules.ExpiryReminderDays is null,
+                "rules", "every list must be given (it may be empty)")
+            .When(Rules.RedFlagPhrases?.Any(x => string.IsNullOrWhiteSpace(x?.Phrase)) == true, "rules.redFlagPhrases", "phrases must not be empty")
+            .When(Rules.Contraindications?.Any(x => string.IsNullOrWhiteSpace(x?.Code)) == true, "rules.contraindications", "codes must not be empty")
+            .Range("rules.evidenceFreshnessDays", Rules.EvidenceFreshnessDays, 1, 3650)
+            .Range("rules.reverificationMonths", Rules.ReverificationMonths, 1, 120)
+            .Range("rules.lapseGraceDays", Rules.LapseGraceDays, 0, 365)
+            .When(Rules.ExpiryReminderDays?.Any(x => x is < 1 or > 3650) == true, "rules.expiryReminderDays", "must be between 1 and 3650 days");
+    }
+}
+
+public sealed record PublishVettingRules(PublishVettingRulesInput Input);
+
+public sealed record VettingRulesVersion(long Version);
+
+public static class PublishVettingRulesEndpoint
+{
+    public static ProblemDetails Validate(PublishVettingRulesInput input) => input.Validate().ToProblem();
+
+    /// <summary>An approver publishes a new version of the vetting rules; open cases are re-checked under it.</summary>
+    [WolverinePut("/api/reference/vetting-rules", OperationId = "PublishVettingRules"), Authorize(Policy = Policies.Approver)]
+    [Tags("Reference data")]
+    public static Task<VettingRulesVersion> Put(PublishVettingRulesInput input, IMessageBus bus) =>
+        bus.InvokeAsync<VettingRulesVersion>(new PublishVettingRules(input));
+}
+
+public static class PublishVettingRulesHandler
+{
+    public static async Task<(VettingRulesVersion, OutgoingMessages)> Handle(PublishVettingRules command, IDocumentSession session, CancellationToken cancellation)
+    {
+        var stream = await session.Events.FetchForWriting<CurrentVettingRules>(CurrentVettingRules.StreamId, cancellation);
+        var rules = command.Input.Rules with
+        {
+            UsApprovedConditions = command.Input.Rules.UsApprovedConditions.Select(Conditions.CodeOf).ToList(),
+            UsConditionsWithoutApprovedTherapy = command.Input.Rules.UsConditionsWithoutApprovedTherapy.Select(Conditions.CodeOf).ToList(),
+        };
+        stream.AppendOne(new VettingRulesPublished(rules, command.Input.Reason.Trim()));
+
+        var open = await session.Query<ClinicProfile>().Where(x => x.OpenCaseId != null).Select(x => x.Id).ToListAsync(cancellation);
+        var messages = new OutgoingMessages();
+        foreach (var clinicId in open)
+        {
+            messages.Add(new ApplyVettingRules(clinicId));
+        }
+
+        return (new VettingRulesVersion((stream.Aggregate?.Version ?? 0) + 1), messages);
+    }
+}
+
+public static class GetVettingRulesEndpoint
+{
+    /// <summary>The vetting rules in force, or an earlier version (?version=n).</summary>
+    [WolverineGet("/api/reference/vetting-rules", OperationId = "GetVettingRules"), Authorize(Policy = Policies.InternalRead)]
+    [Tags("Reference data")]
+    public static async Task<CurrentVettingRules> Get(IQuerySession session, long? version, CancellationToken cancellation) =>
+        version is { } wanted
+            ? await session.Events.AggregateStreamAsync<CurrentVettingRules>(CurrentVettingRules.StreamId, version: wanted, token: cancellation)
+              ?? throw new NotFound("Vetting rules version", wanted)
+            : await session.LoadAsync<CurrentVettingRules>(CurrentVettingRules.StreamId, cancellation) ?? new CurrentVettingRules();
+}
+
+public static class GetConditionsEndpoint
+{
+    /// <summary>The condition catalog: the codes "best for", therapies and rankings use, with their synonyms.</summary>
+    [WolverineGet("/api/reference/conditions", OperationId = "GetConditions"), AllowAnonymous]
+    [Tags("Reference data")]
+    public static IReadOnlyList<Conditions.Condition> Get() => Conditions.Catalog;
+}
