@@ -11,14 +11,14 @@ public sealed record ClaimRecorded(Guid ClinicId, Guid? ClaimId, long Version);
 public static class ClaimRecording
 {
     public static async Task<(ClaimRecorded Recorded, OutgoingMessages Messages)> Append(IDocumentSession session, Guid clinicId,
-        Func<ClinicClaims, object> decide, CancellationToken cancellation)
+        Func<ClinicClaims, object> decide, CancellationToken cancellation, bool licenseChanged = false)
     {
         var stream = await session.Events.FetchForWriting<ClinicClaims>(clinicId, cancellation);
         var claims = stream.Aggregate ?? throw new NotFound("Clinic", clinicId);
         var @event = decide(claims);
         stream.AppendOne(@event);
 
-        var messages = new OutgoingMessages { new ApplyVettingRules(clinicId) };
+        var messages = new OutgoingMessages { new ApplyVettingRules(clinicId, ThenLookUpLicense: licenseChanged) };
         return (new ClaimRecorded(clinicId, ClaimIdOf(@event), claims.Version + 1), messages);
     }
 

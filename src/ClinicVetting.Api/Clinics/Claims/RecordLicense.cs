@@ -41,12 +41,12 @@ public static class RecordLicenseHandler
     {
         var input = command.License;
         var (recorded, messages) = await ClaimRecording.Append(session, command.ClinicId, claims => ClaimDecisions.RecordLicense(claims,
-            new LicenseClaim(Guid.CreateVersion7(), input.IssuedBy, input.Number, input.ValidFrom, input.ValidUntil, input.DocumentUrl)), cancellation);
+            new LicenseClaim(Guid.CreateVersion7(), input.IssuedBy, input.Number, input.ValidFrom, input.ValidUntil, input.DocumentUrl)), cancellation,
+            licenseChanged: true);
 
         var rules = await session.LoadAsync<CurrentVettingRules>(CurrentVettingRules.StreamId, cancellation);
         CredentialMonitoring.AddTo(messages, CredentialMonitoring.Plan(command.ClinicId, recorded.ClaimId!.Value, input.ValidUntil,
             (rules?.Rules ?? VettingRuleSet.Default).ExpiryReminderDays, clock.GetUtcNow()));
-        messages.Add(new Vetting.Cases.LookUpLicense(command.ClinicId));
         return (recorded, messages);
     }
 }

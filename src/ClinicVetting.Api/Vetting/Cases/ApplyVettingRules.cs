@@ -2,20 +2,25 @@ using ClinicVetting.Clinics;
 using ClinicVetting.Clinics.Claims;
 using ClinicVetting.Vetting.ReferenceData;
 using Marten;
+using Wolverine;
 
 namespace ClinicVetting.Vetting.Cases;
 
-/// <summary>Run the automatic checks of the clinic's open case (after it opens, and whenever claims, rules or regulators change).</summary>
-public sealed record ApplyVettingRules(Guid ClinicId);
+/// <summary>
+/// Run the automatic checks of the clinic's open case (after it opens, and whenever claims, rules or regulators change),
+/// then, when asked, look the license up at the regulator: one after the other, so they never race on the case.
+/// </summary>
+public sealed record ApplyVettingRules(Guid ClinicId, bool ThenLookUpLicense = false);
 
 public static class ApplyVettingRulesHandler
 {
-    public static async Task Handle(ApplyVettingRules command, IDocumentSession session, TimeProvider clock, CancellationToken cancellation)
+    public static async Task<OutgoingMessages> Handle(ApplyVettingRules command, IDocumentSession session, TimeProvider clock, CancellationToken cancellation)
     {
+        var messages = new OutgoingMessages();
         var clinicStream = await session.Events.FetchForWriting<ClinicProfile>(command.ClinicId, cancellation);
         if (clinicStream.Aggregate is not { OpenCaseId: { } caseId } clinic)
         {
-            return;
+            return messages;
         }
 
         var caseStream = await session.Events.FetchForWriting<VettingCase>(caseId, cancellation);
@@ -24,7 +29,7 @@ public static class ApplyVettingRulesHandler
         var rules = await session.LoadAsync<CurrentVettingRules>(CurrentVettingRules.StreamId, cancellation) ?? new CurrentVettingRules();
         if (caseStream.Aggregate is not { } vettingCase || claims is null)
         {
-            return;
+            return messages;
         }
 
         var now = clock.GetUtcNow();
@@ -43,5 +48,12 @@ public static class ApplyVettingRulesHandler
                 clinicStream.AppendOne(suspension);
             }
         }
+
+        if (command.ThenLookUpLicense)
+        {
+            messages.Add(new LookUpLicense(clinic.Id));
+        }
+
+        return messages;
     }
 }

@@ -44,6 +44,6 @@ public static class OpenVettingCaseHandler
         clinicStream.AppendOne(clinicEvent);
 
         return (new CaseOpened(command.CaseId, clinic.Id, opened.Opening),
-            [new ApplyVettingRules(clinic.Id), new LookUpLicense(clinic.Id)]);
+            [new ApplyVettingRules(clinic.Id, ThenLookUpLicense: true)]);
     }
 }

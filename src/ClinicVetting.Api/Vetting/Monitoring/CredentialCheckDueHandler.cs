@@ -31,7 +31,7 @@ public static class CredentialCheckDueHandler
             session.Store(@event switch
             {
                 CredentialExpiryReminderIssued e => StaffNotification.Of(NotificationKind.ExpiryReminder, clinic.Id, clinic.Name,
-                    $"The {e.Credential} of {clinic.Name} expires on {e.ValidUntil:yyyy-MM-dd} ({e.DaysBefore} days): re-verify it.", now,
+                    $"The {e.Credential} of {clinic.Name} expires on {e.ValidUntil:yyyy-MM-dd}, in {DaysLeft(e.ValidUntil, now)} days: re-verify it.", now,
                     CredentialMonitoring.LapsesAt(e.ValidUntil)),
                 CredentialLapsed e => StaffNotification.Of(NotificationKind.CredentialLapsed, clinic.Id, clinic.Name,
                     $"The {e.Credential} of {clinic.Name} lapsed on {e.ValidUntil:yyyy-MM-dd}.", now),
@@ -43,4 +43,7 @@ public static class CredentialCheckDueHandler
 
         return messages;
     }
+
+    private static int DaysLeft(DateOnly validUntil, DateTimeOffset now) =>
+        (int)Math.Ceiling((CredentialMonitoring.LapsesAt(validUntil) - now).TotalDays);
 }

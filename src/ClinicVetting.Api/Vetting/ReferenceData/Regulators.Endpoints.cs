@@ -55,8 +55,7 @@ public static class RecordRegulatorHandler
         var messages = new OutgoingMessages();
         foreach (var clinicId in affected)
         {
-            messages.Add(new ApplyVettingRules(clinicId));
-            messages.Add(new LookUpLicense(clinicId));
+            messages.Add(new ApplyVettingRules(clinicId, ThenLookUpLicense: true));
         }
 
         return (new RegulatorsVersion((stream.Aggregate?.Version ?? 0) + 1), messages);
