@@ -17,12 +17,24 @@ public sealed class DemoContext(IServiceProvider services, TimeProvider clock, I
     public async Task<T> Invoke<T>(string user, object command, CancellationToken cancellation)
     {
         await using var scope = Services.CreateAsyncScope();
+        return await As(scope, user).InvokeAsync<T>(command, cancellation);
+    }
+
+    /// <summary>Run a command that answers nothing, inline, as <paramref name="user"/>.</summary>
+    public async Task Invoke(string user, object command, CancellationToken cancellation)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        await As(scope, user).InvokeAsync(command, cancellation);
+    }
+
+    private static IMessageBus As(AsyncServiceScope scope, string user)
+    {
         var bus = scope.ServiceProvider.GetRequiredService<IMessageBus>();
         if (bus is IMessageContext context)
         {
             context.UserName = user;
         }
 
-        return await bus.InvokeAsync<T>(command, cancellation);
+        return bus;
     }
 }

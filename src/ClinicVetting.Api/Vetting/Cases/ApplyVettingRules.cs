@@ -24,10 +24,11 @@ public static class ApplyVettingRulesHandler
         }
 
         var caseStream = await session.Events.FetchForWriting<VettingCase>(caseId, cancellation);
-        var claims = await session.LoadAsync<ClinicClaims>(clinic.Id, cancellation);
+        // No claims document means nothing is claimed yet: every check then says what is missing.
+        var claims = await session.LoadAsync<ClinicClaims>(clinic.Id, cancellation) ?? new ClinicClaims { Id = clinic.Id, Country = clinic.Country };
         var regulators = await session.LoadAsync<RegulatorDirectory>(RegulatorDirectory.StreamId, cancellation) ?? new RegulatorDirectory();
         var rules = await session.LoadAsync<CurrentVettingRules>(CurrentVettingRules.StreamId, cancellation) ?? new CurrentVettingRules();
-        if (caseStream.Aggregate is not { } vettingCase || claims is null)
+        if (caseStream.Aggregate is not { } vettingCase)
         {
             return messages;
         }

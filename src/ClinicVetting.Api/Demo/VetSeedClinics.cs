@@ -1,0 +1,109 @@
+using ClinicVetting.Clinics;
+using ClinicVetting.Clinics.Claims;
+using ClinicVetting.Vetting.Cases;
+using ClinicVetting.Vetting.ReferenceData;
+using Marten;
+
+namespace ClinicVetting.Demo;
+
+/// <summary>
+/// Takes the ten seed clinics through real vetting cases to approval: claims drawn from the article, generated
+/// evidence (labelled "[Demo evidence]", license and certificate numbers "DEMO-..."), recorded by demo staff and
+/// approved by a demo approver, through the same commands as the API. Resumes where an interrupted run stopped.
+/// </summary>
+public sealed class VetSeedClinics : IDemoStep
+{
+    public string Name => "vet-seed-clinics-v1";
+
+    public async Task Run(DemoContext context, CancellationToken cancellation)
+    {
+        var store = context.Services.GetRequiredService<IDocumentStore>();
+        await using var query = store.QuerySession();
+        var regulators = await query.LoadAsync<RegulatorDirectory>(RegulatorDirectory.StreamId, cancellation) ?? new RegulatorDirectory();
+        var clinics = await query.Query<ClinicProfile>().OrderBy(x => x.Name).ToListAsync(cancellation);
+        var now = context.Clock.GetUtcNow();
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+
+        foreach (var (clinic, index) in clinics.Where(x => SeedClinics.Clinics.Any(s => s.IdentityKey == x.IdentityKey)).Select((x, i) => (x, i)))
+        {
+            if (clinic.Status == ClinicStatus.Approved)
+            {
+                continue;
+            }
+
+            var claims = await query.LoadAsync<ClinicClaims>(clinic.Id, cancellation);
+            if (claims is { Licenses.Count: 0 })
+            {
+                await RecordClaims(context, clinic, regulators.For(clinic.Country), index, today, cancellation);
+            }
+
+            var caseId = clinic.OpenCaseId
+                         ?? (await context.Invoke<CaseOpened>(DemoContext.StaffUser, new OpenVettingCase(Guid.CreateVersion7(), clinic.Id), cancellation)).Id;
+            await context.Invoke(DemoContext.StaffUser, new ApplyVettingRules(clinic.Id), cancellation);
+
+            await using var reread = store.QuerySession();
+            var vettingCase = await reread.LoadAsync<VettingCase>(caseId, cancellation);
+            foreach (var check in vettingCase!.Checks.Where(x => x.Status != CheckStatus.Passed))
+            {
+                await context.Invoke<CaseVersion>(DemoContext.StaffUser, new RecordEvidence(caseId, check.Kind, new Vetting.EvidenceInput(
+                    EvidenceOutcome.Passed, EvidenceSource.Document, $"demo://evidence/{Slug(clinic.Name)}/{CheckRoute.NameOf(check.Kind)}",
+                    now.AddDays(-3), "[Demo evidence] Generated for the demo; not a real verification.")), cancellation);
+            }
+
+            await context.Invoke<CaseDecided>(DemoContext.ApproverUser, new ApproveVettingCase(caseId), cancellation);
+        }
+    }
+
+    private static async Task RecordClaims(DemoContext context, ClinicProfile clinic, Regulator? regulator, int index, DateOnly today,
+        CancellationToken cancellation)
+    {
+        async Task Claim(object command) => await context.Invoke<ClaimRecorded>(DemoContext.StaffUser, command, cancellation);
+        var validFrom = today.AddYears(-1);
+        var validUntil = today.AddYears(2).AddDays(index * 30);
+        var lab = $"{clinic.Name} cell laboratory";
+
+        await Claim(new RecordLicense(clinic.Id, new LicenseInput(regulator?.Acronym ?? regulator?.Authority ?? "Health authority",
+            $"DEMO-{clinic.Country}-{1000 + index}", validFrom, validUntil)));
+        foreach (var (accreditation, n) in clinic.AccreditationsClaimed.Select((x, n) => (x, n)))
+        {
+            await Claim(new RecordAccreditation(clinic.Id, new AccreditationInput(accreditation, $"DEMO-ACC-{index}{n}", validFrom, validUntil,
+                ["hospital", "cell therapy"])));
+        }
+
+        foreach (var program in clinic.Programs)
+        {
+            await Claim(new RecordTherapy(clinic.Id, new TherapyInput(program.Condition, program.CellType,
+                program.CellType == CellType.UmbilicalCordBlood ? CellSource.Allogeneic : CellSource.Autologous, RouteOf(program), lab,
+                $"DEMO-LAB-{clinic.Country}-{index}")));
+            await Claim(new RecordProtocol(clinic.Id, new ProtocolInput(program.Name,
+                ["Remote pre-assessment with health history", "In-person evaluation and lab tests", $"Cell preparation at {lab}",
+                    $"Administration: {program.Dose}", "Observation and discharge", "Follow-up calls at 1, 3 and 6 months"])));
+        }
+
+        await Claim(new RecordTeamMember(clinic.Id, LeadDoctor(clinic)));
+        await Claim(new DescribeMedicalEvaluation(clinic.Id, new MedicalEvaluationInput(
+            VettingRuleSet.Default.Contraindications.Select(x => x.Code).ToList(), RequiresHealthHistory: true,
+            Description: "[Demo evidence] Health history, blood work and a physician consultation before acceptance.")));
+        await Claim(new DescribeAftercare(clinic.Id, new AftercareInput("Follow-up calls at 1, 3 and 6 months; a report to the patient's own doctor",
+            "A physician on call around the clock; a partner hospital for complications", 6)));
+        await Claim(new CaptureMarketingText(clinic.Id, new MarketingTextInput($"https://demo.clinicvetting.example/{Slug(clinic.Name)}",
+            string.Join(" ", clinic.Highlights.Select(x => x.EndsWith('.') ? x : x + ".")))));
+    }
+
+    private static AdministrationRoute RouteOf(TreatmentProgram program)
+    {
+        var dose = (program.Dose ?? "").ToLowerInvariant();
+        return dose.Contains("surgical") ? AdministrationRoute.Surgical
+            : dose.Contains("iv") || dose.Contains("transplant") ? AdministrationRoute.Intravenous
+            : AdministrationRoute.LocalInjection;
+    }
+
+    private static TeamMemberInput LeadDoctor(ClinicProfile clinic) => clinic.Name switch
+    {
+        "Medical Center Juventa" => new("Dr. Isabella Bernaschina", "Regenerative medicine", 9, ["RCG certification"]),
+        "ID Clinic Bangkok" => new("Dr. Wuttiphan", "Regenerative medicine", 20, ["Royal College of Surgeons of Thailand"]),
+        _ => new($"Medical director of {clinic.Name} (demo)", "Regenerative medicine", clinic.YearsOfExperience ?? 5, ["Board certification (demo)"]),
+    };
+
+    private static string Slug(string name) => ClinicVetting.Shared.Conditions.Slug(name);
+}
