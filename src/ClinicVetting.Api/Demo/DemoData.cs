@@ -27,6 +27,7 @@ public static class DemoData
     public static readonly IReadOnlyList<IDemoStep> Steps =
     [
         new SeedClinics(),
+        new SeedReviews(),
     ];
 }
 

@@ -16,7 +16,7 @@ public class each_role_can_do_what_it_should_and_nothing_else(AppFixture fixture
     public async Task access(string method, string route, string caller)
     {
         var row = EndpointAccessTable.Rows.Single(x => x.Method == method && x.Route == route);
-        var url = route.Replace("{clinicId}", Guid.NewGuid().ToString());
+        var url = route.Replace("{clinicId}", Guid.NewGuid().ToString()).Replace("{reviewId}", Guid.NewGuid().ToString());
         var token = caller == EndpointAccessTable.Anonymous ? null : Fixture.TokenFor($"someone-{caller}", caller);
 
         var result = await Call(token, s =>

@@ -1,6 +1,7 @@
 using ClinicVetting.Clinics;
 using ClinicVetting.Demo;
 using ClinicVetting.Infrastructure.Http;
+using ClinicVetting.Reviews;
 using JasperFx;
 using JasperFx.CodeGeneration;
 using JasperFx.Events;
@@ -36,6 +37,7 @@ public static class CritterStack
 
                 IdempotencyStore.Configure(opts);
                 ClinicsModule.Configure(opts);
+                ReviewsModule.Configure(opts);
                 DemoData.Configure(opts);
             })
             .UseLightweightSessions()
@@ -56,6 +58,8 @@ public static class CritterStack
 
             // The authenticated user lands in Marten's user_name column of every event.
             opts.EnableRelayOfUserName = true;
+
+            ReviewsModule.Configure(opts);
         });
     }
 }
