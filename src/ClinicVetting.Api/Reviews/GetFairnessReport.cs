@@ -21,9 +21,9 @@ public sealed class StepCounts
 /// <summary>Low (1 and 2 stars), neutral (3) and high (4 and 5) reviews side by side.</summary>
 public sealed class RatingGroups
 {
-    public StepCounts Low { get; } = new();
-    public StepCounts Neutral { get; } = new();
-    public StepCounts High { get; } = new();
+    public StepCounts Low { get; init; } = new();
+    public StepCounts Neutral { get; init; } = new();
+    public StepCounts High { get; init; } = new();
 
     public StepCounts For(int rating) => rating <= 2 ? Low : rating == 3 ? Neutral : High;
 }

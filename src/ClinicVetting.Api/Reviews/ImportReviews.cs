@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using ClinicVetting.Infrastructure.Auth;
 using ClinicVetting.Infrastructure.Http;
+using ClinicVetting.Infrastructure.Messaging;
 using ClinicVetting.Shared;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
@@ -276,6 +277,7 @@ public static class ImportReviewsEndpoint
 
 public static class ImportReviewsHandler
 {
+    [RetryLostRace]
     public static async Task<(ImportBatchResult, ScreenReviews?)> Handle(ImportReviews command, IDocumentSession session, TimeProvider clock,
         CancellationToken cancellation)
     {

@@ -107,7 +107,7 @@ public static class ReviewDecisions
                 ModerationAction.Publish => "only a held review can be published (a rejected one is restored)",
                 ModerationAction.Reject => "only a held or published review can be rejected",
                 _ => "only a rejected review can be restored",
-            }}.") { Extensions = { ["status"] = review.Status } },
+            }}.") { Extensions = { ["reviewStatus"] = review.Status } },
         };
     }
 }

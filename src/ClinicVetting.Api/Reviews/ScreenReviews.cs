@@ -56,6 +56,6 @@ public static class ScreenReviewsHandler
         }
 
         session.LastModifiedBy = ReviewScreening.SystemUser;
-        logger.LogInformation("Screened {Count} reviews: {Held} held for moderation", pending.Count, findings.Count(x => x.Count > 0));
+        logger.LogDebug("Screened {Count} reviews: {Held} held for moderation", pending.Count, findings.Count(x => x.Count > 0));
     }
 }

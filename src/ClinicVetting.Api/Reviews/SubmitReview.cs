@@ -1,6 +1,7 @@
 using ClinicVetting.Clinics;
 using ClinicVetting.Infrastructure.Auth;
 using ClinicVetting.Infrastructure.Http;
+using ClinicVetting.Infrastructure.Messaging;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -43,6 +44,7 @@ public static class SubmitReviewEndpoint
 
 public static class SubmitReviewHandler
 {
+    [RetryLostRace]
     public static async Task<(ReviewAccepted, ScreenReviews?)> Handle(SubmitReview command, IDocumentSession session, TimeProvider clock, CancellationToken cancellation)
     {
         var submission = command.Submission.Normalized();
