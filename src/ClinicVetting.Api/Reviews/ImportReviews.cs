@@ -44,6 +44,15 @@ public sealed class ImportSummary
         foreach (var rejected in batch.Rejected) Reject(rejected);
     }
 
+    /// <summary>In body order: validation refusals are known before the batch's decisions are.</summary>
+    public void SortItems()
+    {
+        DuplicateItems.Sort(ByPosition);
+        RejectedItems.Sort(ByPosition);
+    }
+
+    private static int ByPosition(ImportIssue a, ImportIssue b) => (a.Line ?? a.Index ?? 0).CompareTo(b.Line ?? b.Index ?? 0);
+
     public void Reject(ImportIssue issue)
     {
         Rejected++;
@@ -147,6 +156,7 @@ public static class ImportReviewsEndpoint
         }
 
         await Flush();
+        summary.SortItems();
         logger.LogInformation("Review import done: {Received} items read, {Accepted} accepted, {Duplicates} duplicates, {Rejected} rejected",
             summary.Received, summary.Accepted, summary.Duplicates, summary.Rejected);
         return summary;
@@ -247,17 +257,30 @@ public static class ImportReviewsEndpoint
         await reader.CompleteAsync();
     }
 
+    private static bool IsBlank(ReadOnlySequence<byte> content)
+    {
+        foreach (var segment in content)
+        {
+            if (segment.Span.IndexOfAnyExcept(" \t\r"u8) >= 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>Null for a blank line.</summary>
     private static ParsedItem? ParseLine(int line, ReadOnlySequence<byte> content, JsonSerializerOptions options)
     {
+        if (IsBlank(content))
+        {
+            return null;
+        }
+
         var json = new Utf8JsonReader(content);
         try
         {
-            if (!json.Read())
-            {
-                return null;
-            }
-
             var submission = JsonSerializer.Deserialize<ReviewSubmission>(ref json, options);
             if (json.Read())
             {
