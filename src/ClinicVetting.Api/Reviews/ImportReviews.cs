@@ -75,6 +75,13 @@ public static class ImportReviewsEndpoint
 
     private static readonly string[] NdjsonTypes = ["application/x-ndjson", "application/ndjson", "application/jsonl", "application/x-jsonlines"];
 
+    private enum ImportFormat
+    {
+        Ndjson,
+        JsonArray,
+    }
+
+    /// <summary>A review read from the body, or why the item could not be read as one.</summary>
     private sealed record ParsedItem(int? Line, int? Index, ReviewSubmission? Submission, string? Error);
 
     public static void Configure(HttpChain chain) => chain.Metadata.AddOpenApiOperationTransformer(async (operation, context, cancellation) =>
@@ -92,7 +99,7 @@ public static class ImportReviewsEndpoint
         };
     });
 
-    public static ProblemDetails Validate(HttpRequest request) => IsNdjson(request) is null
+    public static ProblemDetails Validate(HttpRequest request) => FormatOf(request) is null
         ? Problems.Create(415, "Unsupported content type",
             "Send application/x-ndjson (one review per line) or application/json (an array of reviews).")
         : WolverineContinue.NoProblems;
@@ -110,7 +117,7 @@ public static class ImportReviewsEndpoint
         ILogger<ImportReviews> logger, CancellationToken cancellation)
     {
         var options = json.Value.SerializerOptions;
-        var items = IsNdjson(request) == true
+        var items = FormatOf(request) == ImportFormat.Ndjson
             ? ReadLines(request.BodyReader, options, cancellation)
             : ReadArray(request.Body, options, cancellation);
         var now = clock.GetUtcNow();
@@ -132,18 +139,24 @@ public static class ImportReviewsEndpoint
 
         try
         {
-            await foreach (var item in items)
+            await foreach (var (line, index, submission, error) in items)
             {
                 summary.Received++;
-                var errors = item.Submission?.Validate(now);
-                if (item.Submission is null || errors!.Any)
+                if (submission is null)
                 {
-                    summary.Reject(new ImportIssue(item.Line, item.Index, item.Submission?.ExternalReviewId,
-                        item.Error is not null ? [item.Error] : errors!.ToDictionary().SelectMany(x => x.Value.Select(m => $"{x.Key} {m}")).ToList()));
+                    summary.Reject(new ImportIssue(line, index, null, [error!]));
                     continue;
                 }
 
-                batch.Add(new ImportItem(item.Line, item.Index, item.Submission));
+                var errors = submission.Validate(now);
+                if (errors.Any)
+                {
+                    summary.Reject(new ImportIssue(line, index, submission.ExternalReviewId,
+                        errors.ToDictionary().SelectMany(x => x.Value.Select(message => $"{x.Key} {message}")).ToList()));
+                    continue;
+                }
+
+                batch.Add(new ImportItem(line, index, submission));
                 if (batch.Count == BatchSize) await Flush();
             }
         }
@@ -162,13 +175,21 @@ public static class ImportReviewsEndpoint
         return summary;
     }
 
-    /// <summary>True for NDJSON, false for a JSON array, null for anything else.</summary>
-    private static bool? IsNdjson(HttpRequest request) =>
-        MediaTypeHeaderValue.TryParse(request.ContentType, out var type) && type.MediaType.Value is { } media
-            ? NdjsonTypes.Contains(media, StringComparer.OrdinalIgnoreCase) ? true
-            : string.Equals(media, "application/json", StringComparison.OrdinalIgnoreCase) ? false
-            : null
-            : null;
+    private static ImportFormat? FormatOf(HttpRequest request)
+    {
+        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var type))
+        {
+            return null;
+        }
+
+        var media = type.MediaType.Value;
+        if (NdjsonTypes.Contains(media, StringComparer.OrdinalIgnoreCase))
+        {
+            return ImportFormat.Ndjson;
+        }
+
+        return string.Equals(media, "application/json", StringComparison.OrdinalIgnoreCase) ? ImportFormat.JsonArray : null;
+    }
 
     private static async IAsyncEnumerable<ParsedItem> ReadArray(Stream body, JsonSerializerOptions options, [EnumeratorCancellation] CancellationToken cancellation)
     {

@@ -1,8 +1,8 @@
 namespace ClinicVetting.Reviews;
 
-// Events of a review's stream. Past tense, never renamed once stored. Each carries the clinic and the rating, and each
-// status change the status it left and whether the review counts as verified, so per-clinic statistics and the
-// fairness report are folds of the events alone.
+// Events of a review's stream. Past tense, never renamed once stored. Each carries the clinic and the rating; a change
+// that can start from two statuses says which it left, and a change in or out of "published" whether the review counts
+// as verified. So per-clinic statistics and the fairness report are folds of the events alone.
 
 /// <summary>Any event of a review's stream; the clinic it is about routes it to the clinic's statistics.</summary>
 public interface IReviewEvent

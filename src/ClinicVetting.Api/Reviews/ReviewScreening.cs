@@ -85,7 +85,7 @@ public static class ReviewScreening
         return results;
     }
 
-    public static IReadOnlyList<ScreeningFinding> Screen(Review review, IReadOnlyCollection<Guid> sameTextScreenedBefore,
+    private static IReadOnlyList<ScreeningFinding> Screen(Review review, IReadOnlyCollection<Guid> sameTextScreenedBefore,
         int clinicReviewsWrittenNearby, string? clinicWebsite, ScreeningPolicy policy) =>
         new[]
         {
