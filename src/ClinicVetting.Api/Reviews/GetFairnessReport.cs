@@ -28,6 +28,7 @@ public sealed class RatingGroups
     public StepCounts For(int rating) => rating <= 2 ? Low : rating == 3 ? Neutral : High;
 }
 
+/// <summary>The clinic and rating of one step, as the report reads them from an event.</summary>
 public sealed record RatedStep(Guid ClinicId, int Rating);
 
 public sealed record ClinicFairness(Guid ClinicId, string? ClinicName, RatingGroups Ratings);

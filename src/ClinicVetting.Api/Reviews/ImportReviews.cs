@@ -1,6 +1,3 @@
-using System.Buffers;
-using System.IO.Pipelines;
-using System.Runtime.CompilerServices;
 using System.Text.Json;
 using ClinicVetting.Infrastructure.Auth;
 using ClinicVetting.Infrastructure.Http;
@@ -10,10 +7,10 @@ using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
-using Microsoft.Net.Http.Headers;
 using Microsoft.OpenApi;
 using Wolverine;
 using Wolverine.Http;
+using HttpJsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 
 namespace ClinicVetting.Reviews;
 
@@ -70,19 +67,7 @@ public static class ImportReviewsEndpoint
 {
     public const int BatchSize = 500;
     public const int MaxListedItems = 1_000;
-    private const int MaxLineBytes = 64 * 1024;
     private const int LogEvery = 10_000;
-
-    private static readonly string[] NdjsonTypes = ["application/x-ndjson", "application/ndjson", "application/jsonl", "application/x-jsonlines"];
-
-    private enum ImportFormat
-    {
-        Ndjson,
-        JsonArray,
-    }
-
-    /// <summary>A review read from the body, or why the item could not be read as one.</summary>
-    private sealed record ParsedItem(int? Line, int? Index, ReviewSubmission? Submission, string? Error);
 
     public static void Configure(HttpChain chain) => chain.Metadata.AddOpenApiOperationTransformer(async (operation, context, cancellation) =>
     {
@@ -99,7 +84,7 @@ public static class ImportReviewsEndpoint
         };
     });
 
-    public static ProblemDetails Validate(HttpRequest request) => FormatOf(request) is null
+    public static ProblemDetails Validate(HttpRequest request) => ImportBody.FormatOf(request) is null
         ? Problems.Create(415, "Unsupported content type",
             "Send application/x-ndjson (one review per line) or application/json (an array of reviews).")
         : WolverineContinue.NoProblems;
@@ -113,25 +98,23 @@ public static class ImportReviewsEndpoint
     [WolverinePost("/api/reviews/import", OperationId = "ImportReviews"), Authorize(Policy = Policies.Booking)]
     [DisableRequestSizeLimit, WithoutIdempotencyKey]
     [Tags("Reviews")]
-    public static async Task<ImportSummary> Post(HttpRequest request, IMessageBus bus, TimeProvider clock, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json,
+    public static async Task<ImportSummary> Post(HttpRequest request, IMessageBus bus, TimeProvider clock, IOptions<HttpJsonOptions> json,
         ILogger<ImportReviews> logger, CancellationToken cancellation)
     {
-        var options = json.Value.SerializerOptions;
-        var items = FormatOf(request) == ImportFormat.Ndjson
-            ? ReadLines(request.BodyReader, options, cancellation)
-            : ReadArray(request.Body, options, cancellation);
+        var items = ImportBody.Read(request, json.Value.SerializerOptions, cancellation);
         var now = clock.GetUtcNow();
         var summary = new ImportSummary();
         var batch = new List<ImportItem>(BatchSize);
+        var nextProgressLog = LogEvery;
 
         async Task Flush()
         {
             if (batch.Count == 0) return;
-            var before = summary.Received - batch.Count;
             summary.Add(await bus.InvokeAsync<ImportBatchResult>(new ImportReviews([.. batch]), cancellation));
             batch.Clear();
-            if (before / LogEvery != summary.Received / LogEvery)
+            if (summary.Received >= nextProgressLog)
             {
+                nextProgressLog = (summary.Received / LogEvery + 1) * LogEvery;
                 logger.LogInformation("Review import: {Received} items read, {Accepted} accepted, {Duplicates} duplicates, {Rejected} rejected",
                     summary.Received, summary.Accepted, summary.Duplicates, summary.Rejected);
             }
@@ -173,149 +156,6 @@ public static class ImportReviewsEndpoint
         logger.LogInformation("Review import done: {Received} items read, {Accepted} accepted, {Duplicates} duplicates, {Rejected} rejected",
             summary.Received, summary.Accepted, summary.Duplicates, summary.Rejected);
         return summary;
-    }
-
-    private static ImportFormat? FormatOf(HttpRequest request)
-    {
-        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var type))
-        {
-            return null;
-        }
-
-        var media = type.MediaType.Value;
-        if (NdjsonTypes.Contains(media, StringComparer.OrdinalIgnoreCase))
-        {
-            return ImportFormat.Ndjson;
-        }
-
-        return string.Equals(media, "application/json", StringComparison.OrdinalIgnoreCase) ? ImportFormat.JsonArray : null;
-    }
-
-    private static async IAsyncEnumerable<ParsedItem> ReadArray(Stream body, JsonSerializerOptions options, [EnumeratorCancellation] CancellationToken cancellation)
-    {
-        var index = 0;
-        await foreach (var element in JsonSerializer.DeserializeAsyncEnumerable<JsonElement>(body, options, cancellation))
-        {
-            yield return Parse(null, index++, element, options);
-        }
-    }
-
-    private static ParsedItem Parse(int? line, int? index, JsonElement element, JsonSerializerOptions options)
-    {
-        try
-        {
-            return element.Deserialize<ReviewSubmission>(options) is { } submission
-                ? new ParsedItem(line, index, submission, null)
-                : new ParsedItem(line, index, null, "is not a review object");
-        }
-        catch (JsonException e)
-        {
-            return new ParsedItem(line, index, null, $"is not a valid review: {e.Message}");
-        }
-    }
-
-    /// <summary>NDJSON, line by line off the request pipe: at most one line (up to 64 KiB) is held at a time.</summary>
-    private static async IAsyncEnumerable<ParsedItem> ReadLines(PipeReader reader, JsonSerializerOptions options, [EnumeratorCancellation] CancellationToken cancellation)
-    {
-        var line = 0;
-        var skippingLongLine = false;
-        var parsed = new List<ParsedItem>();
-        while (true)
-        {
-            var read = await reader.ReadAsync(cancellation);
-            var buffer = read.Buffer;
-            while (buffer.PositionOf((byte)'\n') is { } newline)
-            {
-                line++;
-                var content = buffer.Slice(0, newline);
-                buffer = buffer.Slice(buffer.GetPosition(1, newline));
-                if (skippingLongLine)
-                {
-                    skippingLongLine = false;
-                    parsed.Add(new ParsedItem(line, null, null, $"is longer than {MaxLineBytes} bytes"));
-                }
-                else if (ParseLine(line, content, options) is { } item)
-                {
-                    parsed.Add(item);
-                }
-            }
-
-            if (read.IsCompleted)
-            {
-                if (buffer.Length > 0)
-                {
-                    line++;
-                    var last = skippingLongLine
-                        ? new ParsedItem(line, null, null, $"is longer than {MaxLineBytes} bytes")
-                        : ParseLine(line, buffer, options);
-                    if (last is not null) parsed.Add(last);
-                }
-
-                reader.AdvanceTo(buffer.End);
-            }
-            else if (buffer.Length > MaxLineBytes)
-            {
-                skippingLongLine = true;
-                reader.AdvanceTo(buffer.End);
-            }
-            else
-            {
-                reader.AdvanceTo(buffer.Start, buffer.End);
-            }
-
-            foreach (var item in parsed)
-            {
-                yield return item;
-            }
-
-            parsed.Clear();
-            if (read.IsCompleted)
-            {
-                break;
-            }
-        }
-
-        await reader.CompleteAsync();
-    }
-
-    private static bool IsBlank(ReadOnlySequence<byte> content)
-    {
-        foreach (var segment in content)
-        {
-            if (segment.Span.IndexOfAnyExcept(" \t\r"u8) >= 0)
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    /// <summary>Null for a blank line.</summary>
-    private static ParsedItem? ParseLine(int line, ReadOnlySequence<byte> content, JsonSerializerOptions options)
-    {
-        if (IsBlank(content))
-        {
-            return null;
-        }
-
-        var json = new Utf8JsonReader(content);
-        try
-        {
-            var submission = JsonSerializer.Deserialize<ReviewSubmission>(ref json, options);
-            if (json.Read())
-            {
-                return new ParsedItem(line, null, null, "holds more than one JSON value");
-            }
-
-            return submission is null
-                ? new ParsedItem(line, null, null, "is not a review object")
-                : new ParsedItem(line, null, submission, null);
-        }
-        catch (JsonException e)
-        {
-            return new ParsedItem(line, null, null, $"is not a valid review: {e.Message}");
-        }
     }
 }
 

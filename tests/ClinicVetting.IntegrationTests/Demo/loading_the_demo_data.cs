@@ -2,10 +2,10 @@ using ClinicVetting.Clinics;
 using ClinicVetting.Demo;
 using ClinicVetting.Infrastructure.Hosting;
 using ClinicVetting.IntegrationTests.Support;
+using ClinicVetting.Reviews;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
-using ClinicVetting.Reviews;
 using Wolverine.Tracking;
 
 namespace ClinicVetting.IntegrationTests.Demo;
