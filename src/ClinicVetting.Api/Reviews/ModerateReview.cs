@@ -65,13 +65,7 @@ public static class ModerateReviewHandler
     {
         var stream = await session.Events.FetchForWriting<Review>(command.ReviewId, cancellation);
         var review = stream.Aggregate ?? throw new NotFound("Review", command.ReviewId);
-        if (command.ExpectedVersion is { } expected && expected != review.Version)
-        {
-            throw new Conflict($"The review is at version {review.Version}, not {expected}: read it again and decide again.")
-            {
-                Extensions = { ["currentVersion"] = review.Version },
-            };
-        }
+        Conflict.ThrowIfStale("review", review.Version, command.ExpectedVersion);
 
         var moderated = ReviewDecisions.Moderate(review, command.Action, command.Reason, command.Note, clock.GetUtcNow());
         stream.AppendOne(moderated);
