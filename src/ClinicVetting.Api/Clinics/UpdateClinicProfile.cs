@@ -32,13 +32,7 @@ public static class UpdateClinicProfileHandler
     {
         var stream = await session.Events.FetchForWriting<ClinicProfile>(command.ClinicId, cancellation);
         var clinic = stream.Aggregate ?? throw new NotFound("Clinic", command.ClinicId);
-        if (command.ExpectedVersion is { } expected && expected != clinic.Version)
-        {
-            throw new Conflict($"The clinic is at version {clinic.Version}, not {expected}: read it again and retry.")
-            {
-                Extensions = { ["currentVersion"] = clinic.Version },
-            };
-        }
+        Conflict.ThrowIfStale("clinic", clinic.Version, command.ExpectedVersion);
 
         var details = command.Details.Normalized();
         var sameIdentity = await session.Query<ClinicProfile>()

@@ -28,6 +28,7 @@ public static class DemoData
     [
         new SeedClinics(),
         new VetSeedClinics(),
+        new SeedReviews(),
     ];
 }
 

@@ -19,7 +19,20 @@ public sealed class NotFound(string what, object id)
 public sealed class InvalidRequest(string title, string detail) : DomainException(title, detail);
 
 /// <summary>The command clashes with the current state (a duplicate, a case already open, a stale version).</summary>
-public sealed class Conflict(string detail) : DomainException("Conflict", detail);
+public sealed class Conflict(string detail) : DomainException("Conflict", detail)
+{
+    /// <summary>Refuses a write that expected another version of the stream than the current one (a stale If-Match).</summary>
+    public static void ThrowIfStale(string what, long currentVersion, long? expectedVersion)
+    {
+        if (expectedVersion is { } expected && expected != currentVersion)
+        {
+            throw new Conflict($"The {what} is at version {currentVersion}, not {expected}: read it again and retry.")
+            {
+                Extensions = { ["currentVersion"] = currentVersion },
+            };
+        }
+    }
+}
 
 /// <summary>The command is well formed but a rule of the domain refuses it; <see cref="Reasons"/> say exactly why.</summary>
 public sealed class RuleViolated : DomainException

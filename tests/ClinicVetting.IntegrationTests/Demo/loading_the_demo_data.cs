@@ -4,6 +4,7 @@ using ClinicVetting.Vetting.Cases;
 using ClinicVetting.Demo;
 using ClinicVetting.Infrastructure.Hosting;
 using ClinicVetting.IntegrationTests.Support;
+using ClinicVetting.Reviews;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -56,13 +57,34 @@ public class loading_the_demo_data(AppFixture fixture) : IntegrationContext(fixt
     public async Task loading_again_after_a_restart_adds_nothing()
     {
         await Load();
+        var events = await DomainEventCount();
+
         await Load();
 
         await using var session = Store.QuerySession();
         (await session.Query<ClinicProfile>().CountAsync()).ShouldBe(10);
-        var events = await DomainEventCount();
-        await Load();
         (await DomainEventCount()).ShouldBe(events);
+    }
+
+    [Fact]
+    public async Task every_seed_clinic_gets_labelled_reviews_that_screening_publishes_enough_of_to_rank()
+    {
+        await Load();
+
+        await using var session = Store.QuerySession();
+        var reviews = await session.Query<Review>().ToListAsync();
+        reviews.Count.ShouldBe(10 * SeedReviews.PerClinic);
+        reviews.ShouldAllBe(x => x.Text.StartsWith(SeedReviews.TextPrefix) && x.BookingId.StartsWith(SeedReviews.BookingPrefix));
+        foreach (var clinic in reviews.GroupBy(x => x.ClinicId))
+        {
+            var published = clinic.Where(x => x.Status == ReviewStatus.Published && x.Verified).ToList();
+            published.Count.ShouldBeGreaterThanOrEqualTo(8);
+            published.Select(x => x.Rating).Distinct().Count().ShouldBeGreaterThan(1);
+            clinic.Count(x => x.Status == ReviewStatus.Held).ShouldBe(1, "the unverified one waits for moderation");
+        }
+
+        var submissions = await session.Events.QueryAllRawEvents().Where(x => x.EventTypeName == "review_submitted").ToListAsync();
+        submissions.ShouldAllBe(x => x.UserName == DemoContext.BookingUser);
     }
 
     [Fact]

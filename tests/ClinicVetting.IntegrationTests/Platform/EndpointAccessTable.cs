@@ -21,6 +21,7 @@ public static class EndpointAccessTable
     private static readonly string[] Approvers = [Roles.Approver];
     private static readonly string[] InternalRead = [Roles.Staff, Roles.Approver, Roles.Auditor];
     private static readonly string[] Everyone = [Anonymous, Roles.Staff, Roles.Approver, Roles.Auditor, Roles.Booking];
+    private static readonly string[] BookingSystem = [Roles.Booking];
 
     public static readonly IReadOnlyList<Row> Rows =
     [
@@ -62,6 +63,18 @@ public static class EndpointAccessTable
         new("GET", "/api/reference/vetting-rules", InternalRead),
         new("PUT", "/api/reference/vetting-rules", Approvers),
         new("GET", "/api/reference/conditions", Everyone),
+
+        // Reviews
+        new("POST", "/api/reviews", BookingSystem),
+        new("POST", "/api/reviews/import", BookingSystem),
+        new("GET", "/api/reviews", InternalRead),
+        new("GET", "/api/reviews/{reviewId}", InternalRead),
+        new("POST", "/api/reviews/{reviewId}/publish", StaffWork),
+        new("POST", "/api/reviews/{reviewId}/reject", StaffWork),
+        new("POST", "/api/reviews/{reviewId}/restore", StaffWork),
+        new("GET", "/api/reviews/fairness-report", InternalRead),
+        new("GET", "/api/clinics/{clinicId}/review-stats", InternalRead),
+        new("GET", "/api/public/clinics/{clinicId}/reviews", Everyone),
     ];
 
     /// <summary>Endpoints outside the API proper: documentation and health.</summary>

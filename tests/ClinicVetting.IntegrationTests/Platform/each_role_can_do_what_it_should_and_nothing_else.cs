@@ -22,7 +22,8 @@ public class each_role_can_do_what_it_should_and_nothing_else(AppFixture fixture
             .Replace("{claimId}", Guid.NewGuid().ToString())
             .Replace("{flagId}", Guid.NewGuid().ToString())
             .Replace("{check}", "license")
-            .Replace("{country}", "MX");
+            .Replace("{country}", "MX")
+            .Replace("{reviewId}", Guid.NewGuid().ToString());
         var token = caller == EndpointAccessTable.Anonymous ? null : Fixture.TokenFor($"someone-{caller}", caller);
 
         var result = await Call(token, s =>

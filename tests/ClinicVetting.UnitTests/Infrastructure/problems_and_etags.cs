@@ -38,6 +38,7 @@ public class problems_and_etags
         [new RuleViolated("no", ["a reason"]), 422],
         [new InvalidRequest("bad", "bad"), 400],
         [(Exception)System.Runtime.CompilerServices.RuntimeHelpers.GetUninitializedObject(typeof(ConcurrencyException)), 409],
+        [(Exception)System.Runtime.CompilerServices.RuntimeHelpers.GetUninitializedObject(typeof(DocumentAlreadyExistsException)), 409],
         [new BadHttpRequestException("big", 413), 413],
         [new InvalidOperationException("secret detail"), 500],
     ];

@@ -3,6 +3,7 @@ using ClinicVetting.Demo;
 using ClinicVetting.Infrastructure.Http;
 using ClinicVetting.Vetting;
 using ClinicVetting.Vetting.ReferenceData;
+using ClinicVetting.Reviews;
 using JasperFx;
 using JasperFx.CodeGeneration;
 using JasperFx.Events;
@@ -41,6 +42,7 @@ public static class CritterStack
                 IdempotencyStore.Configure(opts);
                 ClinicsModule.Configure(opts);
                 VettingModule.Configure(opts);
+                ReviewsModule.Configure(opts);
                 DemoData.Configure(opts);
             })
             .InitializeWith(new ReferenceDataSeed())
@@ -66,6 +68,8 @@ public static class CritterStack
 
             // The authenticated user lands in Marten's user_name column of every event.
             opts.EnableRelayOfUserName = true;
+
+            ReviewsModule.Configure(opts);
         });
     }
 }

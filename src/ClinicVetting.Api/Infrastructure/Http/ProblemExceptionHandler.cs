@@ -34,7 +34,8 @@ internal sealed class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> l
         InvalidRequest e => WithExtensions(Problems.Create(400, e.Title, e.Message), e),
         DomainException e and NotFound => WithExtensions(Problems.Create(404, e.Title, e.Message), e),
         DomainException e => WithExtensions(Problems.Create(409, e.Title, e.Message), e),
-        ConcurrencyException or JasperFx.Events.ExistingStreamIdCollisionException or Marten.Exceptions.ExistingStreamIdCollisionException => Problems.Create(409,
+        ConcurrencyException or DocumentAlreadyExistsException or JasperFx.Events.ExistingStreamIdCollisionException
+            or Marten.Exceptions.ExistingStreamIdCollisionException => Problems.Create(409,
             "The resource changed meanwhile",
             "Someone else changed it first: read it again and retry with its current version."),
         PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } => Problems.Create(409,

@@ -1,0 +1,51 @@
+using ClinicVetting.Infrastructure.Auth;
+using ClinicVetting.Infrastructure.Http;
+using JasperFx.Events;
+using Marten;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine.Http;
+
+namespace ClinicVetting.Reviews;
+
+/// <summary>One step of a review's life, read from its stream: who did what, when and why.</summary>
+public sealed record ReviewHistoryEntry(
+    long Version,
+    string Step,
+    DateTimeOffset At,
+    string? By,
+    ModerationReason? Reason = null,
+    string? Note = null,
+    IReadOnlyList<ScreeningFinding>? Findings = null);
+
+public sealed record ReviewDetails(Review Review, IReadOnlyList<ReviewHistoryEntry> History);
+
+public static class GetReviewEndpoint
+{
+    /// <summary>A review with every screening and moderation step (user, reason, note); its version is the ETag.</summary>
+    [WolverineGet("/api/reviews/{reviewId}", OperationId = "GetReview"), Authorize(Policy = Policies.InternalRead)]
+    [Tags("Reviews")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    public static async Task<ReviewDetails?> Get(Guid reviewId, IQuerySession session, HttpResponse response, CancellationToken cancellation)
+    {
+        var review = await session.LoadAsync<Review>(reviewId, cancellation);
+        if (review is null)
+        {
+            return null;
+        }
+
+        var events = await session.Events.FetchStreamAsync(reviewId, token: cancellation);
+        response.Headers.ETag = ETags.Of(review.Version);
+        return new ReviewDetails(review, events.Select(ToHistory).OfType<ReviewHistoryEntry>().ToList());
+    }
+
+    private static ReviewHistoryEntry? ToHistory(IEvent e) => e.Data switch
+    {
+        ReviewSubmitted x => new(e.Version, "submitted", x.SubmittedAt, e.UserName),
+        ReviewHeldForModeration x => new(e.Version, "heldForModeration", x.HeldAt, e.UserName, Findings: x.Reasons),
+        ReviewPublished x => new(e.Version, "published", x.PublishedAt, e.UserName, x.Reason, x.Note),
+        ReviewRejected x => new(e.Version, "rejected", x.RejectedAt, e.UserName, x.Reason, x.Note),
+        ReviewRestored x => new(e.Version, "restored", x.RestoredAt, e.UserName, x.Reason, x.Note),
+        _ => null,
+    };
+}

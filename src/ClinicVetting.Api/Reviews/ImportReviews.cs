@@ -1,0 +1,200 @@
+using System.Text.Json;
+using ClinicVetting.Infrastructure.Auth;
+using ClinicVetting.Infrastructure.Http;
+using ClinicVetting.Infrastructure.Messaging;
+using ClinicVetting.Shared;
+using Marten;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using Microsoft.OpenApi;
+using Wolverine;
+using Wolverine.Http;
+using HttpJsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
+
+namespace ClinicVetting.Reviews;
+
+/// <summary>One item of an import: where it stood in the body (NDJSON line from 1, or JSON array index from 0) and the review.</summary>
+public sealed record ImportItem(int? Line, int? Index, ReviewSubmission Submission);
+
+/// <summary>Submit a batch of imported reviews in one transaction; each is decided as a single submission would be.</summary>
+public sealed record ImportReviews(IReadOnlyList<ImportItem> Items);
+
+public sealed record ImportIssue(int? Line, int? Index, string? ExternalReviewId, IReadOnlyList<string> Reasons);
+
+public sealed record ImportBatchResult(int Accepted, IReadOnlyList<ImportIssue> Duplicates, IReadOnlyList<ImportIssue> Rejected);
+
+/// <summary>What an import did. The item lists stop at <see cref="ImportReviewsEndpoint.MaxListedItems"/> each; the counts never do.</summary>
+public sealed class ImportSummary
+{
+    public int Received { get; set; }
+    public int Accepted { get; set; }
+    public int Duplicates { get; set; }
+    public int Rejected { get; set; }
+    public List<ImportIssue> DuplicateItems { get; set; } = [];
+    public List<ImportIssue> RejectedItems { get; set; } = [];
+
+    public void Add(ImportBatchResult batch)
+    {
+        Accepted += batch.Accepted;
+        foreach (var duplicate in batch.Duplicates) Duplicate(duplicate);
+        foreach (var rejected in batch.Rejected) Reject(rejected);
+    }
+
+    /// <summary>In body order: validation refusals are known before the batch's decisions are.</summary>
+    public void SortItems()
+    {
+        DuplicateItems.Sort(ByPosition);
+        RejectedItems.Sort(ByPosition);
+    }
+
+    private static int ByPosition(ImportIssue a, ImportIssue b) => (a.Line ?? a.Index ?? 0).CompareTo(b.Line ?? b.Index ?? 0);
+
+    public void Reject(ImportIssue issue)
+    {
+        Rejected++;
+        if (RejectedItems.Count < ImportReviewsEndpoint.MaxListedItems) RejectedItems.Add(issue);
+    }
+
+    private void Duplicate(ImportIssue issue)
+    {
+        Duplicates++;
+        if (DuplicateItems.Count < ImportReviewsEndpoint.MaxListedItems) DuplicateItems.Add(issue);
+    }
+}
+
+public static class ImportReviewsEndpoint
+{
+    public const int BatchSize = 500;
+    public const int MaxListedItems = 1_000;
+    private const int LogEvery = 10_000;
+
+    public static void Configure(HttpChain chain) => chain.Metadata.AddOpenApiOperationTransformer(async (operation, context, cancellation) =>
+    {
+        var review = await context.GetOrCreateSchemaAsync(typeof(ReviewSubmission), cancellationToken: cancellation);
+        operation.RequestBody = new OpenApiRequestBody
+        {
+            Required = true,
+            Description = "One review per line (application/x-ndjson), or a JSON array of reviews (application/json).",
+            Content = new Dictionary<string, OpenApiMediaType>
+            {
+                ["application/x-ndjson"] = new() { Schema = review },
+                ["application/json"] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.Array, Items = review } },
+            },
+        };
+    });
+
+    public static ProblemDetails Validate(HttpRequest request) => ImportBody.FormatOf(request) is null
+        ? Problems.Create(415, "Unsupported content type",
+            "Send application/x-ndjson (one review per line) or application/json (an array of reviews).")
+        : WolverineContinue.NoProblems;
+
+    /// <summary>
+    /// Back-fill reviews in bulk (the booking system): NDJSON or a JSON array, streamed, of any size. Items are
+    /// validated one by one, submitted in batches of 500 (one transaction each) exactly as single submissions are
+    /// decided, and screened like them. The answer counts what was accepted, what was already there (duplicates)
+    /// and what was refused, with the line or index and the reasons.
+    /// </summary>
+    [WolverinePost("/api/reviews/import", OperationId = "ImportReviews"), Authorize(Policy = Policies.Booking)]
+    [DisableRequestSizeLimit, WithoutIdempotencyKey]
+    [Tags("Reviews")]
+    public static async Task<ImportSummary> Post(HttpRequest request, IMessageBus bus, TimeProvider clock, IOptions<HttpJsonOptions> json,
+        ILogger<ImportReviews> logger, CancellationToken cancellation)
+    {
+        var items = ImportBody.Read(request, json.Value.SerializerOptions, cancellation);
+        var now = clock.GetUtcNow();
+        var summary = new ImportSummary();
+        var batch = new List<ImportItem>(BatchSize);
+        var nextProgressLog = LogEvery;
+
+        async Task Flush()
+        {
+            if (batch.Count == 0) return;
+            summary.Add(await bus.InvokeAsync<ImportBatchResult>(new ImportReviews([.. batch]), cancellation));
+            batch.Clear();
+            if (summary.Received >= nextProgressLog)
+            {
+                nextProgressLog = (summary.Received / LogEvery + 1) * LogEvery;
+                logger.LogInformation("Review import: {Received} items read, {Accepted} accepted, {Duplicates} duplicates, {Rejected} rejected",
+                    summary.Received, summary.Accepted, summary.Duplicates, summary.Rejected);
+            }
+        }
+
+        try
+        {
+            await foreach (var (line, index, submission, error) in items)
+            {
+                summary.Received++;
+                if (submission is null)
+                {
+                    summary.Reject(new ImportIssue(line, index, null, [error!]));
+                    continue;
+                }
+
+                var errors = submission.Validate(now);
+                if (errors.Any)
+                {
+                    summary.Reject(new ImportIssue(line, index, submission.ExternalReviewId,
+                        errors.ToDictionary().SelectMany(x => x.Value.Select(message => $"{x.Key} {message}")).ToList()));
+                    continue;
+                }
+
+                batch.Add(new ImportItem(line, index, submission));
+                if (batch.Count == BatchSize) await Flush();
+            }
+        }
+        catch (JsonException e)
+        {
+            await Flush();
+            throw new InvalidRequest("The body is not a JSON array of reviews",
+                $"{e.Message} The {summary.Received} item(s) before this point were imported; correct the body and send it again " +
+                "(they will count as duplicates).") { Extensions = { ["summary"] = summary } };
+        }
+
+        await Flush();
+        summary.SortItems();
+        logger.LogInformation("Review import done: {Received} items read, {Accepted} accepted, {Duplicates} duplicates, {Rejected} rejected",
+            summary.Received, summary.Accepted, summary.Duplicates, summary.Rejected);
+        return summary;
+    }
+}
+
+public static class ImportReviewsHandler
+{
+    [RetryLostRace]
+    public static async Task<(ImportBatchResult, ScreenReviews?)> Handle(ImportReviews command, IDocumentSession session, TimeProvider clock,
+        CancellationToken cancellation)
+    {
+        var items = command.Items.Select(x => x with { Submission = x.Submission.Normalized() }).ToList();
+        var known = await KnownReviews.Load(session, items.Select(x => x.Submission).ToList(), cancellation);
+        var now = clock.GetUtcNow();
+        var accepted = new List<Guid>();
+        var duplicates = new List<ImportIssue>();
+        var rejected = new List<ImportIssue>();
+
+        foreach (var (line, index, submission) in items)
+        {
+            var reviewId = ReviewDecisions.ReviewIdFor(submission.ExternalReviewId);
+            try
+            {
+                var submitted = ReviewDecisions.Submit(submission, known.ById(reviewId), known.ReviewOfBooking(submission.BookingId),
+                    known.ClinicExists(submission.ClinicId), now);
+                if (submitted is null)
+                {
+                    duplicates.Add(new ImportIssue(line, index, submission.ExternalReviewId, ["already submitted with the same content"]));
+                    continue;
+                }
+
+                session.Events.StartStream<Review>(reviewId, submitted);
+                known.Remember(submitted);
+                accepted.Add(reviewId);
+            }
+            catch (DomainException refused)
+            {
+                rejected.Add(new ImportIssue(line, index, submission.ExternalReviewId, [refused.Message]));
+            }
+        }
+
+        return (new ImportBatchResult(accepted.Count, duplicates, rejected), accepted.Count == 0 ? null : new ScreenReviews(accepted));
+    }
+}

@@ -1,0 +1,40 @@
+using ClinicVetting.Infrastructure.Auth;
+using ClinicVetting.Infrastructure.Http;
+using Marten;
+using Marten.Pagination;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine.Http;
+
+namespace ClinicVetting.Reviews;
+
+public static class ListReviewsEndpoint
+{
+    public static ProblemDetails Validate(string? status) => new FieldErrors()
+        .When(status is not null && !Enum.TryParse<ReviewStatus>(status, ignoreCase: true, out _), "status",
+            $"must be one of {string.Join(", ", Enum.GetNames<ReviewStatus>().Select(x => x.ToLowerInvariant()))}")
+        .ToProblem();
+
+    /// <summary>The moderation queue and more: reviews by status and clinic, oldest submission first, paged.</summary>
+    [WolverineGet("/api/reviews", OperationId = "ListReviews"), Authorize(Policy = Policies.InternalRead)]
+    [Tags("Reviews")]
+    public static async Task<Page<Review>> Get(string? status, Guid? clinicId, int? page, int? pageSize, IQuerySession session,
+        CancellationToken cancellation)
+    {
+        var (number, size) = Paging.Normalize(page, pageSize);
+        IQueryable<Review> query = session.Query<Review>();
+        if (status is not null)
+        {
+            var wanted = Enum.Parse<ReviewStatus>(status, ignoreCase: true);
+            query = query.Where(x => x.Status == wanted);
+        }
+
+        if (clinicId is { } clinic)
+        {
+            query = query.Where(x => x.ClinicId == clinic);
+        }
+
+        var results = await query.OrderBy(x => x.SubmittedAt).ThenBy(x => x.Id).ToPagedListAsync(number, size, cancellation);
+        return new Page<Review>(results.ToList(), number, size, results.TotalItemCount);
+    }
+}

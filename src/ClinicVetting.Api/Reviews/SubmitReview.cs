@@ -1,0 +1,113 @@
+using ClinicVetting.Clinics;
+using ClinicVetting.Infrastructure.Auth;
+using ClinicVetting.Infrastructure.Http;
+using ClinicVetting.Infrastructure.Messaging;
+using Marten;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine;
+using Wolverine.Http;
+
+namespace ClinicVetting.Reviews;
+
+public sealed record SubmitReview(ReviewSubmission Submission);
+
+/// <summary>The review's id, and whether this was a resend of a review already submitted (nothing written).</summary>
+public sealed record ReviewAccepted(Guid ReviewId, bool Resent);
+
+public sealed record ReviewReceived(Guid Id, string ExternalReviewId) : CreationResponse($"/api/reviews/{Id}");
+
+public static class SubmitReviewEndpoint
+{
+    public static ProblemDetails Validate(ReviewSubmission submission, TimeProvider clock) => submission.Validate(clock.GetUtcNow()).ToProblem();
+
+    /// <summary>
+    /// Submit a patient review (the booking system). Its id derives from externalReviewId: a resend gets the first
+    /// answer and writes nothing, the same externalReviewId with other content is a 409, and so is a second review
+    /// of one booking. Screening follows at once: clean verified reviews are published, the rest held for moderation.
+    /// </summary>
+    [WolverinePost("/api/reviews", OperationId = "SubmitReview"), Authorize(Policy = Policies.Booking)]
+    [Tags("Reviews")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
+    public static async Task<ReviewReceived> Post(ReviewSubmission submission, IMessageBus bus, HttpResponse response)
+    {
+        var result = await bus.InvokeAsync<ReviewAccepted>(new SubmitReview(submission));
+        if (result.Resent)
+        {
+            response.Headers[IdempotencyMiddleware.ReplayedHeader] = "true";
+        }
+
+        return new ReviewReceived(result.ReviewId, submission.ExternalReviewId.Trim());
+    }
+}
+
+public static class SubmitReviewHandler
+{
+    [RetryLostRace]
+    public static async Task<(ReviewAccepted, ScreenReviews?)> Handle(SubmitReview command, IDocumentSession session, TimeProvider clock, CancellationToken cancellation)
+    {
+        var submission = command.Submission.Normalized();
+        var known = await KnownReviews.Load(session, [submission], cancellation);
+        var reviewId = ReviewDecisions.ReviewIdFor(submission.ExternalReviewId);
+
+        var submitted = ReviewDecisions.Submit(submission, known.ById(reviewId), known.ReviewOfBooking(submission.BookingId),
+            known.ClinicExists(submission.ClinicId), clock.GetUtcNow());
+        if (submitted is null)
+        {
+            return (new ReviewAccepted(reviewId, Resent: true), null);
+        }
+
+        session.Events.StartStream<Review>(reviewId, submitted);
+        return (new ReviewAccepted(reviewId, Resent: false), new ScreenReviews([reviewId]));
+    }
+}
+
+/// <summary>
+/// What the submission decisions need to know about a set of submissions, read in one round trip: reviews with the
+/// same ids, reviews of the same bookings, which clinics exist. <see cref="Remember"/> adds a review accepted
+/// meanwhile, so later submissions of one batch see the earlier ones.
+/// </summary>
+public sealed class KnownReviews
+{
+    private readonly Dictionary<Guid, Review> _byId;
+    private readonly Dictionary<string, Guid> _byBooking;
+    private readonly HashSet<Guid> _clinics;
+
+    private KnownReviews(Dictionary<Guid, Review> byId, Dictionary<string, Guid> byBooking, HashSet<Guid> clinics)
+    {
+        _byId = byId;
+        _byBooking = byBooking;
+        _clinics = clinics;
+    }
+
+    public static async Task<KnownReviews> Load(IQuerySession session, IReadOnlyCollection<ReviewSubmission> normalized, CancellationToken cancellation)
+    {
+        var ids = normalized.Select(x => ReviewDecisions.ReviewIdFor(x.ExternalReviewId)).Distinct().ToArray();
+        var bookings = normalized.Select(x => x.BookingId).Distinct().ToArray();
+        var clinics = normalized.Select(x => x.ClinicId).Distinct().ToArray();
+
+        var batch = session.CreateBatchQuery();
+        var sameIds = batch.LoadMany<Review>().ById(ids);
+        var sameBookings = batch.Query<Review>().Where(x => x.BookingId.IsOneOf(bookings)).Select(x => new { x.Id, x.BookingId }).ToList();
+        var existingClinics = batch.Query<ClinicProfile>().Where(x => x.Id.IsOneOf(clinics)).Select(x => x.Id).ToList();
+        await batch.Execute(cancellation);
+
+        return new KnownReviews(
+            (await sameIds).ToDictionary(x => x.Id),
+            (await sameBookings).ToDictionary(x => x.BookingId, x => x.Id),
+            [.. await existingClinics]);
+    }
+
+    public Review? ById(Guid reviewId) => _byId.GetValueOrDefault(reviewId);
+
+    public Guid? ReviewOfBooking(string bookingId) => _byBooking.TryGetValue(bookingId, out var id) ? id : null;
+
+    public bool ClinicExists(Guid clinicId) => _clinics.Contains(clinicId);
+
+    public void Remember(ReviewSubmitted submitted)
+    {
+        _byId[submitted.ReviewId] = Review.Create(submitted);
+        _byBooking[submitted.BookingId] = submitted.ReviewId;
+    }
+}

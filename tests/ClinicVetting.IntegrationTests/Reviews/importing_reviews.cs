@@ -1,0 +1,132 @@
+using System.Text;
+using System.Text.Json;
+using Alba;
+using ClinicVetting.IntegrationTests.Clinics;
+using ClinicVetting.IntegrationTests.Support;
+using ClinicVetting.Reviews;
+using Marten;
+using Wolverine.Tracking;
+
+namespace ClinicVetting.IntegrationTests.Reviews;
+
+public class importing_reviews(AppFixture fixture) : ReviewsContext(fixture)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    private async Task<IScenarioResult> Import(string body, string contentType, int status = 200)
+    {
+        IScenarioResult result = null!;
+        await Host.ExecuteAndWaitAsync(async () => result = await Call(Booking, s =>
+        {
+            s.Post.Text(body).ToUrl("/api/reviews/import");
+            s.WithRequestHeader("Content-Type", contentType);
+            s.StatusCodeShouldBe(status);
+        }), timeoutInMilliseconds: 120_000);
+        return result;
+    }
+
+    /// <summary>The i-th review of a long history: each clinic's reviews written 28 hours apart, every 500th unverified.</summary>
+    private ReviewSubmission Historic(int i, IReadOnlyList<Guid> clinics)
+    {
+        var writtenAt = Now.AddHours(-7 * (i + 1));
+        return AReview($"import-{i}", $"BK-IMPORT-{i}", rating: i % 5 + 1, verified: i % 500 != 0,
+                text: $"Imported review {i}: the clinic was clean, the staff kind, and the follow-up thorough.", writtenAt: writtenAt,
+                clinicId: clinics[i % clinics.Count])
+            with { TreatmentDate = DateOnly.FromDateTime(writtenAt.UtcDateTime).AddDays(-10) };
+    }
+
+    [Fact]
+    public async Task ten_thousand_reviews_stream_in_as_ndjson_with_resends_and_refusals_reported_by_line()
+    {
+        var clinics = new List<Guid> { ClinicId };
+        foreach (var name in new[] { "Second Clinic", "Third Clinic", "Fourth Clinic" })
+        {
+            clinics.Add((await Host.RegisterClinic(Staff, ClinicScenarios.AClinic(name))).Id);
+        }
+
+        var lines = new List<string>();
+        void Add(object review) => lines.Add(JsonSerializer.Serialize(review, Json));
+        for (var i = 0; i < 10_000; i++)
+        {
+            Add(Historic(i, clinics));
+            if (i % 1_000 == 1) Add(Historic(i, clinics));
+        }
+
+        for (var i = 0; i < 20; i++) Add(Historic(i * 300, clinics));
+        Add(Historic(42, clinics) with { Rating = 1 });
+        Add(Historic(10_001, clinics) with { BookingId = "BK-IMPORT-7" });
+        Add(Historic(10_002, clinics) with { ClinicId = Guid.NewGuid() });
+        Add(Historic(10_003, clinics) with { Rating = 9 });
+        lines.Add("{\"externalReviewId\": \"broken\", ");
+        lines.Add("");
+        lines.Add($"{{\"text\": \"{new string('x', 70_000)}\"}}");
+        var body = string.Join('\n', lines) + "\n";
+        Encoding.UTF8.GetByteCount(body).ShouldBeGreaterThan(2 * 1024 * 1024, "bigger than the default body limit, so only streaming takes it");
+
+        var summary = (await Import(body, "application/x-ndjson")).ReadAsJson<ImportSummary>()!;
+
+        (summary.Received, summary.Accepted, summary.Duplicates, summary.Rejected).ShouldBe((10_036, 10_000, 30, 6));
+        summary.RejectedItems.Select(x => x.Line).ShouldBe([10_031, 10_032, 10_033, 10_034, 10_035, 10_037]);
+        summary.DuplicateItems.Take(2).Select(x => (x.Line, x.ExternalReviewId)).ShouldBe([(3, "import-1"), (1_004, "import-1001")]);
+        summary.DuplicateItems.Last().Line.ShouldBe(10_030);
+        var rejected = summary.RejectedItems.ToDictionary(x => x.Line!.Value, x => string.Join(" ", x.Reasons));
+        rejected[10_031].ShouldContain("other content");
+        rejected[10_032].ShouldContain("one review per episode of care");
+        rejected[10_033].ShouldContain("No clinic");
+        rejected[10_034].ShouldContain("rating");
+        rejected[10_035].ShouldContain("not a valid review");
+        rejected[10_037].ShouldContain("longer than");
+
+        await using var session = Store.QuerySession();
+        (await session.Query<Review>().CountAsync()).ShouldBe(10_000);
+        (await session.Query<Review>().CountAsync(x => x.Status == ReviewStatus.Pending)).ShouldBe(0, "every imported review is screened");
+        var held = await session.Query<Review>().Where(x => x.Status == ReviewStatus.Held).ToListAsync();
+        held.Count.ShouldBe(20);
+        held.ShouldAllBe(x => !x.BookingVerified && x.ScreeningFindings.Count == 1);
+    }
+
+    [Fact]
+    public async Task sending_the_same_import_again_writes_nothing_new()
+    {
+        var body = string.Join('\n', Enumerable.Range(0, 3).Select(i => JsonSerializer.Serialize(Historic(i, [ClinicId]), Json)));
+        await Import(body, "application/x-ndjson");
+        await using var session = Store.QuerySession();
+        var events = await session.Events.QueryAllRawEvents().CountAsync();
+
+        var again = (await Import(body, "application/x-ndjson")).ReadAsJson<ImportSummary>()!;
+
+        (again.Accepted, again.Duplicates).ShouldBe((0, 3));
+        (await session.Events.QueryAllRawEvents().CountAsync()).ShouldBe(events);
+    }
+
+    [Fact]
+    public async Task a_json_array_reports_refusals_by_index()
+    {
+        var items = new object?[] { Historic(0, [ClinicId]), new { rating = "five" }, null, Historic(0, [ClinicId]), Historic(1, [ClinicId]) };
+
+        var summary = (await Import(JsonSerializer.Serialize(items, Json), "application/json")).ReadAsJson<ImportSummary>()!;
+
+        (summary.Received, summary.Accepted, summary.Duplicates, summary.Rejected).ShouldBe((5, 2, 1, 2));
+        summary.RejectedItems.Select(x => x.Index).ShouldBe([1, 2]);
+        summary.DuplicateItems.Single().Index.ShouldBe(3);
+    }
+
+    [Fact]
+    public async Task a_broken_json_array_is_a_400_after_importing_the_items_before_the_break()
+    {
+        var body = "[" + JsonSerializer.Serialize(Historic(0, [ClinicId]), Json) + ", {\"rating\": ";
+
+        var result = await Import(body, "application/json", status: 400);
+
+        result.ShouldBeProblem(400).Detail.ShouldNotBeNull().ShouldContain("1 item(s) before this point were imported");
+        await using var session = Store.QuerySession();
+        (await session.Query<Review>().CountAsync()).ShouldBe(1);
+    }
+
+    [Theory]
+    [InlineData("{}", "application/json", 400)]
+    [InlineData("externalReviewId=1", "application/x-www-form-urlencoded", 415)]
+    [InlineData("", "text/plain", 415)]
+    public async Task a_body_that_is_not_reviews_is_refused(string body, string contentType, int status) =>
+        (await Import(body, contentType, status)).ShouldBeProblem(status);
+}
