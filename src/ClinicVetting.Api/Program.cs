@@ -1,4 +1,5 @@
 using ClinicVetting.Demo;
+using ClinicVetting.Ranking;
 using ClinicVetting.Infrastructure.Auth;
 using ClinicVetting.Infrastructure.Hosting;
 using ClinicVetting.Infrastructure.Http;
@@ -11,6 +12,7 @@ builder.AddTelemetry();
 builder.AddAuth();
 builder.AddCritterStack();
 builder.AddHttpApi();
+builder.AddRanking();
 builder.AddDemo();
 
 var app = builder.Build();

@@ -75,6 +75,24 @@ public static class EndpointAccessTable
         new("GET", "/api/reviews/fairness-report", InternalRead),
         new("GET", "/api/clinics/{clinicId}/review-stats", InternalRead),
         new("GET", "/api/public/clinics/{clinicId}/reviews", Everyone),
+
+        // Ranking
+        new("PUT", "/api/ranking/policy", Approvers),
+        new("GET", "/api/ranking/policy", Everyone),
+        new("POST", "/api/ranking/proposals", StaffWork, HasBody: false),
+        new("GET", "/api/ranking/proposals", InternalRead),
+        new("GET", "/api/ranking/proposals/{proposalId}", InternalRead),
+        new("POST", "/api/ranking/proposals/{proposalId}/approval", Approvers),
+        new("POST", "/api/ranking/proposals/{proposalId}/decline", Approvers),
+        new("POST", "/api/clinics/{clinicId}/efficiency/inquiry-responses", [Roles.Staff, Roles.Approver, Roles.Booking]),
+        new("POST", "/api/clinics/{clinicId}/efficiency/follow-ups", StaffWork),
+        new("POST", "/api/clinics/{clinicId}/sponsored-placements", Approvers),
+
+        // The public feed
+        new("GET", "/api/public/rankings", Everyone),
+        new("GET", "/api/public/rankings/editions", Everyone),
+        new("GET", "/api/public/rankings/editions/{edition}", Everyone),
+        new("GET", "/api/public/rankings/feed.atom", Everyone),
     ];
 
     /// <summary>Endpoints outside the API proper: documentation and health.</summary>

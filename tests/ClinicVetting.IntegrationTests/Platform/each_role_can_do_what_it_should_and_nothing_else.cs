@@ -23,7 +23,9 @@ public class each_role_can_do_what_it_should_and_nothing_else(AppFixture fixture
             .Replace("{flagId}", Guid.NewGuid().ToString())
             .Replace("{check}", "license")
             .Replace("{country}", "MX")
-            .Replace("{reviewId}", Guid.NewGuid().ToString());
+            .Replace("{reviewId}", Guid.NewGuid().ToString())
+            .Replace("{proposalId}", Guid.NewGuid().ToString())
+            .Replace("{edition}", "1");
         var token = caller == EndpointAccessTable.Anonymous ? null : Fixture.TokenFor($"someone-{caller}", caller);
 
         var result = await Call(token, s =>

@@ -69,7 +69,6 @@ public class reading_a_clinics_reviews(AppFixture fixture) : ReviewsContext(fixt
     }
 
     /// <summary>Tests run the daemon explicitly (solo mode): the statistics are brought up to date on demand.</summary>
-    private Task CatchUpProjections() => Host.ForceAllMartenDaemonActivityToCatchUpAsync(CancellationToken.None, CatchUpMode.AndDoNothing);
 
     private async Task<ClinicReviewScore> Stats()
     {

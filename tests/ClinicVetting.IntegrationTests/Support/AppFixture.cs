@@ -16,6 +16,7 @@ public sealed class AppFixture : IAsyncLifetime
 {
     public const string Database = "clinicvetting_integration";
     public const string SigningKey = "integration-tests-signing-key-not-a-secret-0123456789";
+    public const string PublicFeedRequestsPerMinute = "150";
 
     public IAlbaHost Host { get; private set; } = null!;
     public TestClock Clock { get; } = new();
@@ -32,6 +33,7 @@ public sealed class AppFixture : IAsyncLifetime
             web.UseSetting("ConnectionStrings:ClinicVetting", ConnectionString);
             web.UseSetting("Auth:SigningKey", SigningKey);
             web.UseSetting("Serilog:MinimumLevel:Default", "Warning");
+            web.UseSetting("ClinicVetting:PublicFeed:RequestsPerMinute", PublicFeedRequestsPerMinute);
             web.ConfigureServices(services =>
             {
                 services.RemoveAll<TimeProvider>();

@@ -33,9 +33,14 @@ public abstract class IntegrationContext(AppFixture fixture) : IAsyncLifetime
     {
         await using var session = Store.QuerySession();
         return await session.Events.QueryAllRawEvents()
-            .Where(x => x.StreamId != RegulatorDirectory.StreamId && x.StreamId != CurrentVettingRules.StreamId)
+            .Where(x => x.StreamId != RegulatorDirectory.StreamId && x.StreamId != CurrentVettingRules.StreamId
+                        && x.StreamId != ClinicVetting.Ranking.CurrentRankingPolicy.StreamId)
             .CountAsync();
     }
+
+    /// <summary>Lets the async daemon (solo in tests) apply every event appended so far.</summary>
+    protected Task CatchUpProjections() =>
+        Marten.Events.TestingExtensions.ForceAllMartenDaemonActivityToCatchUpAsync(Host, CancellationToken.None, Marten.Events.CatchUpMode.AndDoNothing);
 
     /// <summary>An HTTP call as a user with a bearer token (null: anonymous).</summary>
     protected Task<IScenarioResult> Call(string? token, Action<Scenario> configure) => Host.Scenario(scenario =>

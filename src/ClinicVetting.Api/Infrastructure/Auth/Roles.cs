@@ -35,6 +35,9 @@ public static class Policies
     /// <summary>The booking system's review submissions.</summary>
     public const string Booking = "booking";
 
+    /// <summary>Efficiency measurements: by staff, or by the booking system that sees the inquiries.</summary>
+    public const string EfficiencyFacts = "efficiency-facts";
+
     public static readonly IReadOnlyDictionary<string, string[]> RolesOf = new Dictionary<string, string[]>
     {
         [StaffWork] = [Roles.Staff, Roles.Approver],
@@ -42,5 +45,6 @@ public static class Policies
         [InternalRead] = [Roles.Staff, Roles.Approver, Roles.Auditor],
         [Audit] = [Roles.Auditor, Roles.Approver],
         [Booking] = [Roles.Booking],
+        [EfficiencyFacts] = [Roles.Staff, Roles.Approver, Roles.Booking],
     };
 }

@@ -3,6 +3,7 @@ using ClinicVetting.Demo;
 using ClinicVetting.Infrastructure.Http;
 using ClinicVetting.Vetting;
 using ClinicVetting.Vetting.ReferenceData;
+using ClinicVetting.Ranking;
 using ClinicVetting.Reviews;
 using JasperFx;
 using JasperFx.CodeGeneration;
@@ -43,6 +44,7 @@ public static class CritterStack
                 ClinicsModule.Configure(opts);
                 VettingModule.Configure(opts);
                 ReviewsModule.Configure(opts);
+                RankingModule.Configure(opts);
                 DemoData.Configure(opts);
             })
             .InitializeWith(new ReferenceDataSeed())

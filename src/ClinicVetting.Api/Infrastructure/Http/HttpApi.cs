@@ -72,6 +72,7 @@ public static class HttpApi
 
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
         app.UseMiddleware<RequestBodyLimit>();
         app.UseMiddleware<IdempotencyMiddleware>();
 

@@ -5,7 +5,8 @@ using Marten.Schema;
 namespace ClinicVetting.Vetting.ReferenceData;
 
 /// <summary>
-/// The reference data every database starts with, as events: the seed's nine regulators and the first vetting rules.
+/// The reference data every database starts with, as events: the seed's nine regulators, the first vetting rules and the
+/// first ranking policy.
 /// Marten applies it at start-up (and after a test's data reset); it writes only what is missing.
 /// </summary>
 public sealed class ReferenceDataSeed : IInitialData
@@ -27,6 +28,12 @@ public sealed class ReferenceDataSeed : IInitialData
         {
             session.Events.StartStream<CurrentVettingRules>(CurrentVettingRules.StreamId,
                 new VettingRulesPublished(VettingRuleSet.Default, "First rules, from DOMAIN.md"));
+        }
+
+        if (await session.Events.FetchStreamStateAsync(Ranking.CurrentRankingPolicy.StreamId, cancellation) is null)
+        {
+            session.Events.StartStream<Ranking.CurrentRankingPolicy>(Ranking.CurrentRankingPolicy.StreamId,
+                new Ranking.RankingPolicyPublished(Ranking.RankingPolicy.Default, "First ranking policy: docs/ranking-policy.md"));
         }
 
         try

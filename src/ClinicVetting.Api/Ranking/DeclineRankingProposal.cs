@@ -1,0 +1,38 @@
+using ClinicVetting.Infrastructure.Auth;
+using ClinicVetting.Shared;
+using ClinicVetting.Vetting.Cases;
+using Marten;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine;
+using Wolverine.Http;
+
+namespace ClinicVetting.Ranking;
+
+public sealed record DeclineRankingProposal(Guid ProposalId, string Reason);
+
+public sealed record ProposalDeclined(Guid ProposalId, string DeclinedBy);
+
+public static class DeclineRankingProposalEndpoint
+{
+    public static ProblemDetails Validate(ReasonBody body) => body.Validate().ToProblem();
+
+    /// <summary>An approver declines a proposal, with the reason; it can then never be published.</summary>
+    [WolverinePost("/api/ranking/proposals/{proposalId}/decline", OperationId = "DeclineRankingProposal"), Authorize(Policy = Policies.Approver)]
+    [Tags("Ranking")]
+    public static Task<ProposalDeclined> Post(Guid proposalId, ReasonBody body, IMessageBus bus) =>
+        bus.InvokeAsync<ProposalDeclined>(new DeclineRankingProposal(proposalId, body.Reason));
+}
+
+public static class DeclineRankingProposalHandler
+{
+    public static async Task<ProposalDeclined> Handle(DeclineRankingProposal command, IDocumentSession session, IMessageContext context,
+        TimeProvider clock, CancellationToken cancellation)
+    {
+        var stream = await session.Events.FetchForWriting<RankingProposal>(command.ProposalId, cancellation);
+        var proposal = stream.Aggregate ?? throw new NotFound("Ranking proposal", command.ProposalId);
+        var declined = RankingDecisions.Decline(proposal, command.Reason, Actor.Of(context), clock.GetUtcNow());
+        stream.AppendOne(declined);
+        return new ProposalDeclined(proposal.Id, declined.DeclinedBy);
+    }
+}

@@ -1,0 +1,38 @@
+using ClinicVetting.Infrastructure.Auth;
+using ClinicVetting.Shared;
+using Marten;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine;
+using Wolverine.Http;
+
+namespace ClinicVetting.Ranking;
+
+public sealed record ProposeRanking(Guid ProposalId);
+
+public sealed record ProposalCreated(Guid Id, long PolicyVersion, long LogPosition, int Ranked, int Excluded)
+    : CreationResponse($"/api/ranking/proposals/{Id}");
+
+public static class ProposeRankingEndpoint
+{
+    /// <summary>
+    /// Compute a ranking proposal from the state at one position of the event log (recorded), under the policy in force:
+    /// every clinic's factors and shares, the excluded with their reasons, the tie-breaks applied, the age of each input.
+    /// </summary>
+    [WolverinePost("/api/ranking/proposals", OperationId = "ProposeRanking"), Authorize(Policy = Policies.StaffWork)]
+    [Tags("Ranking")]
+    public static Task<ProposalCreated> Post(IMessageBus bus) => bus.InvokeAsync<ProposalCreated>(new ProposeRanking(Guid.CreateVersion7()));
+}
+
+public static class ProposeRankingHandler
+{
+    public static async Task<ProposalCreated> Handle(ProposeRanking command, IDocumentSession session, RankingSnapshotReader snapshots,
+        IMessageContext context, TimeProvider clock, CancellationToken cancellation)
+    {
+        var snapshot = await snapshots.Read(cancellation);
+        var proposed = RankingDecisions.Propose(command.ProposalId, snapshot, Actor.Of(context), clock.GetUtcNow());
+        session.Events.StartStream<RankingProposal>(command.ProposalId, proposed);
+        return new ProposalCreated(command.ProposalId, proposed.PolicyVersion, proposed.LogPosition, proposed.Computation.Ranked.Count,
+            proposed.Computation.Excluded.Count);
+    }
+}

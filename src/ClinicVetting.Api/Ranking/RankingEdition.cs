@@ -1,0 +1,73 @@
+using JasperFx.Events;
+using Marten.Events.Projections;
+
+namespace ClinicVetting.Ranking;
+
+/// <summary>
+/// An edition, appended to the editions stream: its number is that stream's version, so numbers never repeat or skip,
+/// even when approvals race. It names the policy version and log position it was computed from.
+/// </summary>
+public sealed record RankingEditionPublished(
+    int Edition,
+    Guid ProposalId,
+    long PolicyVersion,
+    long LogPosition,
+    DateTimeOffset AsOf,
+    EditionLists Lists,
+    IReadOnlyList<RankingOverride> Overrides,
+    string ProposedBy,
+    string ApprovedBy,
+    DateTimeOffset PublishedAt);
+
+public sealed record EditionSummary(int Edition, Guid ProposalId, DateTimeOffset PublishedAt, long PolicyVersion, long LogPosition, int Entries);
+
+/// <summary>The editions stream's state: how many, and a line per edition.</summary>
+public sealed partial class RankingEditionCatalog
+{
+    public static readonly Guid StreamId = new("5e6b0c1e-7a53-4c55-9d1f-0000000000b2");
+
+    public Guid Id { get; set; } = StreamId;
+    public long Version { get; set; }
+    public List<EditionSummary> Editions { get; set; } = [];
+
+    public EditionSummary? Latest => Editions.Count == 0 ? null : Editions[^1];
+
+    public void Apply(RankingEditionPublished published) => Editions.Add(
+        new EditionSummary(published.Edition, published.ProposalId, published.PublishedAt, published.PolicyVersion, published.LogPosition, published.Lists.Overall.Count));
+}
+
+/// <summary>An edition as published: immutable, one document per edition number.</summary>
+public sealed class RankingEdition
+{
+    public int Id { get; set; }
+    public Guid ProposalId { get; set; }
+    public long PolicyVersion { get; set; }
+    public long LogPosition { get; set; }
+    public DateTimeOffset AsOf { get; set; }
+    public DateTimeOffset PublishedAt { get; set; }
+    public string ProposedBy { get; set; } = "";
+    public string ApprovedBy { get; set; } = "";
+    public List<RankingOverride> Overrides { get; set; } = [];
+    public EditionLists Lists { get; set; } = new([], new Dictionary<string, IReadOnlyList<ListEntry>>(), new Dictionary<string, IReadOnlyList<ListEntry>>());
+
+    /// <summary>The sequence of the event that published it.</summary>
+    public long PublishedAtSequence { get; set; }
+}
+
+public sealed partial class RankingEditionProjection : EventProjection
+{
+    public RankingEdition Create(IEvent<RankingEditionPublished> e) => new()
+    {
+        Id = e.Data.Edition,
+        ProposalId = e.Data.ProposalId,
+        PolicyVersion = e.Data.PolicyVersion,
+        LogPosition = e.Data.LogPosition,
+        AsOf = e.Data.AsOf,
+        PublishedAt = e.Data.PublishedAt,
+        ProposedBy = e.Data.ProposedBy,
+        ApprovedBy = e.Data.ApprovedBy,
+        Overrides = [.. e.Data.Overrides],
+        Lists = e.Data.Lists,
+        PublishedAtSequence = e.Sequence,
+    };
+}

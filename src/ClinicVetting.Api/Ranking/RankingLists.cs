@@ -1,0 +1,75 @@
+using ClinicVetting.Clinics;
+
+namespace ClinicVetting.Ranking;
+
+public enum OverrideAction
+{
+    Move,
+    Remove,
+}
+
+/// <summary>An approver's change to the merit order, always with its written reason.</summary>
+public sealed record RankingOverride(Guid ClinicId, OverrideAction Action, int? Position, string Reason);
+
+public sealed record FactorShare(RankingFactor Factor, decimal Value, decimal Share);
+
+/// <summary>One line of a published list: everything the public sees of a clinic's place.</summary>
+public sealed record ListEntry(
+    int Rank,
+    Guid ClinicId,
+    string Name,
+    string City,
+    string Country,
+    string CountryName,
+    decimal Score,
+    IReadOnlyList<FactorShare> Factors,
+    IReadOnlyList<string> VerifiedAccreditations,
+    IReadOnlyList<string> BestFor,
+    CostRange? PriceRange,
+    int VerifiedReviews,
+    decimal? ReviewScore,
+    string? Override);
+
+/// <summary>An edition's lists: overall, per condition ("best for") and per country, each at most the policy's size.</summary>
+public sealed record EditionLists(
+    IReadOnlyList<ListEntry> Overall,
+    IReadOnlyDictionary<string, IReadOnlyList<ListEntry>> ByCondition,
+    IReadOnlyDictionary<string, IReadOnlyList<ListEntry>> ByCountry);
+
+public static class RankingLists
+{
+    /// <summary>
+    /// The published lists from a computed ranking: removals leave every list; moves change the overall list only
+    /// (the per-condition and per-country lists keep the merit order).
+    /// </summary>
+    public static EditionLists Build(RankingComputation computation, IReadOnlyList<RankingOverride> overrides, int size)
+    {
+        var removed = overrides.Where(x => x.Action == OverrideAction.Remove).Select(x => x.ClinicId).ToHashSet();
+        var merit = computation.Ranked.Where(x => !removed.Contains(x.ClinicId)).ToList();
+
+        var overall = merit.ToList();
+        var moved = new Dictionary<Guid, string>();
+        foreach (var move in overrides.Where(x => x.Action == OverrideAction.Move))
+        {
+            var clinic = overall.Single(x => x.ClinicId == move.ClinicId);
+            overall.Remove(clinic);
+            overall.Insert(Math.Clamp(move.Position!.Value - 1, 0, overall.Count), clinic);
+            moved[clinic.ClinicId] = move.Reason;
+        }
+
+        IReadOnlyList<ListEntry> Top(IEnumerable<RankedClinic> clinics, IReadOnlyDictionary<Guid, string>? notes = null) =>
+            clinics.Take(size).Select((x, index) => Entry(x, index + 1, notes?.GetValueOrDefault(x.ClinicId))).ToList();
+
+        var conditions = merit.SelectMany(x => x.BestFor).Distinct().Order(StringComparer.Ordinal);
+        var countries = merit.Select(x => x.Country).Distinct().Order(StringComparer.Ordinal);
+        return new EditionLists(
+            Top(overall, moved),
+            conditions.ToDictionary(code => code, code => Top(merit.Where(x => x.BestFor.Contains(code))), StringComparer.Ordinal),
+            countries.ToDictionary(country => country, country => Top(merit.Where(x => x.Country == country)), StringComparer.Ordinal));
+    }
+
+    private static ListEntry Entry(RankedClinic clinic, int rank, string? overrideReason) => new(
+        rank, clinic.ClinicId, clinic.Name, clinic.City, clinic.Country, clinic.CountryName, clinic.Score,
+        clinic.Factors.Select(f => new FactorShare(f.Factor, f.Value, f.Share)).ToList(),
+        clinic.VerifiedAccreditations, clinic.BestFor, clinic.PriceRange, clinic.VerifiedReviews, clinic.ReviewScore, overrideReason);
+}

@@ -1,0 +1,51 @@
+using ClinicVetting.Ranking.PublicFeed;
+using JasperFx.Events.Projections;
+using Marten;
+using Microsoft.AspNetCore.RateLimiting;
+using System.Threading.RateLimiting;
+using ClinicVetting.Infrastructure.Http;
+
+namespace ClinicVetting.Ranking;
+
+public sealed class PublicFeedOptions
+{
+    public const string Section = "ClinicVetting:PublicFeed";
+
+    /// <summary>Requests per minute per client (IP address) on the anonymous feed.</summary>
+    public int RequestsPerMinute { get; set; } = 600;
+}
+
+public static class RankingModule
+{
+    public static void Configure(StoreOptions opts)
+    {
+        opts.Projections.Snapshot<ClinicEfficiency>(SnapshotLifecycle.Inline);
+        opts.Projections.Snapshot<CurrentRankingPolicy>(SnapshotLifecycle.Inline);
+        opts.Projections.Snapshot<RankingProposal>(SnapshotLifecycle.Inline);
+        opts.Projections.Snapshot<RankingEditionCatalog>(SnapshotLifecycle.Inline);
+        opts.Projections.Add<RankingEditionProjection>(ProjectionLifecycle.Inline);
+        opts.Projections.Add<PublicRankingProjection>(ProjectionLifecycle.Async);
+        opts.Schema.For<RankingProposal>().Index(x => x.Status);
+    }
+
+    public static void AddRanking(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<RankingSnapshotReader>();
+        builder.Services.AddSingleton<PublicFeedCache>();
+
+        var feed = builder.Configuration.GetSection(PublicFeedOptions.Section).Get<PublicFeedOptions>() ?? new PublicFeedOptions();
+        builder.Services.AddRateLimiter(limiter =>
+        {
+            limiter.AddPolicy(PublicRankingEndpoints.RateLimitPolicy, http => RateLimitPartition.GetFixedWindowLimiter(
+                http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = feed.RequestsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+            limiter.OnRejected = async (context, cancellation) =>
+            {
+                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? (int)Math.Ceiling(after.TotalSeconds) : 60;
+                context.HttpContext.Response.Headers.RetryAfter = retryAfter.ToString();
+                await Problems.Write(context.HttpContext, Problems.Create(429, "Too many requests",
+                    $"At most {feed.RequestsPerMinute} requests a minute per client: retry in {retryAfter} s."));
+            };
+        });
+    }
+}

@@ -1,0 +1,84 @@
+using ClinicVetting.Infrastructure.Auth;
+using ClinicVetting.Infrastructure.Http;
+using ClinicVetting.Shared;
+using Marten;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine;
+using Wolverine.Http;
+
+namespace ClinicVetting.Ranking;
+
+public sealed record PublishRankingPolicyInput(RankingPolicy Policy, string Reason)
+{
+    public FieldErrors Validate()
+    {
+        var errors = new FieldErrors().Required("reason", Reason, 2000);
+        if (Policy is null)
+        {
+            return errors.Add("policy", "is required");
+        }
+
+        if (Policy.Weights is null || Policy.Eligibility is null || Policy.Accreditations is null || Policy.Programs?.Services is null
+            || Policy.Reviews is null || Policy.Efficiency is null || Policy.TieBreaks is null)
+        {
+            return errors.Add("policy", "every part must be given: weights, eligibility, accreditations, programs, reviews, efficiency, tieBreaks");
+        }
+
+        return errors
+            .When(Policy.Weights.Any(x => x is null || x.Weight < 0), "policy.weights", "weights must not be negative")
+            .When(Policy.Weights.Sum(x => x?.Weight ?? 0) is not 1m, "policy.weights", "weights must add up to 1")
+            .When(Policy.Weights.GroupBy(x => x?.Factor).Any(x => x.Count() > 1), "policy.weights", "one weight per factor")
+            .Range("policy.listSize", Policy.ListSize, 1, 100)
+            .Range("policy.eligibility.minVerifiedReviews", Policy.Eligibility.MinVerifiedReviews, 0, 100_000)
+            .Range("policy.eligibility.minYearsOfOperation", Policy.Eligibility.MinYearsOfOperation, 0, 200)
+            .Range("policy.accreditations.cap", Policy.Accreditations.Cap, 1, 100)
+            .Range("policy.programs.protocolShare", Policy.Programs.ProtocolShare, 0, 1)
+            .Range("policy.programs.breadthShare", Policy.Programs.BreadthShare, 0, 1)
+            .Range("policy.programs.conditionsCap", Policy.Programs.ConditionsCap, 1, 100)
+            .Range("policy.reviews.priorWeight", Policy.Reviews.PriorWeight, 0, 100_000)
+            .Range("policy.reviews.priorMean", Policy.Reviews.PriorMean, 1, 5)
+            .Range("policy.reviews.minimumCount", Policy.Reviews.MinimumCount, 0, 100_000)
+            .When(Policy.Efficiency.WorstResponseHours <= Policy.Efficiency.BestResponseHours, "policy.efficiency.worstResponseHours",
+                "must be above bestResponseHours")
+            .Range("policy.efficiency.measurementWindowDays", Policy.Efficiency.MeasurementWindowDays, 1, 3650)
+            .When(Policy.TieBreaks.Distinct().Count() != Policy.TieBreaks.Count, "policy.tieBreaks", "each tie-break at most once");
+    }
+}
+
+public sealed record PublishRankingPolicy(PublishRankingPolicyInput Input);
+
+public sealed record RankingPolicyVersion(long Version);
+
+public static class PublishRankingPolicyEndpoint
+{
+    public static ProblemDetails Validate(PublishRankingPolicyInput input) => input.Validate().ToProblem();
+
+    /// <summary>An approver publishes a new version of the ranking policy; the next proposal uses it.</summary>
+    [WolverinePut("/api/ranking/policy", OperationId = "PublishRankingPolicy"), Authorize(Policy = Policies.Approver)]
+    [Tags("Ranking")]
+    public static Task<RankingPolicyVersion> Put(PublishRankingPolicyInput input, IMessageBus bus) =>
+        bus.InvokeAsync<RankingPolicyVersion>(new PublishRankingPolicy(input));
+}
+
+public static class PublishRankingPolicyHandler
+{
+    public static async Task<RankingPolicyVersion> Handle(PublishRankingPolicy command, IDocumentSession session, CancellationToken cancellation)
+    {
+        var stream = await session.Events.FetchForWriting<CurrentRankingPolicy>(CurrentRankingPolicy.StreamId, cancellation);
+        stream.AppendOne(new RankingPolicyPublished(command.Input.Policy, command.Input.Reason.Trim()));
+        return new RankingPolicyVersion((stream.Aggregate?.Version ?? 0) + 1);
+    }
+}
+
+public static class GetRankingPolicyEndpoint
+{
+    /// <summary>The ranking policy in force, or an earlier version (?version=n); docs/ranking-policy.md explains each part.</summary>
+    [WolverineGet("/api/ranking/policy", OperationId = "GetRankingPolicy"), AllowAnonymous]
+    [Tags("Ranking")]
+    public static async Task<CurrentRankingPolicy> Get(long? version, IQuerySession session, CancellationToken cancellation) =>
+        version is { } wanted
+            ? await session.Events.AggregateStreamAsync<CurrentRankingPolicy>(CurrentRankingPolicy.StreamId, wanted, token: cancellation)
+              ?? throw new NotFound("Ranking policy version", wanted)
+            : await session.LoadAsync<CurrentRankingPolicy>(CurrentRankingPolicy.StreamId, cancellation) ?? new CurrentRankingPolicy();
+}

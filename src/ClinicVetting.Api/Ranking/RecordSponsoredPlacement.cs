@@ -1,0 +1,45 @@
+using ClinicVetting.Clinics;
+using ClinicVetting.Infrastructure.Auth;
+using ClinicVetting.Infrastructure.Http;
+using ClinicVetting.Ranking.PublicFeed;
+using ClinicVetting.Shared;
+using Marten;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine;
+using Wolverine.Http;
+
+namespace ClinicVetting.Ranking;
+
+public sealed record SponsoredPlacementInput(string Label, DateTimeOffset From, DateTimeOffset Until)
+{
+    public FieldErrors Validate() => new FieldErrors()
+        .Required("label", Label, 200)
+        .When(Until <= From, "until", "must be after from");
+}
+
+public sealed record RecordSponsoredPlacement(Guid ClinicId, SponsoredPlacementInput Placement);
+
+public static class RecordSponsoredPlacementEndpoint
+{
+    public static ProblemDetails Validate(SponsoredPlacementInput placement) => placement.Validate().ToProblem();
+
+    /// <summary>Record a paid placement: shown beside the lists as "Sponsored", never changing anyone's rank.</summary>
+    [WolverinePost("/api/clinics/{clinicId}/sponsored-placements", OperationId = "RecordSponsoredPlacement"), Authorize(Policy = Policies.Approver)]
+    [Tags("Ranking")]
+    public static Task<SponsoredPlacement> Post(Guid clinicId, SponsoredPlacementInput placement, IMessageBus bus) =>
+        bus.InvokeAsync<SponsoredPlacement>(new RecordSponsoredPlacement(clinicId, placement));
+}
+
+public static class RecordSponsoredPlacementHandler
+{
+    public static async Task<SponsoredPlacement> Handle(RecordSponsoredPlacement command, IDocumentSession session, CancellationToken cancellation)
+    {
+        var stream = await session.Events.FetchForWriting<ClinicProfile>(command.ClinicId, cancellation);
+        var clinic = stream.Aggregate ?? throw new NotFound("Clinic", command.ClinicId);
+        var placement = new SponsoredPlacement(Guid.CreateVersion7(), clinic.Id, clinic.Name, command.Placement.Label.Trim(),
+            command.Placement.From, command.Placement.Until);
+        stream.AppendOne(new SponsoredPlacementRecorded(clinic.Id, placement));
+        return placement;
+    }
+}
