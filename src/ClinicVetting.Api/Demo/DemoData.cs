@@ -29,6 +29,7 @@ public static class DemoData
         new SeedClinics(),
         new VetSeedClinics(),
         new SeedReviews(),
+        new PublishFirstEdition(),
     ];
 }
 

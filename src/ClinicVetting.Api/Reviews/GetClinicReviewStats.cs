@@ -7,7 +7,7 @@ using Wolverine.Http;
 
 namespace ClinicVetting.Reviews;
 
-/// <summary>A clinic's review counts and its score under the default parameters, with the prior mean they resolved to.</summary>
+/// <summary>A clinic's review counts and its score under the ranking policy's parameters, with the prior mean they resolved to.</summary>
 public sealed record ClinicReviewScore(
     Guid ClinicId,
     int Pending,
@@ -36,7 +36,11 @@ public static class GetClinicReviewStatsEndpoint
         var allCount = await session.Query<ClinicReviewStats>().SumAsync(x => x.VerifiedPublished, cancellation);
         var allSum = await session.Query<ClinicReviewStats>().SumAsync(x => x.VerifiedPublishedRatingSum, cancellation);
 
-        var parameters = ReviewScoreParameters.Default;
+        // The ranking policy in force says how reviews score; the defaults stand in before one exists.
+        var policy = await session.LoadAsync<Ranking.CurrentRankingPolicy>(Ranking.CurrentRankingPolicy.StreamId, cancellation);
+        var parameters = policy is null
+            ? ReviewScoreParameters.Default
+            : new ReviewScoreParameters((double)policy.Policy.Reviews.PriorWeight, (double?)policy.Policy.Reviews.PriorMean, policy.Policy.Reviews.MinimumCount);
         var priorMean = ReviewScore.PriorMean(parameters, allCount, allSum);
         return new ClinicReviewScore(clinicId, stats.Pending, stats.Held, stats.Published, stats.Rejected, stats.VerifiedPublished,
             stats.VerifiedPublishedMean, ReviewScore.Bayesian(stats.VerifiedPublished, stats.VerifiedPublishedRatingSum, priorMean, parameters),

@@ -5,6 +5,9 @@ using ClinicVetting.Demo;
 using ClinicVetting.Infrastructure.Hosting;
 using ClinicVetting.IntegrationTests.Support;
 using ClinicVetting.Reviews;
+using ClinicVetting.Ranking;
+using ClinicVetting.Ranking.PublicFeed;
+using Alba;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -51,6 +54,21 @@ public class loading_the_demo_data(AppFixture fixture) : IntegrationContext(fixt
             .ShouldAllBe(x => x.Note!.StartsWith("[Demo evidence]"));
         var claims = await session.Query<ClinicClaims>().ToListAsync();
         claims.SelectMany(x => x.Licenses).ShouldAllBe(x => x.Number.StartsWith("DEMO-"));
+    }
+
+    [Fact]
+    public async Task publishes_a_first_edition_with_the_ten_seed_clinics_through_the_real_workflow()
+    {
+        await Load();
+        await CatchUpProjections();
+
+        await using var session = Store.QuerySession();
+        var edition = (await session.LoadAsync<RankingEdition>(1)).ShouldNotBeNull();
+        edition.Lists.Overall.Count.ShouldBe(10);
+        edition.ProposedBy.ShouldBe(DemoContext.StaffUser);
+        edition.ApprovedBy.ShouldBe(DemoContext.ApproverUser);
+        var feed = await Call(null, s => s.Get.Url("/api/public/rankings"));
+        feed.ReadAsJson<PublicRankingList>()!.Entries.Count.ShouldBe(10);
     }
 
     [Fact]
