@@ -39,11 +39,8 @@ public sealed class VetSeedClinics : IDemoStep
 
             var caseId = clinic.OpenCaseId
                          ?? (await context.Invoke<CaseOpened>(DemoContext.StaffUser, new OpenVettingCase(Guid.CreateVersion7(), clinic.Id), cancellation)).Id;
-            await context.Invoke(DemoContext.StaffUser, new ApplyVettingRules(clinic.Id), cancellation);
-
-            await using var reread = store.QuerySession();
-            var vettingCase = await reread.LoadAsync<VettingCase>(caseId, cancellation);
-            foreach (var check in vettingCase!.Checks.Where(x => x.Status != CheckStatus.Passed))
+            var vettingCase = await AutomaticStepsDone(store, caseId, cancellation);
+            foreach (var check in vettingCase.Checks.Where(x => x.Status != CheckStatus.Passed))
             {
                 await context.Invoke<CaseVersion>(DemoContext.StaffUser, new RecordEvidence(caseId, check.Kind, new Vetting.EvidenceInput(
                     EvidenceOutcome.Passed, EvidenceSource.Document, $"demo://evidence/{Slug(clinic.Name)}/{CheckRoute.NameOf(check.Kind)}",
@@ -51,6 +48,24 @@ public sealed class VetSeedClinics : IDemoStep
             }
 
             await context.Invoke<CaseDecided>(DemoContext.ApproverUser, new ApproveVettingCase(caseId), cancellation);
+        }
+    }
+
+    /// <summary>The case's automatic checks and license look-up run from the durable queue; staff work starts once they are done.</summary>
+    private static async Task<VettingCase> AutomaticStepsDone(IDocumentStore store, Guid caseId, CancellationToken cancellation)
+    {
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            await using var session = store.QuerySession();
+            var vettingCase = await session.LoadAsync<VettingCase>(caseId, cancellation);
+            var lookedUp = vettingCase is not null && (vettingCase.LookupTasks.Count > 0 || vettingCase[CheckKind.License].Evidence.Count > 0);
+            if (vettingCase is { RulesVersion: not null } && lookedUp || DateTimeOffset.UtcNow > deadline)
+            {
+                return vettingCase!;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(100), cancellation);
         }
     }
 

@@ -21,6 +21,10 @@ public static class VettingModule
         opts.Schema.For<ClinicNotice>().Index(x => x.ClinicId);
     }
 
+    public static void Configure(Wolverine.WolverineOptions opts) =>
+        // One clinic's rules at a time: the claims recorded in a burst re-run them, and they would race on the case.
+        opts.LocalQueueFor<ApplyVettingRules>().Sequential();
+
     public static void AddVetting(this IServiceCollection services)
     {
         services.AddHttpClient(HttpLicenseRegistry.ClientName, client => client.Timeout = TimeSpan.FromSeconds(10));

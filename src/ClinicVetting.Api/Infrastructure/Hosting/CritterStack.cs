@@ -71,6 +71,7 @@ public static class CritterStack
             // The authenticated user lands in Marten's user_name column of every event.
             opts.EnableRelayOfUserName = true;
 
+            VettingModule.Configure(opts);
             ReviewsModule.Configure(opts);
         });
     }
