@@ -47,6 +47,7 @@ public static class UpdateClinicProfileHandler
         }
 
         stream.AppendOne(updated);
-        return new ClinicVersion(clinic.Id, clinic.Version + 1);
+        // The stream may hold claims since the profile last changed: the profile's next version is the stream's.
+        return new ClinicVersion(clinic.Id, (stream.StartingVersion ?? clinic.Version) + 1);
     }
 }

@@ -31,6 +31,33 @@ public class when_updating_a_clinic_profile(AppFixture fixture) : IntegrationCon
     }
 
     [Fact]
+    public async Task claims_recorded_between_updates_leave_the_profiles_etag_valid_and_the_next_etag_is_right()
+    {
+        var clinic = await Host.RegisterClinic(Staff);
+        await Call(Staff, s =>
+        {
+            s.Post.Json(new ClinicVetting.Clinics.Claims.LicenseInput("COFEPRIS", "L-1", new DateOnly(2029, 1, 1), new DateOnly(2032, 1, 1)))
+                .ToUrl($"/api/clinics/{clinic.Id}/claims/licenses");
+        });
+
+        var first = await Call(Staff, s =>
+        {
+            s.Put.Json(ClinicScenarios.AClinic() with { YearsOfExperience = 11 }).ToUrl($"/api/clinics/{clinic.Id}");
+            s.WithRequestHeader("If-Match", "\"1\"");
+            s.StatusCodeShouldBe(200);
+        });
+        var etag = first.Context.Response.Headers.ETag.ToString();
+        etag.ShouldBe("\"3\"");
+
+        await Call(Staff, s =>
+        {
+            s.Put.Json(ClinicScenarios.AClinic() with { YearsOfExperience = 12 }).ToUrl($"/api/clinics/{clinic.Id}");
+            s.WithRequestHeader("If-Match", etag);
+            s.StatusCodeShouldBe(200);
+        });
+    }
+
+    [Fact]
     public async Task a_stale_etag_is_a_409_and_writes_nothing()
     {
         var clinic = await Host.RegisterClinic(Staff);

@@ -19,6 +19,7 @@ public static class EndpointAccessTable
 
     private static readonly string[] StaffWork = [Roles.Staff, Roles.Approver];
     private static readonly string[] Approvers = [Roles.Approver];
+    private static readonly string[] AuditRead = [Roles.Auditor, Roles.Approver];
     private static readonly string[] InternalRead = [Roles.Staff, Roles.Approver, Roles.Auditor];
     private static readonly string[] Everyone = [Anonymous, Roles.Staff, Roles.Approver, Roles.Auditor, Roles.Booking];
     private static readonly string[] BookingSystem = [Roles.Booking];
@@ -87,6 +88,12 @@ public static class EndpointAccessTable
         new("POST", "/api/clinics/{clinicId}/efficiency/inquiry-responses", [Roles.Staff, Roles.Approver, Roles.Booking]),
         new("POST", "/api/clinics/{clinicId}/efficiency/follow-ups", StaffWork),
         new("POST", "/api/clinics/{clinicId}/sponsored-placements", Approvers),
+
+        // Audit
+        new("GET", "/api/audit/editions/{edition}/replay", AuditRead),
+        new("POST", "/api/audit/editions/{edition}/what-if", AuditRead),
+        new("GET", "/api/audit/clinics/{clinicId}", AuditRead),
+        new("GET", "/api/audit/events", AuditRead),
 
         // The public feed
         new("GET", "/api/public/rankings", Everyone),

@@ -29,7 +29,7 @@ public static class RankingScenarios
         var booking = fixture.TokenFor("booking-system", "booking");
         foreach (var (rating, index) in ratings.Select((x, i) => (x, i)))
         {
-            var id = $"{clinicId:N}-{index}";
+            var id = $"{clinicId:N}-{Guid.NewGuid():N}";
             await host.PostJson(booking, "/api/reviews", new ReviewSubmission(id, $"BK-{id}", clinicId, rating,
                     $"Review {id}: rated {rating}, treatment number {index} went as the clinic explained it would.", "Knee program",
                     fixture.Clock.Today.AddDays(-400 + index * 3), fixture.Clock.Now.AddDays(-300 + index * 3), true, "Pat Doe", $"pat{index}@mail.example"),

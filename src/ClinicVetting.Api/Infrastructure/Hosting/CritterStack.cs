@@ -1,3 +1,4 @@
+using ClinicVetting.Audit;
 using ClinicVetting.Clinics;
 using ClinicVetting.Demo;
 using ClinicVetting.Infrastructure.Http;
@@ -27,6 +28,7 @@ public static class CritterStack
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddVetting();
+        builder.Services.AddAudit();
 
         builder.Services.AddMarten(opts =>
             {
