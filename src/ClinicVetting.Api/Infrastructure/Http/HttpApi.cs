@@ -31,6 +31,7 @@ public static class HttpApi
         {
             json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
             json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+            json.SerializerOptions.Converters.Add(new NoNulStrings());
         });
 
         builder.Services.AddWolverineHttp();
@@ -73,6 +74,7 @@ public static class HttpApi
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
+        app.Use(RequestHygiene.Middleware);
         app.UseMiddleware<RequestBodyLimit>();
         app.UseMiddleware<IdempotencyMiddleware>();
 
