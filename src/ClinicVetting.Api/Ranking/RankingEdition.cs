@@ -1,4 +1,3 @@
-using JasperFx.Events;
 using Marten.Events.Projections;
 
 namespace ClinicVetting.Ranking;
@@ -49,25 +48,21 @@ public sealed class RankingEdition
     public string ApprovedBy { get; set; } = "";
     public List<RankingOverride> Overrides { get; set; } = [];
     public EditionLists Lists { get; set; } = new([], new Dictionary<string, IReadOnlyList<ListEntry>>(), new Dictionary<string, IReadOnlyList<ListEntry>>());
-
-    /// <summary>The sequence of the event that published it.</summary>
-    public long PublishedAtSequence { get; set; }
 }
 
 public sealed partial class RankingEditionProjection : EventProjection
 {
-    public RankingEdition Create(IEvent<RankingEditionPublished> e) => new()
+    public RankingEdition Create(RankingEditionPublished published) => new()
     {
-        Id = e.Data.Edition,
-        ProposalId = e.Data.ProposalId,
-        PolicyVersion = e.Data.PolicyVersion,
-        LogPosition = e.Data.LogPosition,
-        AsOf = e.Data.AsOf,
-        PublishedAt = e.Data.PublishedAt,
-        ProposedBy = e.Data.ProposedBy,
-        ApprovedBy = e.Data.ApprovedBy,
-        Overrides = [.. e.Data.Overrides],
-        Lists = e.Data.Lists,
-        PublishedAtSequence = e.Sequence,
+        Id = published.Edition,
+        ProposalId = published.ProposalId,
+        PolicyVersion = published.PolicyVersion,
+        LogPosition = published.LogPosition,
+        AsOf = published.AsOf,
+        PublishedAt = published.PublishedAt,
+        ProposedBy = published.ProposedBy,
+        ApprovedBy = published.ApprovedBy,
+        Overrides = [.. published.Overrides],
+        Lists = published.Lists,
     };
 }
