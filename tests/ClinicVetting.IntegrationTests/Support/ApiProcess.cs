@@ -1,0 +1,85 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace ClinicVetting.IntegrationTests.Support;
+
+/// <summary>The real API as its own operating-system process (the build the tests reference), to be killed like a crash would.</summary>
+public sealed class ApiProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+
+    public string BaseUrl { get; }
+
+    private ApiProcess(Process process, string baseUrl)
+    {
+        _process = process;
+        BaseUrl = baseUrl;
+    }
+
+    public static async Task<ApiProcess> Start(string connectionString, string signingKey, int? port = null)
+    {
+        port ??= FreePort();
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "ClinicVetting.Api.dll"), "--urls", $"http://127.0.0.1:{port}"])
+        {
+            WorkingDirectory = AppContext.BaseDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
+        start.Environment["ConnectionStrings__ClinicVetting"] = connectionString;
+        start.Environment["Auth__SigningKey"] = signingKey;
+        start.Environment["Serilog__MinimumLevel__Default"] = "Warning";
+        start.Environment["ClinicVetting__PublicFeed__RequestsPerMinute"] = "100000";
+
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        var api = new ApiProcess(process, $"http://127.0.0.1:{port}");
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (process.HasExited) throw new InvalidOperationException($"The API exited with code {process.ExitCode}.");
+            try
+            {
+                if ((await http.GetAsync($"{api.BaseUrl}/health/ready")).StatusCode == HttpStatusCode.OK) return api;
+            }
+            catch (HttpRequestException) { }
+            catch (TaskCanceledException) { }
+
+            await Task.Delay(200);
+        }
+
+        await api.DisposeAsync();
+        throw new TimeoutException("The API did not become ready within 90 seconds.");
+    }
+
+    /// <summary>SIGKILL: no shutdown hooks, no flushing, like a power cut of the process.</summary>
+    public void KillHard()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit(10_000);
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        KillHard();
+        _process.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
