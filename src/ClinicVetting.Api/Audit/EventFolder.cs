@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Linq.Expressions;
 using System.Reflection;
 
 namespace ClinicVetting.Audit;
@@ -11,7 +12,7 @@ public static class EventFolder<T> where T : class, new()
 {
     private static readonly ConcurrentDictionary<Type, Func<object, T>?> Creators = new();
     private static readonly ConcurrentDictionary<Type, Action<T, object>?> Appliers = new();
-    private static readonly PropertyInfo? VersionProperty = typeof(T).GetProperty("Version", BindingFlags.Public | BindingFlags.Instance);
+    private static readonly Action<T, long>? SetVersion = VersionSetter();
 
     /// <summary>The event types this aggregate reacts to.</summary>
     public static IReadOnlyList<Type> EventTypes { get; } = typeof(T).GetMethods(BindingFlags.Public | BindingFlags.Static | BindingFlags.Instance)
@@ -39,17 +40,43 @@ public static class EventFolder<T> where T : class, new()
             return current;
         }
 
-        VersionProperty?.SetValue(current, version);
+        SetVersion?.Invoke(current, version);
         return current;
     }
 
+    private static Action<T, long>? VersionSetter()
+    {
+        if (typeof(T).GetProperty("Version", BindingFlags.Public | BindingFlags.Instance) is not { CanWrite: true } property || property.PropertyType != typeof(long))
+        {
+            return null;
+        }
+
+        var doc = Expression.Parameter(typeof(T), "doc");
+        var version = Expression.Parameter(typeof(long), "version");
+        return Expression.Lambda<Action<T, long>>(Expression.Assign(Expression.Property(doc, property), version), doc, version).Compile();
+    }
+
+    // Compiled once per event type: a replay calls these a million times.
     private static Func<object, T>? Creator(Type eventType) => Creators.GetOrAdd(eventType, type =>
-        typeof(T).GetMethod("Create", BindingFlags.Public | BindingFlags.Static, [type]) is { } method && method.ReturnType == typeof(T)
-            ? e => (T)method.Invoke(null, [e])!
-            : null);
+    {
+        if (typeof(T).GetMethod("Create", BindingFlags.Public | BindingFlags.Static, [type]) is not { } method || method.ReturnType != typeof(T))
+        {
+            return null;
+        }
+
+        var e = Expression.Parameter(typeof(object), "e");
+        return Expression.Lambda<Func<object, T>>(Expression.Call(method, Expression.Convert(e, type)), e).Compile();
+    });
 
     private static Action<T, object>? Applier(Type eventType) => Appliers.GetOrAdd(eventType, type =>
-        typeof(T).GetMethod("Apply", BindingFlags.Public | BindingFlags.Instance, [type]) is { } method
-            ? (doc, e) => method.Invoke(doc, [e])
-            : null);
+    {
+        if (typeof(T).GetMethod("Apply", BindingFlags.Public | BindingFlags.Instance, [type]) is not { } method)
+        {
+            return null;
+        }
+
+        var doc = Expression.Parameter(typeof(T), "doc");
+        var e = Expression.Parameter(typeof(object), "e");
+        return Expression.Lambda<Action<T, object>>(Expression.Call(doc, method, Expression.Convert(e, type)), doc, e).Compile();
+    });
 }

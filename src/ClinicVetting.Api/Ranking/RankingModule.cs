@@ -13,6 +13,9 @@ public sealed class PublicFeedOptions
 
     /// <summary>Requests per minute per client (IP address) on the anonymous feed.</summary>
     public int RequestsPerMinute { get; set; } = 600;
+
+    /// <summary>How often the feed asks the database whether the ranking changed (0: on every request).</summary>
+    public int RevisionCheckMilliseconds { get; set; } = 250;
 }
 
 public static class RankingModule
@@ -32,8 +35,10 @@ public static class RankingModule
     {
         builder.Services.AddSingleton<RankingSnapshotReader>();
         builder.Services.AddSingleton<PublicFeedCache>();
+        builder.Services.AddSingleton<PublicRankingRevision>();
 
         var feed = builder.Configuration.GetSection(PublicFeedOptions.Section).Get<PublicFeedOptions>() ?? new PublicFeedOptions();
+        builder.Services.AddSingleton(feed);
         builder.Services.AddRateLimiter(limiter =>
         {
             limiter.AddPolicy(PublicRankingEndpoints.RateLimitPolicy, http => RateLimitPartition.GetFixedWindowLimiter(

@@ -34,6 +34,7 @@ public sealed class AppFixture : IAsyncLifetime
             web.UseSetting("Auth:SigningKey", SigningKey);
             web.UseSetting("Serilog:MinimumLevel:Default", "Warning");
             web.UseSetting("ClinicVetting:PublicFeed:RequestsPerMinute", PublicFeedRequestsPerMinute);
+            web.UseSetting("ClinicVetting:PublicFeed:RevisionCheckMilliseconds", "0");
             web.ConfigureServices(services =>
             {
                 services.RemoveAll<TimeProvider>();

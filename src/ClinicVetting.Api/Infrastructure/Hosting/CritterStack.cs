@@ -57,6 +57,8 @@ public static class CritterStack
         builder.Host.UseWolverine(opts =>
         {
             opts.ServiceName = "clinicvetting";
+            // Handlers and endpoints live here, whichever program hosts the application (tests, benchmarks).
+            opts.ApplicationAssembly = typeof(CritterStack).Assembly;
             opts.CodeGeneration.TypeLoadMode = Enum.Parse<TypeLoadMode>(app.CodeGeneration, ignoreCase: true);
 
             // Without it, a handler's appends can be silently dropped.

@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
+using Marten;
 using System.Security.Cryptography;
 using Microsoft.Net.Http.Headers;
 
@@ -52,5 +54,47 @@ public sealed class PublicResult(CachedBody body, string cacheControl = PublicRe
         http.Response.ContentType = body.ContentType;
         http.Response.ContentLength = body.Bytes.Length;
         await http.Response.Body.WriteAsync(body.Bytes, http.RequestAborted);
+    }
+}
+
+/// <summary>
+/// Which revision of the public ranking is current, asked of the database at most once per interval however many
+/// requests come (the public feed's only database work on the hot path). The interval bounds how late a change shows.
+/// </summary>
+public sealed class PublicRankingRevision(IDocumentStore store, PublicFeedOptions options)
+{
+    private readonly SemaphoreSlim _refresh = new(1, 1);
+    private (Guid? Id, long CheckedAt, bool Known) _current;
+
+    public async ValueTask<Guid?> Current(CancellationToken cancellation)
+    {
+        var current = _current;
+        if (current.Known && Stopwatch.GetElapsedTime(current.CheckedAt).TotalMilliseconds < options.RevisionCheckMilliseconds)
+        {
+            return current.Id;
+        }
+
+        // One request refreshes; the others answer with what was current a moment ago.
+        if (current.Known && !await _refresh.WaitAsync(0, cancellation))
+        {
+            return current.Id;
+        }
+
+        if (!current.Known)
+        {
+            await _refresh.WaitAsync(cancellation);
+        }
+
+        try
+        {
+            await using var session = store.QuerySession();
+            var ids = await session.Query<PublicRanking>().Where(x => x.Id == PublicRanking.CurrentId).Select(x => x.LastEventId).ToListAsync(cancellation);
+            _current = (ids.Count == 0 ? null : ids[0], Stopwatch.GetTimestamp(), true);
+            return _current.Id;
+        }
+        finally
+        {
+            _refresh.Release();
+        }
     }
 }

@@ -29,7 +29,7 @@ public static class PublicRankingEndpoints
     [ProducesResponseType<PublicRankingList>(StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     public static async Task<IResult> Get(string? condition, string? country, IQuerySession session, PublicFeedCache cache,
-        IOptions<JsonOptions> json, CancellationToken cancellation)
+        PublicRankingRevision revisions, IOptions<JsonOptions> json, CancellationToken cancellation)
     {
         var (key, title, select) = condition is not null
             ? ($"condition:{Conditions.CodeOf(condition)}", $"Top 10 verified clinics for {Conditions.LabelOf(Conditions.CodeOf(condition))}",
@@ -39,14 +39,12 @@ public static class PublicRankingEndpoints
                     lists => lists.ByCountry.GetValueOrDefault(Countries.Normalize(country)) ?? [])
                 : ("overall", "Top 10 verified stem-cell clinics", lists => lists.Overall);
 
-        var revision = await session.Query<PublicRanking>().Where(x => x.Id == PublicRanking.CurrentId).Select(x => x.LastEventId)
-            .ToListAsync(cancellation);
-        if (revision.Count == 0)
+        if (await revisions.Current(cancellation) is not { } revision)
         {
             return Results.Problem(Problems.Create(404, "No ranking published yet", "No edition of the ranking has been published yet."));
         }
 
-        var body = await cache.GetOrBuild($"list:{key}", revision[0].ToString(), async () =>
+        var body = await cache.GetOrBuild($"list:{key}", revision.ToString(), async () =>
         {
             var ranking = (await session.LoadAsync<PublicRanking>(PublicRanking.CurrentId, cancellation))!;
             var entries = ranking.Lists is null ? [] : select(ranking.Lists).Select(x => PublicModels.Entry(x, ranking.Suspended)).ToList();

@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using ClinicVetting.Infrastructure.Auth;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
+using Npgsql;
+
+namespace ClinicVetting.Benchmarks;
+
+/// <summary>Databases, the API as its own process, tokens and HTTP clients for the benchmark run.</summary>
+public sealed class BenchEnvironment : IAsyncDisposable
+{
+    public const string SigningKey = "benchmark-signing-key-not-a-secret-0123456789abcdef";
+
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+    };
+
+    private readonly TokenIssuer _tokens = new(new SigningKey(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(SigningKey)), "bench"),
+        Options.Create(new AuthOptions()));
+
+    private Process? _api;
+
+    public required string ServerConnection { get; init; }
+    public string ApiUrl { get; private set; } = "";
+
+    public string Token(string user, string role) => _tokens.Issue(user, [role], TimeSpan.FromHours(4));
+
+    public string ConnectionTo(string database) => new NpgsqlConnectionStringBuilder(ServerConnection)
+    {
+        Database = database, Pooling = true, MaxPoolSize = 100, NoResetOnClose = true,
+    }.ConnectionString;
+
+    public async Task RecreateDatabase(string database)
+    {
+        var admin = new NpgsqlConnectionStringBuilder(ServerConnection) { Database = "postgres", Pooling = false };
+        await using var connection = new NpgsqlConnection(admin.ConnectionString);
+        await connection.OpenAsync();
+        await new NpgsqlCommand($"drop database if exists \"{database}\" with (force)", connection).ExecuteNonQueryAsync();
+        await new NpgsqlCommand($"create database \"{database}\"", connection).ExecuteNonQueryAsync();
+    }
+
+    /// <summary>Starts the API (this build, Release) on its own port and database, with the demo loaded.</summary>
+    public async Task StartApi(string database)
+    {
+        var port = 5600 + Random.Shared.Next(300);
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "ClinicVetting.Api.dll"), "--urls", $"http://127.0.0.1:{port}"])
+        {
+            WorkingDirectory = AppContext.BaseDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Benchmark";
+        start.Environment["ConnectionStrings__ClinicVetting"] = ConnectionTo(database);
+        start.Environment["Auth__SigningKey"] = SigningKey;
+        start.Environment["Serilog__MinimumLevel__Default"] = "Warning";
+        start.Environment["Serilog__MinimumLevel__Override__Serilog.AspNetCore.RequestLoggingMiddleware"] = "Warning";
+        start.Environment["ClinicVetting__LoadDemoData"] = "true";
+        start.Environment["ClinicVetting__Benchmarks__Plaintext"] = "true";
+        start.Environment["ClinicVetting__PublicFeed__RequestsPerMinute"] = "100000000";
+        start.Environment["ClinicVetting__MaxRequestBodyBytes"] = "1048576";
+        _api = Process.Start(start)!;
+        _api.OutputDataReceived += (_, _) => { };
+        _api.ErrorDataReceived += (_, e) => { if (e.Data is { Length: > 0 }) Console.Error.WriteLine($"  api: {e.Data}"); };
+        _api.BeginOutputReadLine();
+        _api.BeginErrorReadLine();
+        ApiUrl = $"http://127.0.0.1:{port}";
+
+        using var http = Client(null);
+        var deadline = DateTime.UtcNow.AddMinutes(5);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_api.HasExited) throw new InvalidOperationException($"The API exited with {_api.ExitCode}.");
+            try
+            {
+                // Listening comes after the demo load; the feed appears once the async daemon has projected the first edition.
+                if ((await http.GetAsync("/api/public/rankings")).StatusCode == HttpStatusCode.OK) return;
+            }
+            catch (HttpRequestException) { }
+
+            await Task.Delay(500);
+        }
+
+        throw new TimeoutException("The API did not serve the public ranking within five minutes.");
+    }
+
+    public TimeSpan ApiCpuTime => _api is { HasExited: false } ? _api.TotalProcessorTime : TimeSpan.Zero;
+
+    public HttpClient Client(string? token)
+    {
+        var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 512, PooledConnectionLifetime = TimeSpan.FromMinutes(10) };
+        var http = new HttpClient(handler) { BaseAddress = new Uri(ApiUrl), Timeout = TimeSpan.FromSeconds(60) };
+        if (token is not null) http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return http;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_api is { HasExited: false })
+        {
+            _api.Kill(entireProcessTree: true);
+            await _api.WaitForExitAsync();
+        }
+    }
+}

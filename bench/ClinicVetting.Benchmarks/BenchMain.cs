@@ -1,0 +1,155 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Net.Http.Json;
+using System.Text;
+using Alba;
+using ClinicVetting.Clinics;
+using Marten;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Wolverine;
+
+namespace ClinicVetting.Benchmarks;
+
+public sealed record BenchSettings(bool Quick, int Concurrency, TimeSpan Duration, int Reviews, int LogClinics, int LogEvents);
+
+public static class BenchMain
+{
+    public static async Task<int> Main(string[] args)
+    {
+        CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+        var quick = args.Contains("--quick");
+        var output = ArgumentAfter(args, "--out");
+        var settings = quick
+            ? new BenchSettings(true, 8, TimeSpan.FromSeconds(3), 2_000, 200, 20_000)
+            : new BenchSettings(false, 32, TimeSpan.FromSeconds(15), 50_000, 10_000, 1_000_000);
+        var server = Environment.GetEnvironmentVariable("CLINICVETTING_BENCH_DB")
+                     ?? "Host=127.0.0.1;Port=55432;Username=clinicvetting;Password=clinicvetting;Database=postgres";
+        var ratios = new List<Ratio>();
+        var notes = new List<string>();
+        var total = Stopwatch.StartNew();
+
+        await using (var bench = new BenchEnvironment { ServerConnection = server })
+        {
+            Step("Starting the API (its own process, Release build, demo data) on a fresh database");
+            await bench.RecreateDatabase("clinicvetting_bench");
+            await bench.StartApi("clinicvetting_bench");
+            var http = new HttpScenarios(bench, "clinicvetting_bench", settings);
+
+            Step($"P1: HTTP command to durable event, {settings.Concurrency} concurrent clients, {settings.Duration.TotalSeconds} s each");
+            var (p1, _, _) = await http.P1();
+            ratios.Add(Report(p1));
+
+            Step($"P2: streaming import of {settings.Reviews:N0} reviews against binary COPY");
+            var clinics = await DemoClinics(bench);
+            ratios.Add(Report(await http.P2(clinics)));
+
+            Step("P3: public feed against plaintext, and 304 against 200");
+            var (feed, notModified, idle) = await http.P3();
+            ratios.Add(Report(feed));
+            ratios.Add(Report(notModified));
+            notes.Add($"Load generator: a closed-loop .NET client in the benchmark process, on the same machine; {http.LoadCost}.");
+
+            Step("P6: feed tail latency with a write load running");
+            ratios.Add(Report(await http.P6(idle)));
+        }
+
+        Step($"P4/P5: generating a log of {settings.LogClinics:N0} clinics and about {settings.LogEvents:N0} events (fixed seed)");
+        // The application in this process: point WebApplicationFactory at the API's files next to this program.
+        Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_CLINICVETTING_API", AppContext.BaseDirectory);
+        var logServer = new BenchEnvironment { ServerConnection = server };
+        await logServer.RecreateDatabase("clinicvetting_bench_log");
+        var connection = logServer.ConnectionTo("clinicvetting_bench_log");
+        await using (var host = await AlbaHost.For<global::Program>(web =>
+                     {
+                         web.UseEnvironment("Benchmark");
+                         web.UseSetting("ConnectionStrings:ClinicVetting", connection);
+                         web.UseSetting("Auth:SigningKey", BenchEnvironment.SigningKey);
+                         web.UseSetting("Serilog:MinimumLevel:Default", "Warning");
+                         web.ConfigureServices(services =>
+                         {
+                             services.MartenDaemonModeIsSolo();
+                             services.RunWolverineInSoloMode();
+                         });
+                     }))
+        {
+            var generation = Stopwatch.StartNew();
+            var written = await GeneratedLog.Write(host.Services.GetRequiredService<IDocumentStore>(), settings.LogClinics, settings.LogEvents,
+                Console.WriteLine);
+            notes.Add($"The generated log: {written:N0} events written through Marten (inline projections on) in {generation.Elapsed.TotalSeconds:N0} s.");
+            var log = new LogScenarios(host.Services, connection);
+            var events = await log.EventCount();
+
+            Step("P5: auditor replay against the original proposal");
+            var (p5, report) = await log.P5(settings.LogClinics, events);
+            ratios.Add(Report(p5));
+            if (!report.Matches) notes.Add($"WARNING: the replay did not match ({report.Differences.Count} differences).");
+
+            Step("P4: projection rebuild against a raw scan");
+            ratios.Add(Report(await log.P4(events)));
+        }
+
+        if (output is not null)
+        {
+            await File.WriteAllTextAsync(output, Markdown(settings, ratios, notes, total.Elapsed));
+            Step($"Results written to {output}");
+        }
+
+        return 0;
+    }
+
+    private static async Task<IReadOnlyList<Guid>> DemoClinics(BenchEnvironment bench)
+    {
+        using var http = bench.Client(bench.Token("bench-staff", Infrastructure.Auth.Roles.Staff));
+        var page = await http.GetFromJsonAsync<Infrastructure.Http.Page<ClinicProfile>>("/api/clinics?pageSize=100", BenchEnvironment.Json);
+        return page!.Items.Select(x => x.Id).ToList();
+    }
+
+    private static Ratio Report(Ratio ratio)
+    {
+        Console.WriteLine($"    {ratio.Id} {ratio.Title}: ratio {ratio.Value:N3}");
+        Console.WriteLine($"      measured: {ratio.Measured}");
+        Console.WriteLine($"      baseline: {ratio.Baseline}");
+        return ratio;
+    }
+
+    private static void Step(string text) => Console.WriteLine($"▸ {text}");
+
+    private static string? ArgumentAfter(string[] args, string name)
+    {
+        var index = Array.IndexOf(args, name);
+        return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
+    }
+
+    private static string Markdown(BenchSettings settings, IReadOnlyList<Ratio> ratios, IReadOnlyList<string> notes, TimeSpan took)
+    {
+        var text = new StringBuilder();
+        text.AppendLine("# Performance");
+        text.AppendLine();
+        text.AppendLine("Every figure is a ratio against a baseline measured in the same run, on the same database and machine: these");
+        text.AppendLine("machines are noisy, ratios much less so. Reproduce with:");
+        text.AppendLine();
+        text.AppendLine("```bash");
+        text.AppendLine(settings.Quick ? "./scripts/bench --quick" : "./scripts/bench");
+        text.AppendLine("```");
+        text.AppendLine();
+        text.AppendLine($"Measured {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC on {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, " +
+                        $".NET {Environment.Version}, PostgreSQL from the project's scripts; {(settings.Quick ? "quick" : "full")} mode, {took.TotalMinutes:N1} minutes in all.");
+        text.AppendLine();
+        text.AppendLine("| | what | measured | baseline (same run) | ratio | meaning |");
+        text.AppendLine("|---|---|---|---|---|---|");
+        foreach (var ratio in ratios)
+        {
+            text.AppendLine($"| {ratio.Id} | {ratio.Title} | {ratio.Measured} | {ratio.Baseline} | **{ratio.Value:N3}** | {ratio.Meaning} |");
+        }
+
+        text.AppendLine();
+        foreach (var note in notes)
+        {
+            text.AppendLine($"- {note}");
+        }
+
+        return text.ToString();
+    }
+}

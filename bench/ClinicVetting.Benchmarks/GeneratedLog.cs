@@ -1,0 +1,76 @@
+using ClinicVetting.Clinics;
+using ClinicVetting.Clinics.Claims;
+using ClinicVetting.Ranking;
+using ClinicVetting.Reviews;
+using ClinicVetting.Vetting;
+using ClinicVetting.Vetting.Cases;
+using Marten;
+
+namespace ClinicVetting.Benchmarks;
+
+/// <summary>
+/// A large history written with a fixed seed through Marten (so the inline projections run as in production): clinics with
+/// their claims, approvals and efficiency facts, and reviews submitted and published, about the size asked for.
+/// </summary>
+public static class GeneratedLog
+{
+    public static async Task<long> Write(IDocumentStore store, int clinics, int targetEvents, Action<string> progress)
+    {
+        var random = new Random(20261124);
+        var reviewsPerClinic = Math.Max(5, (targetEvents / clinics - 11) / 2);
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var now = DateTimeOffset.UtcNow;
+        long written = 0;
+        const int batch = 100;
+
+        for (var start = 0; start < clinics; start += batch)
+        {
+            await using var session = store.LightweightSession();
+            session.LastModifiedBy = "bench-generator";
+            for (var c = start; c < Math.Min(clinics, start + batch); c++)
+            {
+                var id = Guid.CreateVersion7();
+                var country = (c % 3) switch { 0 => "MX", 1 => "TR", _ => "TH" };
+                var issuer = country switch { "MX" => "COFEPRIS", "TR" => "Turkish Ministry of Health", _ => "Thai FDA" };
+                var condition = Shared.Conditions.Catalog[c % Shared.Conditions.Catalog.Count].Code;
+                var programs = new List<TreatmentProgram>
+                {
+                    new("Program A", condition, CellType.Mesenchymal, "50M", ["Consultation", "Hotel", "Transfers"], 3, 5000 + random.Next(5000), null),
+                    new("Program B", "orthopedics", CellType.Mesenchymal, "100M IV", ["Consultation", "Follow-up calls"], 2, 4000 + random.Next(5000), null),
+                };
+                var caseId = Guid.CreateVersion7();
+                session.Events.StartStream<ClinicProfile>(id,
+                    new ClinicRegistered(id, new ClinicDetails($"Generated Clinic {c:00000}", $"City {c % 97}", country, 1 + random.Next(30), null,
+                        new CostRange(3000, 20000), [condition, "orthopedics"], programs, ["JCI"], [], null).Normalized(), now.AddDays(-400)),
+                    new LicenseClaimed(id, new LicenseClaim(Guid.CreateVersion7(), issuer, $"GEN-{c}", today.AddYears(-1), today.AddYears(2), null)),
+                    new AccreditationClaimed(id, new AccreditationClaim(Guid.CreateVersion7(), "JCI", $"JCI-{c}", today.AddYears(-1), today.AddYears(2), ["hospital"])),
+                    new AccreditationClaimed(id, new AccreditationClaim(Guid.CreateVersion7(), "GMP", $"GMP-{c}", today.AddYears(-1), today.AddYears(1 + random.Next(3)), [])),
+                    new ProtocolClaimed(id, new ProtocolClaim(Guid.CreateVersion7(), "Program A", ["Evaluate", "Treat", "Follow up"], null)),
+                    new ProtocolClaimed(id, new ProtocolClaim(Guid.CreateVersion7(), "Program B", ["Evaluate", "Treat"], null)),
+                    new ClinicVettingCaseOpened(id, caseId, CaseOpening.Initial),
+                    new ClinicVettingApproved(id, caseId, now.AddDays(-200 + random.Next(100)), now.AddMonths(30)),
+                    new InquiryResponseMeasured(id, Guid.CreateVersion7(), 1 + random.Next(96), MeasurementSource.Staff, null, now.AddDays(-random.Next(300))),
+                    new InquiryResponseMeasured(id, Guid.CreateVersion7(), 1 + random.Next(96), MeasurementSource.BookingSystem, null, now.AddDays(-random.Next(300))),
+                    new FollowUpCompletionMeasured(id, Guid.CreateVersion7(), 20, random.Next(21), today.AddDays(-180), today, null, now.AddDays(-10)));
+                written += 11;
+
+                for (var r = 0; r < reviewsPerClinic; r++)
+                {
+                    var reviewId = Guid.CreateVersion7();
+                    var rating = 1 + Math.Min(4, (int)Math.Round(random.NextDouble() * 2 + 2.4 + (c % 7) * 0.1));
+                    var verified = random.Next(10) > 0;
+                    session.Events.StartStream<Review>(reviewId,
+                        new ReviewSubmitted(reviewId, id, $"gen-{c}-{r}", $"GEN-BK-{c}-{r}", rating, "Generated review text for the benchmark.", "Program A",
+                            today.AddDays(-60), now.AddDays(-r * 3), verified, "G. R.", null, $"hash-{c}-{r}", now.AddDays(-r * 3)),
+                        new ReviewPublished(reviewId, id, rating, verified, ReviewStatus.Pending, ModerationReason.PassedScreening, null, now.AddDays(-r * 3)));
+                    written += 2;
+                }
+            }
+
+            await session.SaveChangesAsync();
+            if (start / batch % 10 == 0) progress($"    {Math.Min(clinics, start + batch):N0} clinics, {written:N0} events written");
+        }
+
+        return written;
+    }
+}

@@ -1,0 +1,179 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using ClinicVetting.Clinics;
+using ClinicVetting.Infrastructure.Auth;
+using ClinicVetting.Reviews;
+using ClinicVetting.Vetting.Cases;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace ClinicVetting.Benchmarks;
+
+public sealed record Ratio(string Id, string Title, string Measured, string Baseline, double Value, string Meaning);
+
+/// <summary>P1, P2, P3 and P6: the API as a separate process, loaded over HTTP by this process; baselines on the same database.</summary>
+public sealed class HttpScenarios(BenchEnvironment bench, string database, BenchSettings settings)
+{
+    private readonly string _staff = bench.Token("bench-staff", Roles.Staff);
+
+    /// <summary>Open cases to record evidence on, one per worker, so workers never race on a stream.</summary>
+    private async Task<Guid[]> OpenCases(int count)
+    {
+        using var http = bench.Client(_staff);
+        var cases = new Guid[count];
+        for (var i = 0; i < count; i++)
+        {
+            var clinic = await (await http.PostAsJsonAsync("/api/clinics",
+                new ClinicDetails($"Bench Clinic {i} {Guid.NewGuid():N}", "Cancún", "MX", YearsOfExperience: 5), BenchEnvironment.Json)).EnsureSuccessStatusCode()
+                .Content.ReadFromJsonAsync<ClinicCreated>(BenchEnvironment.Json);
+            cases[i] = (await (await http.PostAsJsonAsync("/api/vetting/cases", new OpenCaseInput(clinic!.Id), BenchEnvironment.Json)).EnsureSuccessStatusCode()
+                .Content.ReadFromJsonAsync<CaseOpened>(BenchEnvironment.Json))!.Id;
+        }
+
+        return cases;
+    }
+
+    private static byte[] EvidenceBody(long i) => JsonSerializer.SerializeToUtf8Bytes(new EvidenceBody(EvidenceOutcome.Failed, EvidenceSource.Call,
+        $"https://registry.example/lookup/{i}", DateTimeOffset.UtcNow.AddMinutes(-5), "Benchmark evidence"), BenchEnvironment.Json);
+
+    private Func<int, long, Task<bool>> RecordEvidence(HttpClient http, Guid[] cases) => async (worker, i) =>
+    {
+        using var content = new ByteArrayContent(EvidenceBody(i));
+        content.Headers.ContentType = new("application/json");
+        using var response = await http.PostAsync($"/api/vetting/cases/{cases[worker % cases.Length]}/checks/medical-team/evidence", content);
+        return response.StatusCode == HttpStatusCode.OK;
+    };
+
+    public async Task<(Ratio Ratio, LoadResult Api, LoadResult Raw)> P1()
+    {
+        var cases = await OpenCases(settings.Concurrency);
+        using var http = bench.Client(_staff);
+        var api = await LoadClient.Run(settings.Concurrency, settings.Duration, RecordEvidence(http, cases));
+
+        await using var data = NpgsqlDataSource.Create(bench.ConnectionTo(database));
+        await using (var create = data.CreateCommand("create table if not exists bench_raw_events (id bigserial primary key, stream uuid not null, data jsonb not null)"))
+        {
+            await create.ExecuteNonQueryAsync();
+        }
+
+        var raw = await LoadClient.Run(settings.Concurrency, settings.Duration, async (worker, i) =>
+        {
+            await using var connection = await data.OpenConnectionAsync();
+            await using var transaction = await connection.BeginTransactionAsync();
+            await using var insert = new NpgsqlCommand("insert into bench_raw_events (stream, data) values (@stream, @data)", connection, transaction);
+            insert.Parameters.AddWithValue("stream", cases[worker % cases.Length]);
+            insert.Parameters.AddWithValue("data", NpgsqlDbType.Jsonb, Encoding.UTF8.GetString(EvidenceBody(i)));
+            await insert.ExecuteNonQueryAsync();
+            await transaction.CommitAsync();
+            return true;
+        });
+
+        return (new Ratio("P1", "HTTP command to durable event",
+            $"{api.PerSecond:N0} evidence records/s through the API (p50 {api.P50Ms:N1} ms, p99 {api.P99Ms:N1} ms)",
+            $"{raw.PerSecond:N0} single-row INSERT+COMMIT/s with Npgsql (p50 {raw.P50Ms:N1} ms, p99 {raw.P99Ms:N1} ms)",
+            api.PerSecond / raw.PerSecond, "share of raw write throughput the full API path keeps"), api, raw);
+    }
+
+    public async Task<Ratio> P2(IReadOnlyList<Guid> clinics)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var lines = Enumerable.Range(0, settings.Reviews).Select(i => JsonSerializer.Serialize(new ReviewSubmission($"bench-{i}-{Guid.NewGuid():N}",
+            $"BK-BENCH-{i}-{Guid.NewGuid():N}", clinics[i % clinics.Count], 1 + i % 5, $"Benchmark review {i}: the stay was organised and the follow-up arrived on time.",
+            "Knee program", DateOnly.FromDateTime(now.UtcDateTime).AddDays(-60), now.AddHours(-(i % 1000)), true), BenchEnvironment.Json)).ToList();
+        var body = Encoding.UTF8.GetBytes(string.Join('\n', lines));
+
+        using var http = bench.Client(bench.Token("bench-booking", Roles.Booking));
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        using var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new("application/x-ndjson");
+        var response = await http.PostAsync("/api/reviews/import", content);
+        response.EnsureSuccessStatusCode();
+        var accepted = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("accepted").GetInt32();
+        var api = accepted / watch.Elapsed.TotalSeconds;
+
+        await using var data = NpgsqlDataSource.Create(bench.ConnectionTo(database));
+        await using (var create = data.CreateCommand("create table if not exists bench_raw_reviews (id bigserial primary key, data jsonb not null)"))
+        {
+            await create.ExecuteNonQueryAsync();
+        }
+
+        watch.Restart();
+        await using (var connection = await data.OpenConnectionAsync())
+        await using (var copy = await connection.BeginBinaryImportAsync("copy bench_raw_reviews (data) from stdin (format binary)"))
+        {
+            foreach (var line in lines)
+            {
+                await copy.StartRowAsync();
+                await copy.WriteAsync(line, NpgsqlDbType.Jsonb);
+            }
+
+            await copy.CompleteAsync();
+        }
+
+        var raw = lines.Count / watch.Elapsed.TotalSeconds;
+        return new Ratio("P2", "Bulk review import", $"{api:N0} reviews/s accepted by the streaming import ({accepted:N0} reviews, {body.Length / 1_048_576.0:N1} MiB NDJSON)",
+            $"{raw:N0} rows/s with Npgsql binary COPY of the same payloads", api / raw, "share of raw COPY throughput the import keeps");
+    }
+
+    public async Task<(Ratio Feed, Ratio NotModified, LoadResult Idle)> P3()
+    {
+        using var http = bench.Client(null);
+        var etag = (await http.GetAsync("/api/public/rankings")).Headers.ETag!.Tag;
+        var cpuBefore = bench.ApiCpuTime;
+        var clientCpuBefore = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
+        var feed = await LoadClient.Run(settings.Concurrency, settings.Duration, async (_, _) =>
+        {
+            using var response = await http.GetAsync("/api/public/rankings");
+            await response.Content.LoadIntoBufferAsync();
+            return response.StatusCode == HttpStatusCode.OK;
+        });
+        var clientCpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - clientCpuBefore;
+        var apiCpu = bench.ApiCpuTime - cpuBefore;
+
+        var plaintext = await LoadClient.Run(settings.Concurrency, settings.Duration, async (_, _) =>
+        {
+            using var response = await http.GetAsync("/bench/plaintext");
+            await response.Content.LoadIntoBufferAsync();
+            return response.StatusCode == HttpStatusCode.OK;
+        });
+
+        var notModified = await LoadClient.Run(settings.Concurrency, settings.Duration, async (_, _) =>
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/api/public/rankings");
+            request.Headers.TryAddWithoutValidation("If-None-Match", etag);
+            using var response = await http.SendAsync(request);
+            return response.StatusCode == HttpStatusCode.NotModified;
+        });
+
+        LoadCost = $"the load client used {clientCpu.TotalSeconds / feed.Elapsed.TotalSeconds:N2} CPU cores and the API {apiCpu.TotalSeconds / feed.Elapsed.TotalSeconds:N2} during the feed run (2 cores in all)";
+        return (new Ratio("P3", "Public top-10 feed", $"{feed.PerSecond:N0} feed requests/s (p50 {feed.P50Ms:N1} ms, p99 {feed.P99Ms:N1} ms)",
+                $"{plaintext.PerSecond:N0} plaintext requests/s in the same process (p99 {plaintext.P99Ms:N1} ms)", feed.PerSecond / plaintext.PerSecond,
+                "share of a do-nothing endpoint's throughput the feed keeps"),
+            new Ratio("P3b", "Feed, 304 against 200", $"{notModified.PerSecond:N0} requests/s answered 304 (If-None-Match)",
+                $"{feed.PerSecond:N0} requests/s answered 200", notModified.PerSecond / feed.PerSecond, "how much cheaper a revalidation is than a full answer"),
+            feed);
+    }
+
+    public string LoadCost { get; private set; } = "";
+
+    public async Task<Ratio> P6(LoadResult idle)
+    {
+        var cases = await OpenCases(4);
+        using var writer = bench.Client(_staff);
+        using var reader = bench.Client(null);
+        using var stop = new CancellationTokenSource();
+        var writes = Task.Run(() => LoadClient.Run(4, settings.Duration + TimeSpan.FromSeconds(4), RecordEvidence(writer, cases), TimeSpan.Zero));
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        var loaded = await LoadClient.Run(settings.Concurrency, settings.Duration, async (_, _) =>
+        {
+            using var response = await reader.GetAsync("/api/public/rankings");
+            await response.Content.LoadIntoBufferAsync();
+            return response.StatusCode == HttpStatusCode.OK;
+        }, TimeSpan.FromSeconds(1));
+        var writeLoad = await writes;
+        return new Ratio("P6", "Feed p99 under write load", $"feed p99 {loaded.P99Ms:N1} ms while {writeLoad.PerSecond:N0} evidence writes/s run",
+            $"feed p99 {idle.P99Ms:N1} ms idle", loaded.P99Ms / idle.P99Ms, "how much a write load stretches the feed's tail latency (1 is unaffected)");
+    }
+}
