@@ -1,3 +1,4 @@
+using ClinicVetting.Audit.Integrity;
 using ClinicVetting.Clinics;
 using ClinicVetting.Demo;
 using ClinicVetting.Infrastructure.Http;
@@ -46,6 +47,7 @@ public static class CritterStack
                 ReviewsModule.Configure(opts);
                 RankingModule.Configure(opts);
                 DemoData.Configure(opts);
+                IntegrityModule.Configure(opts);
             })
             .InitializeWith(new ReferenceDataSeed())
             .UseLightweightSessions()
