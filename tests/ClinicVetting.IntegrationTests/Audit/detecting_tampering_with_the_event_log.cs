@@ -77,6 +77,21 @@ public class detecting_tampering_with_the_event_log(AppFixture fixture) : EventL
     }
 
     [Fact]
+    public async Task removing_the_newest_event_of_a_stream_with_its_hash_shows_in_the_streams_recorded_version()
+    {
+        var clinic = await AClinicWithTwoEvents("Clínica Uno");
+        var updated = (await EventsOf(clinic))[1];
+
+        await Tamper($"""
+            delete from {Schema}.mt_events where seq_id = {updated.Seq};
+            delete from {Schema}.{HashChainSchema.HashTable} where seq_id = {updated.Seq};
+            """);
+
+        var broken = (await Integrity()).Problems.ShouldHaveSingleItem();
+        broken.ShouldBe(new BrokenLink(Breaks.Missing, broken.Detail, StreamId: clinic, Version: 2));
+    }
+
+    [Fact]
     public async Task swapping_the_data_of_two_events_is_detected_on_both()
     {
         var first = (await EventsOf(await AClinicWithTwoEvents("Clínica Uno")))[1];

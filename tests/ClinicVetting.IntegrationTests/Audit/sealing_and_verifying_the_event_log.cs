@@ -95,6 +95,6 @@ public class sealing_and_verifying_the_event_log(AppFixture fixture) : EventLogC
         await Tamper($"update {Schema}.mt_events set data = jsonb_set(data, '{{yearsOfExperience}}', '30') where seq_id = {updated.Seq}");
         var broken = new StringWriter();
         (await VerifyLogCommand.Run(verifier, null, broken, CancellationToken.None)).ShouldBeFalse();
-        broken.ToString().ShouldContain($"edited: The event at sequence {updated.Seq}");
+        broken.ToString().ShouldContain($"edited: The event at sequence {updated.Seq} (version 2 of stream {updated.StreamId})");
     }
 }

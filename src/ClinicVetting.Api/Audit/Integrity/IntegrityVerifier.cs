@@ -204,7 +204,7 @@ public sealed class IntegrityVerifier(IDocumentStore store, SealKey key)
             if (!HasHash)
             {
                 return new BrokenLink(Breaks.Unhashed,
-                    $"The event at sequence {Seq} has no recorded hash: it was written past the trigger.", Seq, EventStream, EventVersion);
+                    $"The event at sequence {Seq} (version {EventVersion} of stream {EventStream}) has no recorded hash: it was written past the trigger.", Seq, EventStream, EventVersion);
             }
 
             if (!HasEvent)
@@ -223,7 +223,7 @@ public sealed class IntegrityVerifier(IDocumentStore store, SealKey key)
             if (HashMatches != true)
             {
                 return new BrokenLink(Breaks.Edited,
-                    $"The event at sequence {Seq} no longer matches its recorded hash: a hashed field was changed.", Seq, EventStream, EventVersion);
+                    $"The event at sequence {Seq} (version {EventVersion} of stream {EventStream}) no longer matches its recorded hash: a hashed field was changed.", Seq, EventStream, EventVersion);
             }
 
             // Marten's tombstone stream numbers its placeholders by sequence number, so its versions have gaps by design.
