@@ -33,7 +33,7 @@ public sealed class AuditSealer(IDocumentStore store, SealKey key, TimeProvider 
         return position;
     }
 
-    /// <summary>Seals what is appended now, with no margin for late arrivals: for tests and operators.</summary>
+    /// <summary>Seals what is appended now, with no margin for late arrivals: for tests, which append nothing meanwhile.</summary>
     public async Task<AuditSeal?> SealNow(CancellationToken cancellation) => await SealUpTo(await SettledPosition(cancellation), cancellation);
 
     /// <summary>
@@ -106,6 +106,7 @@ public sealed class AuditSealer(IDocumentStore store, SealKey key, TimeProvider 
         return seal;
     }
 
+    /// <summary>The latest seal, the one to export; null before the first.</summary>
     public async Task<AuditSeal?> Latest(CancellationToken cancellation)
     {
         await using var connection = await Open(cancellation);
@@ -120,6 +121,7 @@ public sealed class AuditSealer(IDocumentStore store, SealKey key, TimeProvider 
         return await reader.ReadAsync(cancellation) ? ReadSeal(reader) : null;
     }
 
+    /// <summary>The seal table's columns in the order <see cref="ReadSeal"/> reads them (the verifier reads all seals).</summary>
     internal const string SealColumns = "seal_no, from_seq, upto_seq, event_count, previous_digest, digest, sealed_at, signature";
 
     internal static AuditSeal ReadSeal(NpgsqlDataReader reader) => new(
