@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
 using ClinicVetting.Audit.Integrity;
+using ClinicVetting.Infrastructure.Hosting;
+using Microsoft.Extensions.Hosting.Internal;
 
 namespace ClinicVetting.UnitTests.Audit;
 
@@ -71,6 +73,32 @@ public class checking_seals
     public void a_seal_key_needs_32_bytes()
     {
         Should.Throw<InvalidOperationException>(() => new SealKey(new byte[31], "short"));
+    }
+
+    [Fact]
+    public void outside_development_the_seal_key_comes_from_configuration_or_nothing_starts()
+    {
+        var production = new HostingEnvironment { EnvironmentName = "Production", ContentRootPath = Path.GetTempPath() };
+
+        Should.Throw<InvalidOperationException>(() => SealKey.Resolve(new AuditOptions(), new AppOptions(), production))
+            .Message.ShouldContain("Audit:SealKey");
+        Should.Throw<InvalidOperationException>(() => SealKey.Resolve(new AuditOptions { SealKey = "not base64!" }, new AppOptions(), production));
+        SealKey.Resolve(new AuditOptions { SealKey = Convert.ToBase64String(new byte[32]) }, new AppOptions(), production).Source.ShouldBe("configuration");
+    }
+
+    [Fact]
+    public void in_development_a_seal_key_is_generated_once_into_the_data_directory()
+    {
+        var directory = Directory.CreateTempSubdirectory("seal-key-").FullName;
+        var development = new HostingEnvironment { EnvironmentName = "Development", ContentRootPath = directory };
+        var app = new AppOptions { DataDirectory = directory };
+
+        var first = SealKey.Resolve(new AuditOptions(), app, development);
+        var again = SealKey.Resolve(new AuditOptions(), app, development);
+
+        File.Exists(Path.Combine(directory, SealKey.DevKeyFile)).ShouldBeTrue();
+        again.Sign("payload").ShouldBe(first.Sign("payload"));
+        Directory.Delete(directory, recursive: true);
     }
 
     [Fact]
