@@ -125,13 +125,14 @@ public class checking_seals
     }
 
     [Fact]
-    public void an_exported_seal_is_matched_by_number_and_digest()
+    public void an_exported_seal_must_still_be_there_with_its_digest_and_the_log_must_reach_its_end()
     {
         var (first, second, _) = TwoSeals();
 
-        SealChecks.Exported(new ExportedSeal(2, second.Digest.ToUpperInvariant()), [first, second]).ShouldBeNull();
-        SealChecks.Exported(new ExportedSeal(2, second.Digest), [first])!.Problem.ShouldBe(Breaks.Truncated);
-        SealChecks.Exported(new ExportedSeal(2, first.Digest), [first, second])!.Problem.ShouldBe(Breaks.Truncated);
+        SealChecks.Exported(new ExportedSeal(2, second.Digest.ToUpperInvariant()), [first, second], lastEventSeq: 6).ShouldBeNull();
+        SealChecks.Exported(new ExportedSeal(2, second.Digest), [first], lastEventSeq: 3)!.Problem.ShouldBe(Breaks.Truncated);
+        SealChecks.Exported(new ExportedSeal(2, first.Digest), [first, second], lastEventSeq: 6)!.Problem.ShouldBe(Breaks.Truncated);
+        SealChecks.Exported(new ExportedSeal(2, second.Digest), [first, second], lastEventSeq: 5)!.Seq.ShouldBe(6);
     }
 
     [Fact]

@@ -34,22 +34,23 @@ public sealed class IntegrityVerifier(IDocumentStore store, SealKey key)
 
         var seals = await Seals(connection, transaction, cancellation);
         problems.AddRange(SealChecks.Chain(seals, key));
-        if (exported is not null && SealChecks.Exported(exported, seals) is { } truncated)
+
+        var lastSeal = seals.Count > 0 ? seals[^1] : null;
+        var sealDigests = new SealDigestCheck(seals, problems);
+        var events = await CheckEvents(connection, transaction, lastSeal?.UptoSeq ?? 0, sealDigests, problems, progress, cancellation);
+        sealDigests.Complete();
+        if (exported is not null && SealChecks.Exported(exported, seals, events.LastSeq) is { } truncated)
         {
             problems.Add(truncated);
         }
 
-        var lastSeal = seals.Count > 0 ? seals[^1] : null;
-        var sealDigests = new SealDigestCheck(seals, problems);
-        var (eventsChecked, unsealed) = await CheckEvents(connection, transaction, lastSeal?.UptoSeq ?? 0, sealDigests, problems, progress, cancellation);
-        sealDigests.Complete();
         var streamsChecked = await CheckStreams(connection, transaction, problems, cancellation);
         await transaction.CommitAsync(cancellation);
 
         var listed = problems.InLogOrder();
-        return new IntegrityReport(problems.Count == 0, eventsChecked, streamsChecked, seals.Count,
+        return new IntegrityReport(problems.Count == 0, events.Checked, streamsChecked, seals.Count,
             lastSeal is null ? null : new SealSummary(lastSeal.SealNo, lastSeal.UptoSeq, lastSeal.Digest, lastSeal.SealedAt),
-            unsealed, listed.FirstOrDefault(), problems.Count, listed);
+            events.Unsealed, listed.FirstOrDefault(), problems.Count, listed);
     }
 
     private async Task<BrokenLink?> TriggerProblem(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellation)
@@ -80,7 +81,7 @@ public sealed class IntegrityVerifier(IDocumentStore store, SealKey key)
         return seals;
     }
 
-    private async Task<(long EventsChecked, long Unsealed)> CheckEvents(NpgsqlConnection connection, NpgsqlTransaction transaction, long sealedUpto,
+    private async Task<(long Checked, long Unsealed, long LastSeq)> CheckEvents(NpgsqlConnection connection, NpgsqlTransaction transaction, long sealedUpto,
         SealDigestCheck sealDigests, ProblemLog problems, Action<IntegrityProgress>? progress, CancellationToken cancellation)
     {
         long total;
@@ -89,7 +90,7 @@ public sealed class IntegrityVerifier(IDocumentStore store, SealKey key)
             total = (long)(await count.ExecuteScalarAsync(cancellation))!;
         }
 
-        long checkedSoFar = 0, unsealed = 0;
+        long checkedSoFar = 0, unsealed = 0, lastSeq = 0;
         var start = await NextSequence(connection, transaction, after: long.MinValue, cancellation);
         while (start is { } from)
         {
@@ -106,6 +107,7 @@ public sealed class IntegrityVerifier(IDocumentStore store, SealKey key)
                     {
                         checkedSoFar++;
                         unsealed += row.Seq > sealedUpto ? 1 : 0;
+                        lastSeq = row.Seq;
                     }
 
                     sealDigests.Observe(row.Seq, row.EventHash);
@@ -120,7 +122,7 @@ public sealed class IntegrityVerifier(IDocumentStore store, SealKey key)
             start = await NextSequence(connection, transaction, upto, cancellation);
         }
 
-        return (checkedSoFar, unsealed);
+        return (checkedSoFar, unsealed, lastSeq);
     }
 
     /// <summary>Events and their recorded hashes side by side, each event's hash recomputed, and its predecessor's hash.</summary>

@@ -39,8 +39,11 @@ public static class SealChecks
         }
     }
 
-    /// <summary>The seal exported earlier must still be in the log, with the same digest.</summary>
-    public static BrokenLink? Exported(ExportedSeal exported, IReadOnlyList<AuditSeal> seals)
+    /// <summary>
+    /// The seal exported earlier must still be in the log, with the same digest, and the log must still reach the end of
+    /// its range (an event stood at its last sequence number when it was sealed).
+    /// </summary>
+    public static BrokenLink? Exported(ExportedSeal exported, IReadOnlyList<AuditSeal> seals, long lastEventSeq)
     {
         var seal = seals.FirstOrDefault(x => x.SealNo == exported.SealNo);
         if (seal is null)
@@ -51,11 +54,18 @@ public static class SealChecks
                 SealNo: exported.SealNo);
         }
 
-        return string.Equals(seal.Digest, exported.Digest, StringComparison.OrdinalIgnoreCase)
-            ? null
-            : new BrokenLink(Breaks.Truncated,
+        if (!string.Equals(seal.Digest, exported.Digest, StringComparison.OrdinalIgnoreCase))
+        {
+            return new BrokenLink(Breaks.Truncated,
                 $"Seal {seal.SealNo} now has digest {seal.Digest}, not the exported {exported.Digest.ToLowerInvariant()}: the log it covered was cut back and sealed again.",
                 Seq: seal.FromSeq, SealNo: seal.SealNo);
+        }
+
+        return lastEventSeq >= seal.UptoSeq
+            ? null
+            : new BrokenLink(Breaks.Truncated,
+                $"The log ends at sequence {lastEventSeq}, before the end of seal {seal.SealNo} at {seal.UptoSeq}: it was cut back.",
+                Seq: lastEventSeq + 1, SealNo: seal.SealNo);
     }
 }
 
