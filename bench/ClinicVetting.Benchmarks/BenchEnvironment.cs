@@ -15,6 +15,7 @@ namespace ClinicVetting.Benchmarks;
 public sealed class BenchEnvironment : IAsyncDisposable
 {
     public const string SigningKey = "benchmark-signing-key-not-a-secret-0123456789abcdef";
+    public static readonly string SealKey = Convert.ToBase64String(Encoding.UTF8.GetBytes("benchmark-seal-key-not-a-secret-0123456789abcdef"));
 
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -58,6 +59,7 @@ public sealed class BenchEnvironment : IAsyncDisposable
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Benchmark";
         start.Environment["ConnectionStrings__ClinicVetting"] = ConnectionTo(database);
         start.Environment["Auth__SigningKey"] = SigningKey;
+        start.Environment["Audit__SealKey"] = SealKey;
         start.Environment["Serilog__MinimumLevel__Default"] = "Warning";
         start.Environment["Serilog__MinimumLevel__Override__Serilog.AspNetCore.RequestLoggingMiddleware"] = "Warning";
         start.Environment["ClinicVetting__LoadDemoData"] = "true";

@@ -66,6 +66,7 @@ public static class BenchMain
                          web.UseEnvironment("Benchmark");
                          web.UseSetting("ConnectionStrings:ClinicVetting", connection);
                          web.UseSetting("Auth:SigningKey", BenchEnvironment.SigningKey);
+                         web.UseSetting("Audit:SealKey", BenchEnvironment.SealKey);
                          web.UseSetting("Serilog:MinimumLevel:Default", "Warning");
                          web.ConfigureServices(services =>
                          {

@@ -1,3 +1,4 @@
+using ClinicVetting.Audit.Integrity;
 using ClinicVetting.Demo;
 using ClinicVetting.Ranking;
 using ClinicVetting.Infrastructure.Auth;
@@ -13,6 +14,7 @@ builder.AddAuth();
 builder.AddCritterStack();
 builder.AddHttpApi();
 builder.AddRanking();
+builder.AddLogIntegrity();
 builder.AddDemo();
 
 var app = builder.Build();

@@ -23,6 +23,7 @@ public static class EndpointAccessTable
     private static readonly string[] InternalRead = [Roles.Staff, Roles.Approver, Roles.Auditor];
     private static readonly string[] Everyone = [Anonymous, Roles.Staff, Roles.Approver, Roles.Auditor, Roles.Booking];
     private static readonly string[] BookingSystem = [Roles.Booking];
+    private static readonly string[] Auditors = [Roles.Auditor, Roles.Approver];
 
     public static readonly IReadOnlyList<Row> Rows =
     [
@@ -100,6 +101,10 @@ public static class EndpointAccessTable
         new("GET", "/api/public/rankings/editions", Everyone),
         new("GET", "/api/public/rankings/editions/{edition}", Everyone),
         new("GET", "/api/public/rankings/feed.atom", Everyone),
+
+        // Audit: the tamper-evident log
+        new("GET", "/api/audit/integrity", Auditors),
+        new("GET", "/api/audit/seals/latest", Auditors),
     ];
 
     /// <summary>Endpoints outside the API proper: documentation and health.</summary>

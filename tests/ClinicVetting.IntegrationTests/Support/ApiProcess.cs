@@ -30,6 +30,8 @@ public sealed class ApiProcess : IAsyncDisposable
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
         start.Environment["ConnectionStrings__ClinicVetting"] = connectionString;
         start.Environment["Auth__SigningKey"] = signingKey;
+        start.Environment["Audit__SealKey"] = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("reliability-seal-key-not-a-secret-0123456789"));
+        start.Environment["Audit__SealEverySeconds"] = "0";
         start.Environment["Serilog__MinimumLevel__Default"] = "Warning";
         start.Environment["ClinicVetting__PublicFeed__RequestsPerMinute"] = "100000";
 

@@ -17,6 +17,7 @@ public sealed class AppFixture : IAsyncLifetime
     public const string Database = "clinicvetting_integration";
     public const string SigningKey = "integration-tests-signing-key-not-a-secret-0123456789";
     public const string PublicFeedRequestsPerMinute = "150";
+    public const string SealKey = "aW50ZWdyYXRpb24tdGVzdHMtc2VhbC1rZXktbm90LWEtc2VjcmV0";
 
     public IAlbaHost Host { get; private set; } = null!;
     public TestClock Clock { get; } = new();
@@ -32,6 +33,9 @@ public sealed class AppFixture : IAsyncLifetime
             web.UseEnvironment("Testing");
             web.UseSetting("ConnectionStrings:ClinicVetting", ConnectionString);
             web.UseSetting("Auth:SigningKey", SigningKey);
+            web.UseSetting("Audit:SealKey", SealKey);
+            // Tests seal on demand (AuditSealer.SealNow): a seal made by the clock would land between a reset and a test's tampering.
+            web.UseSetting("Audit:SealEverySeconds", "0");
             web.UseSetting("Serilog:MinimumLevel:Default", "Warning");
             web.UseSetting("ClinicVetting:PublicFeed:RequestsPerMinute", PublicFeedRequestsPerMinute);
             web.UseSetting("ClinicVetting:PublicFeed:RevisionCheckMilliseconds", "0");

@@ -23,7 +23,7 @@ public abstract class IntegrationContext(AppFixture fixture) : IAsyncLifetime
     public virtual async Task InitializeAsync()
     {
         Fixture.Clock.Now = TestClock.Start;
-        await Host.ResetAllMartenDataAsync();
+        await Host.ResetAllDataWithTheHashChain(Store);
     }
 
     public virtual Task DisposeAsync() => Task.CompletedTask;

@@ -1,4 +1,5 @@
 using ClinicVetting.Audit;
+using ClinicVetting.Audit.Integrity;
 using ClinicVetting.Clinics;
 using ClinicVetting.Demo;
 using ClinicVetting.Infrastructure.Http;
@@ -48,6 +49,7 @@ public static class CritterStack
                 ReviewsModule.Configure(opts);
                 RankingModule.Configure(opts);
                 DemoData.Configure(opts);
+                IntegrityModule.Configure(opts);
             })
             .InitializeWith(new ReferenceDataSeed())
             .UseLightweightSessions()

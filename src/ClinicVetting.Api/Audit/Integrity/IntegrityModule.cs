@@ -1,0 +1,35 @@
+using ClinicVetting.Infrastructure.Hosting;
+using Marten;
+
+namespace ClinicVetting.Audit.Integrity;
+
+/// <summary>The tamper-evident event log: the hash chain written by PostgreSQL, signed seals, and their verification.</summary>
+public static class IntegrityModule
+{
+    public static void Configure(StoreOptions opts) => opts.Storage.Add<HashChainSchema>();
+
+    public static void AddLogIntegrity(this WebApplicationBuilder builder)
+    {
+        var options = AuditOptions.From(builder.Configuration);
+        builder.Services.AddSingleton(options);
+        // Resolved on first use, so commands such as db-apply run without a key; serving resolves it at start.
+        builder.Services.AddSingleton(services => SealKey.Resolve(options, AppOptions.From(builder.Configuration),
+            services.GetRequiredService<IHostEnvironment>()));
+        builder.Services.AddSingleton<AuditSealer>();
+        builder.Services.AddSingleton<IntegrityVerifier>();
+        builder.Services.AddHostedService<HashChainInstaller>();
+        builder.Services.AddHostedService<LogSealingService>();
+    }
+}
+
+/// <summary>
+/// Installs the hash chain on start where Marten creates its own tables (development, tests); with AutoCreate None,
+/// db-apply does it. Runs before anything appends: the demo loader and the HTTP server start after it.
+/// </summary>
+internal sealed class HashChainInstaller(IDocumentStore store) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellation) =>
+        await store.Storage.Database.EnsureStorageExistsAsync(typeof(HashChainSchema), cancellation);
+
+    public Task StopAsync(CancellationToken cancellation) => Task.CompletedTask;
+}

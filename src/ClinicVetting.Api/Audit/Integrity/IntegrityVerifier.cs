@@ -1,0 +1,258 @@
+using System.Data;
+using JasperFx.Events;
+using Marten;
+using Npgsql;
+
+namespace ClinicVetting.Audit.Integrity;
+
+/// <summary>
+/// Recomputes the hash chain and the seals from the events themselves and reports every broken link: an edited field,
+/// a deleted, moved or swapped event, an event written past the trigger, a forged or rewritten seal, a log cut back
+/// behind an exported seal. Reads one consistent snapshot, in batches of sequence numbers, reporting progress.
+/// </summary>
+public sealed class IntegrityVerifier(IDocumentStore store, SealKey key)
+{
+    private const int SequenceNumbersPerBatch = 10_000;
+
+    private string Schema => store.Options.Events.DatabaseSchemaName;
+    private string Events => $"{Schema}.mt_events";
+    private string Hashes => $"{Schema}.{HashChainSchema.HashTable}";
+
+    public async Task<IntegrityReport> Verify(ExportedSeal? exported, Action<IntegrityProgress>? progress, CancellationToken cancellation)
+    {
+        await using var connection = store.Storage.Database.CreateConnection();
+        await connection.OpenAsync(cancellation);
+        // One snapshot for the whole check: appends made meanwhile are neither half seen nor reported.
+        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellation);
+        await Execute(connection, transaction, "set transaction read only", cancellation);
+
+        var problems = new ProblemLog();
+        if (await TriggerProblem(connection, transaction, cancellation) is { } unprotected)
+        {
+            problems.Add(unprotected);
+        }
+
+        var seals = await Seals(connection, transaction, cancellation);
+        problems.AddRange(SealChecks.Chain(seals, key));
+
+        var lastSeal = seals.Count > 0 ? seals[^1] : null;
+        var sealDigests = new SealDigestCheck(seals, problems);
+        var events = await CheckEvents(connection, transaction, lastSeal?.UptoSeq ?? 0, sealDigests, problems, progress, cancellation);
+        sealDigests.Complete();
+        if (exported is not null && SealChecks.Exported(exported, seals, events.LastSeq) is { } truncated)
+        {
+            problems.Add(truncated);
+        }
+
+        var streamsChecked = await CheckStreams(connection, transaction, problems, cancellation);
+        await transaction.CommitAsync(cancellation);
+
+        var listed = problems.InLogOrder();
+        return new IntegrityReport(problems.Count == 0, events.Checked, streamsChecked, seals.Count,
+            lastSeal is null ? null : new SealSummary(lastSeal.SealNo, lastSeal.UptoSeq, lastSeal.Digest, lastSeal.SealedAt),
+            events.Unsealed, listed.FirstOrDefault(), problems.Count, listed);
+    }
+
+    private async Task<BrokenLink?> TriggerProblem(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellation)
+    {
+        await using var command = new NpgsqlCommand(
+            "select t.tgenabled::text from pg_trigger t where t.tgrelid = to_regclass(@events) and t.tgname = @name", connection, transaction);
+        command.Parameters.AddWithValue("events", Events);
+        command.Parameters.AddWithValue("name", HashChainTrigger.TriggerName);
+        var enabled = (string?)await command.ExecuteScalarAsync(cancellation);
+        return enabled is "A" or "O"
+            ? null
+            : new BrokenLink(Breaks.Unprotected, enabled is null
+                ? $"The trigger {HashChainTrigger.TriggerName} on {Events} is gone: new events are not chained. Run db-apply (or restart in development) to restore it."
+                : $"The trigger {HashChainTrigger.TriggerName} on {Events} is disabled: new events are not chained. Run db-apply (or restart in development) to enable it.");
+    }
+
+    private async Task<IReadOnlyList<AuditSeal>> Seals(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellation)
+    {
+        await using var command = new NpgsqlCommand(
+            $"select {AuditSealer.SealColumns} from {Schema}.{HashChainSchema.SealTable} order by seal_no", connection, transaction);
+        await using var reader = await command.ExecuteReaderAsync(cancellation);
+        var seals = new List<AuditSeal>();
+        while (await reader.ReadAsync(cancellation))
+        {
+            seals.Add(AuditSealer.ReadSeal(reader));
+        }
+
+        return seals;
+    }
+
+    private async Task<(long Checked, long Unsealed, long LastSeq)> CheckEvents(NpgsqlConnection connection, NpgsqlTransaction transaction, long sealedUpto,
+        SealDigestCheck sealDigests, ProblemLog problems, Action<IntegrityProgress>? progress, CancellationToken cancellation)
+    {
+        long total;
+        await using (var count = new NpgsqlCommand($"select count(*) from {Events}", connection, transaction))
+        {
+            total = (long)(await count.ExecuteScalarAsync(cancellation))!;
+        }
+
+        long checkedSoFar = 0, unsealed = 0, lastSeq = 0;
+        var start = await NextSequence(connection, transaction, after: long.MinValue, cancellation);
+        while (start is { } from)
+        {
+            var upto = from + SequenceNumbersPerBatch - 1;
+            await using (var batch = new NpgsqlCommand(BatchSql, connection, transaction))
+            {
+                batch.Parameters.AddWithValue("from", from);
+                batch.Parameters.AddWithValue("upto", upto);
+                await using var reader = await batch.ExecuteReaderAsync(cancellation);
+                while (await reader.ReadAsync(cancellation))
+                {
+                    var row = ChainRow.Read(reader);
+                    if (row.HasEvent)
+                    {
+                        checkedSoFar++;
+                        unsealed += row.Seq > sealedUpto ? 1 : 0;
+                        lastSeq = row.Seq;
+                    }
+
+                    sealDigests.Observe(row.Seq, row.EventHash);
+                    if (row.Problem() is { } problem)
+                    {
+                        problems.Add(problem);
+                    }
+                }
+            }
+
+            progress?.Invoke(new IntegrityProgress(checkedSoFar, total));
+            start = await NextSequence(connection, transaction, upto, cancellation);
+        }
+
+        return (checkedSoFar, unsealed, lastSeq);
+    }
+
+    /// <summary>Events and their recorded hashes side by side, each event's hash recomputed, and its predecessor's hash.</summary>
+    private string BatchSql => $"""
+        select coalesce(e.seq_id, h.seq_id), e.seq_id is not null, h.seq_id is not null,
+               e.stream_id, e.version, h.stream_id, h.version, h.event_hash, h.prev_hash,
+               case when e.seq_id is not null and h.seq_id is not null then {EventHashSql.Of("e", "h.prev_hash")} = h.event_hash end,
+               p.seq_id is not null, p.event_hash
+        from (select * from {Events} where seq_id between @from and @upto) e
+        full join (select * from {Hashes} where seq_id between @from and @upto) h on h.seq_id = e.seq_id
+        left join {Hashes} p on p.stream_id = h.stream_id and p.version = h.version - 1
+        order by 1
+        """;
+
+    private async Task<long?> NextSequence(NpgsqlConnection connection, NpgsqlTransaction transaction, long after, CancellationToken cancellation)
+    {
+        await using var command = new NpgsqlCommand($"""
+            select least((select min(seq_id) from {Events} where seq_id > @after), (select min(seq_id) from {Hashes} where seq_id > @after))
+            """, connection, transaction);
+        command.Parameters.AddWithValue("after", after);
+        return await command.ExecuteScalarAsync(cancellation) is long next ? next : null;
+    }
+
+    /// <summary>A stream whose recorded version is beyond its last event lost its newest events.</summary>
+    private async Task<long> CheckStreams(NpgsqlConnection connection, NpgsqlTransaction transaction, ProblemLog problems, CancellationToken cancellation)
+    {
+        await using var command = new NpgsqlCommand($"""
+            select s.id, s.version, (select max(e.version) from {Events} e where e.stream_id = s.id) from {Schema}.mt_streams s
+            """, connection, transaction);
+        await using var reader = await command.ExecuteReaderAsync(cancellation);
+        var streams = 0L;
+        while (await reader.ReadAsync(cancellation))
+        {
+            streams++;
+            var id = reader.GetGuid(0);
+            var recorded = reader.IsDBNull(1) ? 0 : reader.GetInt64(1);
+            var last = reader.IsDBNull(2) ? 0 : reader.GetInt64(2);
+            if (recorded > last && id != Tombstone.StreamId)
+            {
+                problems.Add(new BrokenLink(Breaks.Missing,
+                    $"Stream {id} is at version {recorded} but its events end at version {last}: its newest events were removed.",
+                    StreamId: id, Version: last + 1));
+            }
+        }
+
+        return streams;
+    }
+
+    private static async Task Execute(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, CancellationToken cancellation)
+    {
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        await command.ExecuteNonQueryAsync(cancellation);
+    }
+
+    /// <summary>One sequence number as the event table and the hash table hold it.</summary>
+    private sealed record ChainRow(
+        long Seq,
+        bool HasEvent,
+        bool HasHash,
+        Guid? EventStream,
+        long? EventVersion,
+        Guid? HashStream,
+        long? HashVersion,
+        string? EventHash,
+        string? PreviousHash,
+        bool? HashMatches,
+        bool PredecessorHashed,
+        string? PredecessorHash)
+    {
+        public static ChainRow Read(NpgsqlDataReader reader) => new(
+            reader.GetInt64(0), reader.GetBoolean(1), reader.GetBoolean(2),
+            reader.IsDBNull(3) ? null : reader.GetGuid(3), reader.IsDBNull(4) ? null : reader.GetInt64(4),
+            reader.IsDBNull(5) ? null : reader.GetGuid(5), reader.IsDBNull(6) ? null : reader.GetInt64(6),
+            reader.IsDBNull(7) ? null : reader.GetString(7), reader.IsDBNull(8) ? null : reader.GetString(8),
+            reader.IsDBNull(9) ? null : reader.GetBoolean(9),
+            reader.GetBoolean(10), reader.IsDBNull(11) ? null : reader.GetString(11));
+
+        /// <summary>The first thing wrong with this sequence number, if anything.</summary>
+        public BrokenLink? Problem()
+        {
+            if (!HasHash)
+            {
+                return new BrokenLink(Breaks.Unhashed,
+                    $"The event at sequence {Seq} (version {EventVersion} of stream {EventStream}) has no recorded hash: it was written past the trigger.", Seq, EventStream, EventVersion);
+            }
+
+            if (!HasEvent)
+            {
+                return new BrokenLink(Breaks.Missing,
+                    $"The event recorded at sequence {Seq} (version {HashVersion} of stream {HashStream}) is gone.", Seq, HashStream, HashVersion);
+            }
+
+            if (EventStream != HashStream || EventVersion != HashVersion)
+            {
+                return new BrokenLink(Breaks.OutOfOrder,
+                    $"Sequence {Seq} holds version {EventVersion} of stream {EventStream}, but the chain recorded version {HashVersion} of stream {HashStream} there.",
+                    Seq, EventStream, EventVersion);
+            }
+
+            if (HashMatches != true)
+            {
+                return new BrokenLink(Breaks.Edited,
+                    $"The event at sequence {Seq} (version {EventVersion} of stream {EventStream}) no longer matches its recorded hash: a hashed field was changed.", Seq, EventStream, EventVersion);
+            }
+
+            // Marten's tombstone stream numbers its placeholders by sequence number, so its versions have gaps by design.
+            if (EventStream == Tombstone.StreamId)
+            {
+                return null;
+            }
+
+            if (EventVersion == 1)
+            {
+                return PreviousHash == ""
+                    ? null
+                    : new BrokenLink(Breaks.OutOfOrder, $"The event at sequence {Seq} is version 1 of its stream but links to a predecessor.",
+                        Seq, EventStream, EventVersion);
+            }
+
+            if (!PredecessorHashed)
+            {
+                return new BrokenLink(Breaks.Missing,
+                    $"Version {EventVersion - 1} of stream {EventStream}, before sequence {Seq}, is gone with its hash.", Seq, EventStream, EventVersion - 1);
+            }
+
+            return PreviousHash == PredecessorHash
+                ? null
+                : new BrokenLink(Breaks.OutOfOrder,
+                    $"The event at sequence {Seq} does not link to version {EventVersion - 1} of its stream: the stream's history before it was rewritten.",
+                    Seq, EventStream, EventVersion);
+        }
+    }
+}
