@@ -40,6 +40,7 @@ public static class BenchMain
             Step($"P1: HTTP command to durable event, {settings.Concurrency} concurrent clients, {settings.Duration.TotalSeconds} s each");
             var (p1, _, _) = await http.P1();
             ratios.Add(Report(p1));
+            notes.Add($"P1 writes evidence on {settings.Concurrency * 16} open cases, each client going round its own 16, so no two clients race on a stream; {http.WriteCost}.");
 
             Step($"P2: streaming import of {settings.Reviews:N0} reviews against binary COPY");
             var clinics = await DemoClinics(bench);

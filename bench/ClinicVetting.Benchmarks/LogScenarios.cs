@@ -24,13 +24,16 @@ public sealed class LogScenarios(IServiceProvider services, string connectionStr
     public async Task<Ratio> P4(long events)
     {
         var watch = Stopwatch.StartNew();
+        TimeSpan stats;
         using (var daemon = await Store.BuildProjectionDaemonAsync())
         {
             await daemon.RebuildProjectionAsync(nameof(ClinicReviewStats), CancellationToken.None);
+            stats = watch.Elapsed;
             await daemon.RebuildProjectionAsync(nameof(Ranking.PublicFeed.PublicRanking), CancellationToken.None);
         }
 
-        var rebuild = events / watch.Elapsed.TotalSeconds;
+        var both = watch.Elapsed;
+        var rebuild = events / both.TotalSeconds;
 
         var serializer = Store.Options.Serializer();
         watch.Restart();
@@ -57,7 +60,7 @@ public sealed class LogScenarios(IServiceProvider services, string connectionStr
 
         var raw = scanned / watch.Elapsed.TotalSeconds;
         return new Ratio("P4", "Rebuilding the review and ranking projections",
-            $"{rebuild:N0} events/s rebuilding ClinicReviewStats and PublicRanking from scratch ({events:N0} events, both passes)",
+            $"{rebuild:N0} events of the log per second to rebuild ClinicReviewStats ({stats.TotalSeconds:N1} s) then PublicRanking ({(both - stats).TotalSeconds:N1} s) from scratch ({events:N0} events)",
             $"{raw:N0} events/s for an ordered scan of the same table with JSON deserialization", rebuild / raw,
             "share of a raw scan's speed the rebuild keeps");
     }
