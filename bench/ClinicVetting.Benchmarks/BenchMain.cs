@@ -94,7 +94,11 @@ public static class BenchMain
 
         if (output is not null)
         {
-            await File.WriteAllTextAsync(output, Markdown(settings, ratios, notes, total.Elapsed));
+            // Anything written by hand below the marker (what the optimizations bought) survives a new run.
+            var kept = File.Exists(output) && await File.ReadAllTextAsync(output) is var previous && previous.Contains(NotesMarker)
+                ? previous[previous.IndexOf(NotesMarker, StringComparison.Ordinal)..]
+                : NotesMarker + Environment.NewLine;
+            await File.WriteAllTextAsync(output, Markdown(settings, ratios, notes, total.Elapsed) + Environment.NewLine + kept);
             Step($"Results written to {output}");
         }
 
@@ -115,6 +119,8 @@ public static class BenchMain
         Console.WriteLine($"      baseline: {ratio.Baseline}");
         return ratio;
     }
+
+    private const string NotesMarker = "<!-- Written by hand below this line; ./scripts/bench keeps it. -->";
 
     private static void Step(string text) => Console.WriteLine($"▸ {text}");
 

@@ -48,7 +48,7 @@ public static class ReviewScreening
     {
         var byFingerprint = new Dictionary<string, List<Guid>>();
         var writtenByClinic = new Dictionary<Guid, List<DateTimeOffset>>();
-        void Remember(ScreenedReview screened)
+        void Remember(ScreenedReview screened, bool keepSorted)
         {
             if (screened.TextFingerprint is { } fingerprint)
             {
@@ -57,13 +57,25 @@ public static class ReviewScreening
             }
 
             if (!writtenByClinic.TryGetValue(screened.ClinicId, out var times)) writtenByClinic[screened.ClinicId] = times = [];
+            if (!keepSorted)
+            {
+                times.Add(screened.WrittenAt);
+                return;
+            }
+
             var at = times.BinarySearch(screened.WrittenAt);
             times.Insert(at < 0 ? ~at : at, screened.WrittenAt);
         }
 
+        // The reviews screened before: gathered, then sorted once per clinic (inserting each in order is quadratic).
         foreach (var screened in screenedBefore)
         {
-            Remember(screened);
+            Remember(screened, keepSorted: false);
+        }
+
+        foreach (var times in writtenByClinic.Values)
+        {
+            times.Sort();
         }
 
         var results = new List<IReadOnlyList<ScreeningFinding>>(pending.Count);
@@ -79,7 +91,7 @@ public static class ReviewScreening
                 : 0;
 
             results.Add(Screen(review, sameText, nearby, clinicWebsites.GetValueOrDefault(review.ClinicId), policy));
-            Remember(new ScreenedReview(review.Id, review.ClinicId, review.WrittenAt, review.TextFingerprint));
+            Remember(new ScreenedReview(review.Id, review.ClinicId, review.WrittenAt, review.TextFingerprint), keepSorted: true);
         }
 
         return results;

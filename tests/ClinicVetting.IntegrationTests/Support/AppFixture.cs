@@ -46,6 +46,7 @@ public sealed class AppFixture : IAsyncLifetime
                 services.MartenDaemonModeIsSolo();
                 services.RunWolverineInSoloMode();
                 services.DisableAllExternalWolverineTransports();
+                services.AddSingleton<IStartupFilter, ClientAddresses>();
                 services.AddSingleton<IStartupFilter, FailingRoute>();
             });
         });
