@@ -20,7 +20,11 @@ public static class BenchMain
     {
         CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
         var quick = args.Contains("--quick");
-        var output = ArgumentAfter(args, "--out");
+        // For working on one part (no results file): --http-only (P1-P3, P6), --log-only (P4, P5), --reuse-log (the log of an earlier run).
+        var httpOnly = args.Contains("--http-only");
+        var logOnly = args.Contains("--log-only");
+        var reuseLog = args.Contains("--reuse-log");
+        var output = httpOnly || logOnly || reuseLog ? null : ArgumentAfter(args, "--out");
         var settings = quick
             ? new BenchSettings(true, 8, TimeSpan.FromSeconds(3), 2_000, 200, 20_000)
             : new BenchSettings(false, 32, TimeSpan.FromSeconds(15), 50_000, 10_000, 1_000_000);
@@ -30,37 +34,25 @@ public static class BenchMain
         var notes = new List<string>();
         var total = Stopwatch.StartNew();
 
-        await using (var bench = new BenchEnvironment { ServerConnection = server })
+        if (!logOnly)
         {
-            Step("Starting the API (its own process, Release build, demo data) on a fresh database");
-            await bench.RecreateDatabase("clinicvetting_bench");
-            await bench.StartApi("clinicvetting_bench");
-            var http = new HttpScenarios(bench, "clinicvetting_bench", settings);
+            await RunHttpScenarios(server, settings, ratios, notes);
+        }
 
-            Step($"P1: HTTP command to durable event, {settings.Concurrency} concurrent clients, {settings.Duration.TotalSeconds} s each");
-            var (p1, _, _) = await http.P1();
-            ratios.Add(Report(p1));
-            notes.Add($"P1 writes evidence on {settings.Concurrency * 16} open cases, each client going round its own 16, so no two clients race on a stream; {http.WriteCost}.");
-
-            Step($"P2: streaming import of {settings.Reviews:N0} reviews against binary COPY");
-            var clinics = await DemoClinics(bench);
-            ratios.Add(Report(await http.P2(clinics)));
-
-            Step("P3: public feed against plaintext, and 304 against 200");
-            var (feed, notModified, idle) = await http.P3();
-            ratios.Add(Report(feed));
-            ratios.Add(Report(notModified));
-            notes.Add($"Load generator: a closed-loop .NET client in the benchmark process, on the same machine; {http.LoadCost}.");
-
-            Step("P6: feed tail latency with a write load running");
-            ratios.Add(Report(await http.P6(idle)));
+        if (httpOnly)
+        {
+            return 0;
         }
 
         Step($"P4/P5: generating a log of {settings.LogClinics:N0} clinics and about {settings.LogEvents:N0} events (fixed seed)");
         // The application in this process: point WebApplicationFactory at the API's files next to this program.
         Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_CLINICVETTING_API", AppContext.BaseDirectory);
         var logServer = new BenchEnvironment { ServerConnection = server };
-        await logServer.RecreateDatabase("clinicvetting_bench_log");
+        if (!reuseLog)
+        {
+            await logServer.RecreateDatabase("clinicvetting_bench_log");
+        }
+
         var connection = logServer.ConnectionTo("clinicvetting_bench_log");
         await using (var host = await AlbaHost.For<global::Program>(web =>
                      {
@@ -77,8 +69,8 @@ public static class BenchMain
                      }))
         {
             var generation = Stopwatch.StartNew();
-            var written = await GeneratedLog.Write(host.Services.GetRequiredService<IDocumentStore>(), settings.LogClinics, settings.LogEvents,
-                Console.WriteLine);
+            var written = reuseLog ? 0 : await GeneratedLog.Write(host.Services.GetRequiredService<IDocumentStore>(), settings.LogClinics,
+                settings.LogEvents, Console.WriteLine);
             notes.Add($"The generated log: {written:N0} events written through Marten (inline projections on) in {generation.Elapsed.TotalSeconds:N0} s.");
             var log = new LogScenarios(host.Services, connection);
             var events = await log.EventCount();
@@ -103,6 +95,33 @@ public static class BenchMain
         }
 
         return 0;
+    }
+
+    private static async Task RunHttpScenarios(string server, BenchSettings settings, List<Ratio> ratios, List<string> notes)
+    {
+        await using var bench = new BenchEnvironment { ServerConnection = server };
+        Step("Starting the API (its own process, Release build, demo data) on a fresh database");
+        await bench.RecreateDatabase("clinicvetting_bench");
+        await bench.StartApi("clinicvetting_bench");
+        var http = new HttpScenarios(bench, "clinicvetting_bench", settings);
+
+        Step($"P1: HTTP command to durable event, {settings.Concurrency} concurrent clients, {settings.Duration.TotalSeconds} s each");
+        var (p1, _, _) = await http.P1();
+        ratios.Add(Report(p1));
+        notes.Add($"P1 writes evidence on {settings.Concurrency * 16} open cases, each client going round its own 16, so no two clients race on a stream; {http.WriteCost}.");
+
+        Step($"P2: streaming import of {settings.Reviews:N0} reviews against binary COPY");
+        var clinics = await DemoClinics(bench);
+        ratios.Add(Report(await http.P2(clinics)));
+
+        Step("P3: public feed against plaintext, and 304 against 200");
+        var (feed, notModified, idle) = await http.P3();
+        ratios.Add(Report(feed));
+        ratios.Add(Report(notModified));
+        notes.Add($"Load generator: a closed-loop .NET client in the benchmark process, on the same machine; {http.LoadCost}.");
+
+        Step("P6: feed tail latency with a write load running");
+        ratios.Add(Report(await http.P6(idle)));
     }
 
     private static async Task<IReadOnlyList<Guid>> DemoClinics(BenchEnvironment bench)

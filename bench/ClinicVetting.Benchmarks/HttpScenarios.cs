@@ -87,9 +87,16 @@ public sealed class HttpScenarios(BenchEnvironment bench, string database, Bench
     public async Task<Ratio> P2(IReadOnlyList<Guid> clinics)
     {
         var now = DateTimeOffset.UtcNow;
-        var lines = Enumerable.Range(0, settings.Reviews).Select(i => JsonSerializer.Serialize(new ReviewSubmission($"bench-{i}-{Guid.NewGuid():N}",
-            $"BK-BENCH-{i}-{Guid.NewGuid():N}", clinics[i % clinics.Count], 1 + i % 5, $"Benchmark review {i}: the stay was organised and the follow-up arrived on time.",
-            "Knee program", DateOnly.FromDateTime(now.UtcDateTime).AddDays(-60), now.AddHours(-(i % 1000)), true), BenchEnvironment.Json)).ToList();
+        // A back-fill: reviews written over five years (the hours spread by a prime stride), a couple a day per clinic.
+        string Line(int i)
+        {
+            var writtenAt = now.AddHours(-(i * 7_919L % 43_800));
+            return JsonSerializer.Serialize(new ReviewSubmission($"bench-{i}-{Guid.NewGuid():N}", $"BK-BENCH-{i}-{Guid.NewGuid():N}",
+                clinics[i % clinics.Count], 1 + i % 5, $"Benchmark review {i}: the stay was organised and the follow-up arrived on time.",
+                "Knee program", DateOnly.FromDateTime(writtenAt.UtcDateTime).AddDays(-14), writtenAt, true), BenchEnvironment.Json);
+        }
+
+        var lines = Enumerable.Range(0, settings.Reviews).Select(Line).ToList();
         var body = Encoding.UTF8.GetBytes(string.Join('\n', lines));
 
         using var http = bench.Client(bench.Token("bench-booking", Roles.Booking));
@@ -99,9 +106,21 @@ public sealed class HttpScenarios(BenchEnvironment bench, string database, Bench
         var response = await http.PostAsync("/api/reviews/import", content);
         response.EnsureSuccessStatusCode();
         var accepted = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("accepted").GetInt32();
-        var api = accepted / watch.Elapsed.TotalSeconds;
+        var imported = watch.Elapsed;
 
+        // Screening runs behind the import on its own queue: the import is done when every review is screened.
         await using var data = NpgsqlDataSource.Create(bench.ConnectionTo(database));
+        await using (var pending = data.CreateCommand("select exists (select 1 from clinicvetting.mt_doc_review where data ->> 'status' = 'Pending')"))
+        {
+            while ((bool)(await pending.ExecuteScalarAsync())!)
+            {
+                await Task.Delay(100);
+            }
+        }
+
+        var screened = watch.Elapsed;
+        var api = accepted / screened.TotalSeconds;
+
         await using (var create = data.CreateCommand("create table if not exists bench_raw_reviews (id bigserial primary key, data jsonb not null)"))
         {
             await create.ExecuteNonQueryAsync();
@@ -121,7 +140,7 @@ public sealed class HttpScenarios(BenchEnvironment bench, string database, Bench
         }
 
         var raw = lines.Count / watch.Elapsed.TotalSeconds;
-        return new Ratio("P2", "Bulk review import", $"{api:N0} reviews/s accepted by the streaming import ({accepted:N0} reviews, {body.Length / 1_048_576.0:N1} MiB NDJSON)",
+        return new Ratio("P2", "Bulk review import", $"{api:N0} reviews/s imported and screened ({accepted:N0} reviews, {body.Length / 1_048_576.0:N1} MiB NDJSON: answered in {imported.TotalSeconds:N1} s, all screened at {screened.TotalSeconds:N1} s)",
             $"{raw:N0} rows/s with Npgsql binary COPY of the same payloads", api / raw, "share of raw COPY throughput the import keeps");
     }
 

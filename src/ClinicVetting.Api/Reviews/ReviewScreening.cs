@@ -97,6 +97,43 @@ public static class ReviewScreening
         return results;
     }
 
+    /// <summary>
+    /// The time ranges to look in for reviews written near <paramref name="writtenAt"/>: the window around each time, the
+    /// overlapping ones merged, then the closest neighbours merged until at most <paramref name="maxRanges"/> remain. The
+    /// ranges cover every window, so counting within them misses nothing; a bulk import of reviews spread over years
+    /// reads the reviews near its own, not everything between its earliest and latest.
+    /// </summary>
+    public static IReadOnlyList<(DateTimeOffset From, DateTimeOffset To)> RangesAround(IEnumerable<DateTimeOffset> writtenAt, TimeSpan window,
+        int maxRanges)
+    {
+        var ranges = new List<(DateTimeOffset From, DateTimeOffset To)>();
+        foreach (var at in writtenAt.Order())
+        {
+            if (ranges.Count > 0 && ranges[^1].To >= at - window)
+            {
+                ranges[^1] = (ranges[^1].From, at + window);
+            }
+            else
+            {
+                ranges.Add((at - window, at + window));
+            }
+        }
+
+        while (ranges.Count > Math.Max(1, maxRanges))
+        {
+            var closest = 0;
+            for (var i = 1; i < ranges.Count - 1; i++)
+            {
+                if (ranges[i + 1].From - ranges[i].To < ranges[closest + 1].From - ranges[closest].To) closest = i;
+            }
+
+            ranges[closest] = (ranges[closest].From, ranges[closest + 1].To);
+            ranges.RemoveAt(closest + 1);
+        }
+
+        return ranges;
+    }
+
     private static IReadOnlyList<ScreeningFinding> Screen(Review review, IReadOnlyCollection<Guid> sameTextScreenedBefore,
         int clinicReviewsWrittenNearby, string? clinicWebsite, ScreeningPolicy policy) =>
         new[]

@@ -11,7 +11,8 @@ public static class ReviewsModule
         opts.Projections.Snapshot<Review>(SnapshotLifecycle.Inline);
         opts.Schema.For<Review>()
             .UniqueIndex(x => x.BookingId)
-            .Index(x => x.ClinicId)
+            // A clinic's reviews (its page, its stats), and those written near a time (screening for bursts).
+            .Index([x => x.ClinicId, x => x.WrittenAt])
             .Index(x => x.Status)
             .Index(x => x.WrittenAt)
             .Index(x => x.TextFingerprint);

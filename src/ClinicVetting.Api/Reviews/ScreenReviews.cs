@@ -12,6 +12,9 @@ public sealed record ScreenReviews(IReadOnlyList<Guid> ReviewIds);
 /// </summary>
 public static class ScreenReviewsHandler
 {
+    /// <summary>At most this many time ranges per clinic and batch; beyond it, neighbouring ranges are merged.</summary>
+    private const int MaxRangesPerClinic = 1_000;
+
     public static async Task Handle(ScreenReviews command, IDocumentSession session, TimeProvider clock, ILogger<ScreenReviews> logger,
         CancellationToken cancellation)
     {
@@ -28,24 +31,32 @@ public static class ScreenReviewsHandler
         var policy = ScreeningPolicy.Default;
         var clinicIds = pending.Select(x => x.ClinicId).Distinct().ToArray();
         var fingerprints = pending.Select(x => x.TextFingerprint).OfType<string>().Distinct().ToArray();
-        var from = pending.Min(x => x.WrittenAt) - policy.BurstWindow;
-        var to = pending.Max(x => x.WrittenAt) + policy.BurstWindow;
+        var ranges = pending.GroupBy(x => x.ClinicId)
+            .SelectMany(clinic => ReviewScreening.RangesAround(clinic.Select(x => x.WrittenAt), policy.BurstWindow, MaxRangesPerClinic)
+                .Select(range => (Clinic: clinic.Key, range.From, range.To)))
+            .ToList();
 
         var context = session.CreateBatchQuery();
         var sameText = context.Query<Review>()
             .Where(x => x.Status != ReviewStatus.Pending && x.TextFingerprint.IsOneOf(fingerprints))
             .Select(x => new { x.Id, x.ClinicId, x.WrittenAt, x.TextFingerprint })
             .ToList();
-        var nearby = context.Query<Review>()
-            .Where(x => x.Status != ReviewStatus.Pending && x.ClinicId.IsOneOf(clinicIds) && x.WrittenAt >= from && x.WrittenAt <= to)
-            .Select(x => new { x.Id, x.ClinicId, x.WrittenAt, x.TextFingerprint })
-            .ToList();
+        // Every range at once, each through the (clinic, written at) index: the reviews near the batch's own, not the clinic's history.
+        var schema = session.DocumentStore.Options.DatabaseSchemaName;
+        var nearby = context.Query<Review>($"""
+            where d.id in (
+              select x.id from unnest(?::uuid[], ?::timestamptz[], ?::timestamptz[]) as r(clinic, starts, ends)
+              join {schema}.mt_doc_review as x
+                on (x.data ->> 'clinicId')::uuid = r.clinic
+               and {schema}.mt_immutable_timestamptz(x.data ->> 'writtenAt') between r.starts and r.ends
+              where x.data ->> 'status' <> 'Pending')
+            """, ranges.Select(x => x.Clinic).ToArray(), ranges.Select(x => x.From).ToArray(), ranges.Select(x => x.To).ToArray());
         var clinics = context.LoadMany<ClinicProfile>().ById(clinicIds);
         await context.Execute(cancellation);
 
-        var screenedBefore = (await sameText).Concat(await nearby)
-            .DistinctBy(x => x.Id)
-            .Select(x => new ScreenedReview(x.Id, x.ClinicId, x.WrittenAt, x.TextFingerprint));
+        var screenedBefore = (await sameText).Select(x => new ScreenedReview(x.Id, x.ClinicId, x.WrittenAt, x.TextFingerprint))
+            .Concat((await nearby).Select(x => new ScreenedReview(x.Id, x.ClinicId, x.WrittenAt, x.TextFingerprint)))
+            .DistinctBy(x => x.Id);
         var websites = (await clinics).ToDictionary(x => x.Id, x => x.Website);
         var findings = ReviewScreening.ScreenInOrder(pending, screenedBefore, websites, policy);
 

@@ -86,6 +86,29 @@ public class importing_reviews(AppFixture fixture) : ReviewsContext(fixture)
     }
 
     [Fact]
+    public async Task a_burst_is_found_against_reviews_screened_in_an_earlier_batch_far_down_a_long_history()
+    {
+        // 500 reviews 30 hours apart fill the first batch; twelve more, written within five hours of the 250th, come in the next.
+        DateTimeOffset WrittenAt(int i) => Now.AddHours(-30 * (i + 1));
+        ReviewSubmission Written(int i, DateTimeOffset at) => AReview($"burst-{i}", $"BK-BURST-{i}",
+                text: $"Review {i}: the clinic was clean, the staff kind, and the follow-up thorough.", writtenAt: at)
+            with { TreatmentDate = DateOnly.FromDateTime(at.UtcDateTime).AddDays(-10) };
+        var history = Enumerable.Range(0, 500).Select(i => Written(i, WrittenAt(i)));
+        var burst = Enumerable.Range(0, 12).Select(k => Written(1_000 + k, WrittenAt(250).AddMinutes(60 + 24 * k)));
+        var body = string.Join('\n', history.Concat(burst).Select(x => JsonSerializer.Serialize(x, Json)));
+
+        (await Import(body, "application/x-ndjson")).ReadAsJson<ImportSummary>()!.Accepted.ShouldBe(512);
+
+        await using var session = Store.QuerySession();
+        var reviews = await session.Query<Review>().Where(x => x.ClinicId == ClinicId).ToListAsync();
+        var held = reviews.Where(x => x.Status == ReviewStatus.Held).ToList();
+        // The k-th of the twelve has the 250th and the k before it nearby: from the ninth on, ten reviews within a day.
+        held.Select(x => x.ExternalReviewId).Order().ShouldBe(["burst-1008", "burst-1009", "burst-1010", "burst-1011"]);
+        held.ShouldAllBe(x => x.ScreeningFindings.Single().Rule == ScreeningRule.Burst);
+        reviews.Count(x => x.Status == ReviewStatus.Published).ShouldBe(508);
+    }
+
+    [Fact]
     public async Task sending_the_same_import_again_writes_nothing_new()
     {
         var body = string.Join('\n', Enumerable.Range(0, 3).Select(i => JsonSerializer.Serialize(Historic(i, [ClinicId]), Json)));

@@ -142,4 +142,29 @@ public class screening_reviews
         var held = ReviewDecisions.Screened(suspect, findings, Now).ShouldBeOfType<ReviewHeldForModeration>();
         held.Reasons.Count.ShouldBe(3);
     }
+
+    [Fact]
+    public void the_ranges_to_look_in_cover_each_window_and_merge_only_what_overlaps()
+    {
+        var day = TimeSpan.FromDays(1);
+        var t = new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+        var ranges = ReviewScreening.RangesAround([t.AddDays(100), t, t.AddHours(30), t.AddDays(400)], day, maxRanges: 10);
+
+        ranges.ShouldBe([(t - day, t.AddHours(54)), (t.AddDays(99), t.AddDays(101)), (t.AddDays(399), t.AddDays(401))]);
+    }
+
+    [Fact]
+    public void too_many_ranges_merge_across_the_smallest_gaps_and_still_cover_every_window()
+    {
+        var hour = TimeSpan.FromHours(1);
+        var t = new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        DateTimeOffset[] times = [t, t.AddHours(5), t.AddHours(100), t.AddHours(103), t.AddHours(1000)];
+
+        var ranges = ReviewScreening.RangesAround(times, hour, maxRanges: 2);
+
+        ranges.ShouldBe([(t - hour, t.AddHours(104)), (t.AddHours(999), t.AddHours(1001))]);
+        ReviewScreening.RangesAround(times, hour, maxRanges: 0).ShouldHaveSingleItem().ShouldBe((t - hour, t.AddHours(1001)));
+        ReviewScreening.RangesAround([], hour, maxRanges: 5).ShouldBeEmpty();
+    }
 }

@@ -49,6 +49,7 @@ public static class CritterStack
                 ReviewsModule.Configure(opts);
                 RankingModule.Configure(opts);
                 DemoData.Configure(opts);
+                AuditModule.Configure(opts);
                 IntegrityModule.Configure(opts);
             })
             .InitializeWith(new ReferenceDataSeed())
