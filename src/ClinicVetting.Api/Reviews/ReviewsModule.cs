@@ -17,13 +17,7 @@ public static class ReviewsModule
             .Index(x => x.WrittenAt)
             .Index(x => x.TextFingerprint);
 
-        opts.Projections.Add<ClinicReviewStatsProjection>(ProjectionLifecycle.Async, async =>
-        {
-            // Every review event touches its clinic's stats: a rebuild keeps the latest of each in memory and writes it
-            // once per 10,000 clinics instead of once per page of events (see docs/performance.md, P4).
-            async.BatchSize = 5_000;
-            async.RebuildFlushThreshold = 10_000;
-        });
+        opts.Projections.Add<ClinicReviewStatsProjection>(ProjectionLifecycle.Async);
     }
 
     public static void Configure(WolverineOptions opts) =>
