@@ -61,11 +61,9 @@ public static class BenchMain
                          web.UseSetting("Auth:SigningKey", BenchEnvironment.SigningKey);
                          web.UseSetting("Audit:SealKey", BenchEnvironment.SealKey);
                          web.UseSetting("Serilog:MinimumLevel:Default", "Warning");
-                         web.ConfigureServices(services =>
-                         {
-                             services.MartenDaemonModeIsSolo();
-                             services.RunWolverineInSoloMode();
-                         });
+                         // P4 rebuilds the async projections itself: no live daemon racing it for the same documents.
+                         web.UseSetting("ClinicVetting:ProjectionDaemon", "Disabled");
+                         web.ConfigureServices(services => services.RunWolverineInSoloMode());
                      }))
         {
             var generation = Stopwatch.StartNew();

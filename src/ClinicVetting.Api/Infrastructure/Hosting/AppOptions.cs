@@ -16,6 +16,12 @@ public sealed class AppOptions
     /// <summary>Dynamic (Roslyn at start-up, never stale) or Static (code written by codegen write at build).</summary>
     public string CodeGeneration { get; set; } = "Dynamic";
 
+    /// <summary>
+    /// Who runs the async projections (the public ranking, review stats): HotCold (one node of many, elected), Solo (this
+    /// node alone), or Disabled (a node that serves and writes but does not project; the benchmarks' rebuilds use it).
+    /// </summary>
+    public string ProjectionDaemon { get; set; } = "HotCold";
+
     public bool LoadDemoData { get; set; }
 
     /// <summary>Print the URLs and development tokens once listening (scripts/run).</summary>

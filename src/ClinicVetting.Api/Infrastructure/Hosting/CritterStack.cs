@@ -54,7 +54,7 @@ public static class CritterStack
             })
             .InitializeWith(new ReferenceDataSeed())
             .UseLightweightSessions()
-            .AddAsyncDaemon(DaemonMode.HotCold)
+            .AddAsyncDaemon(Enum.Parse<DaemonMode>(app.ProjectionDaemon, ignoreCase: true))
             .IntegrateWithWolverine(integration => integration.MessageStorageSchemaName = app.SchemaName);
 
         builder.Host.UseWolverine(opts =>
