@@ -63,7 +63,7 @@ public sealed class ReplayedLog
 /// <remarks>
 /// The rows are streamed straight from <c>mt_events</c> with one ordered query and deserialized with the store's own
 /// serializer: PostgreSQL produces the next rows while this process folds the last ones. Reading them through Marten's
-/// LINQ event query in pages cost about four times as much (see docs/performance.md, P5).
+/// LINQ event query in pages cost about twice as much (see docs/performance.md, P5).
 /// </remarks>
 public sealed class LogReplayer(IDocumentStore store)
 {
