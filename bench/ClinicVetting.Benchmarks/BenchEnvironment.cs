@@ -93,6 +93,17 @@ public sealed class BenchEnvironment : IAsyncDisposable
 
     public TimeSpan ApiCpuTime => _api is { HasExited: false } ? _api.TotalProcessorTime : TimeSpan.Zero;
 
+    /// <summary>The API process's resident memory now, in bytes.</summary>
+    public long ApiWorkingSet
+    {
+        get
+        {
+            if (_api is not { HasExited: false }) return 0;
+            _api.Refresh();
+            return _api.WorkingSet64;
+        }
+    }
+
     public HttpClient Client(string? token)
     {
         var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 512, PooledConnectionLifetime = TimeSpan.FromMinutes(10) };

@@ -117,6 +117,8 @@ public static class BenchMain
         Step($"P2: streaming import of {settings.Reviews:N0} reviews against binary COPY");
         var clinics = await DemoClinics(bench);
         ratios.Add(Report(await http.P2(clinics)));
+        notes.Add($"P2: {http.ImportMemory}.");
+        Console.WriteLine($"      {http.ImportMemory}");
 
         Step("P3: public feed against plaintext, and 304 against 200");
         var (feed, notModified, idle) = await http.P3();

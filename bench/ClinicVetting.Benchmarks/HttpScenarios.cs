@@ -100,11 +100,27 @@ public sealed class HttpScenarios(BenchEnvironment bench, string database, Bench
         var body = Encoding.UTF8.GetBytes(string.Join('\n', lines));
 
         using var http = bench.Client(bench.Token("bench-booking", Roles.Booking));
+        // The import streams: the API's memory while it runs should not grow with the body.
+        var before = bench.ApiWorkingSet;
+        var peak = before;
+        using var sampling = new CancellationTokenSource();
+        var sampler = Task.Run(async () =>
+        {
+            while (!sampling.IsCancellationRequested)
+            {
+                peak = Math.Max(peak, bench.ApiWorkingSet);
+                await Task.Delay(50);
+            }
+        });
         var watch = System.Diagnostics.Stopwatch.StartNew();
         using var content = new ByteArrayContent(body);
         content.Headers.ContentType = new("application/x-ndjson");
         var response = await http.PostAsync("/api/reviews/import", content);
         response.EnsureSuccessStatusCode();
+        await sampling.CancelAsync();
+        await sampler;
+        ImportMemory = $"the API's resident memory was {before / 1_048_576.0:N0} MiB before the import and peaked at {peak / 1_048_576.0:N0} MiB " +
+                       $"during it (+{(peak - before) / 1_048_576.0:N0} MiB for a {body.Length / 1_048_576.0:N1} MiB body)";
         var accepted = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("accepted").GetInt32();
         var imported = watch.Elapsed;
 
@@ -184,6 +200,8 @@ public sealed class HttpScenarios(BenchEnvironment bench, string database, Bench
     }
 
     public string LoadCost { get; private set; } = "";
+
+    public string ImportMemory { get; private set; } = "";
 
     public string WriteCost { get; private set; } = "";
 
