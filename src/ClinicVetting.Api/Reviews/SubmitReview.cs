@@ -87,15 +87,18 @@ public sealed class KnownReviews
         var bookings = normalized.Select(x => x.BookingId).Distinct().ToArray();
         var clinics = normalized.Select(x => x.ClinicId).Distinct().ToArray();
 
+        // Reviews by id and by booking in one statement, so one snapshot: two statements could straddle a racing
+        // submission's commit and see its booking taken but not its id, answering a resend with "already reviewed".
         var batch = session.CreateBatchQuery();
-        var sameIds = batch.LoadMany<Review>().ById(ids);
-        var sameBookings = batch.Query<Review>().Where(x => x.BookingId.IsOneOf(bookings)).Select(x => new { x.Id, x.BookingId }).ToList();
+        var related = batch.Query<Review>().Where(x => x.Id.IsOneOf(ids) || x.BookingId.IsOneOf(bookings)).ToList();
         var existingClinics = batch.Query<ClinicProfile>().Where(x => x.Id.IsOneOf(clinics)).Select(x => x.Id).ToList();
         await batch.Execute(cancellation);
 
+        var reviews = await related;
+        var wanted = ids.ToHashSet();
         return new KnownReviews(
-            (await sameIds).ToDictionary(x => x.Id),
-            (await sameBookings).ToDictionary(x => x.BookingId, x => x.Id),
+            reviews.Where(x => wanted.Contains(x.Id)).ToDictionary(x => x.Id),
+            reviews.ToDictionary(x => x.BookingId, x => x.Id),
             [.. await existingClinics]);
     }
 
