@@ -36,6 +36,8 @@ public sealed class HttpScenarios(BenchEnvironment bench, string database, Bench
         return cases;
     }
 
+    private static double MiB(long bytes) => bytes / 1_048_576.0;
+
     private static byte[] EvidenceBody(long i) => JsonSerializer.SerializeToUtf8Bytes(new EvidenceBody(EvidenceOutcome.Failed, EvidenceSource.Call,
         $"https://registry.example/lookup/{i}", DateTimeOffset.UtcNow.AddMinutes(-5), "Benchmark evidence"), BenchEnvironment.Json);
 
@@ -204,8 +206,6 @@ public sealed class HttpScenarios(BenchEnvironment bench, string database, Bench
     }
 
     public string LoadCost { get; private set; } = "";
-
-    private static double MiB(long bytes) => bytes / 1_048_576.0;
 
     public string ImportMemory { get; private set; } = "";
 

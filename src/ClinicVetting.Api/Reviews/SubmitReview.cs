@@ -94,10 +94,10 @@ public sealed class KnownReviews
         var existingClinics = batch.Query<ClinicProfile>().Where(x => x.Id.IsOneOf(clinics)).Select(x => x.Id).ToList();
         await batch.Execute(cancellation);
 
+        // A review found by its booking alone is never looked up by id (every id of the batch was asked for).
         var reviews = await related;
-        var wanted = ids.ToHashSet();
         return new KnownReviews(
-            reviews.Where(x => wanted.Contains(x.Id)).ToDictionary(x => x.Id),
+            reviews.ToDictionary(x => x.Id),
             reviews.ToDictionary(x => x.BookingId, x => x.Id),
             [.. await existingClinics]);
     }

@@ -54,8 +54,9 @@ public class when_submitting_a_review(AppFixture fixture) : ReviewsContext(fixtu
     }
 
     /// <summary>
-    /// Resends at once and a few milliseconds apart, so some read while the first is being committed: every one gets the
-    /// first answer, never "this booking already has a review" (a read that saw the booking taken but not the review).
+    /// Resends at once and a few milliseconds apart, overlapping the first one's write: every one gets the first answer,
+    /// never "this booking already has a review". A read that straddles the first one's commit is rare here; widening that
+    /// gap with a pg_sleep between two reads made 59 of 100 resends fail before reviews were read in one statement.
     /// </summary>
     [Fact]
     public async Task racing_resends_write_one_review()
@@ -67,8 +68,7 @@ public class when_submitting_a_review(AppFixture fixture) : ReviewsContext(fixtu
             return await Post(Booking, AReview());
         })));
 
-        attempts.Select(x => $"{x.Context.Response.StatusCode} {(x.Context.Response.StatusCode == 201 ? "" : x.ReadAsText())}")
-            .ShouldAllBe(x => x.StartsWith("201"));
+        attempts.Select(x => (Status: x.Context.Response.StatusCode, Body: x.ReadAsText())).ShouldAllBe(x => x.Status == 201);
         await using var session = Store.QuerySession();
         (await session.Events.QueryAllRawEvents().CountAsync(x => x.EventTypeName == "review_submitted")).ShouldBe(1);
     }
