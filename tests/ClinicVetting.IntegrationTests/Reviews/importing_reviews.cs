@@ -1,3 +1,4 @@
+using System.IO.Pipelines;
 using System.Text;
 using System.Text.Json;
 using Alba;
@@ -83,6 +84,46 @@ public class importing_reviews(AppFixture fixture) : ReviewsContext(fixture)
         var held = await session.Query<Review>().Where(x => x.Status == ReviewStatus.Held).ToListAsync();
         held.Count.ShouldBe(20);
         held.ShouldAllBe(x => !x.BookingVerified && x.ScreeningFindings.Count == 1);
+    }
+
+    /// <summary>
+    /// The rest of the body is held back until the first batch is in the database: an import that read the whole body
+    /// before writing would never get there.
+    /// </summary>
+    [Fact]
+    public async Task reviews_are_written_while_the_rest_of_the_body_is_still_on_its_way()
+    {
+        byte[] Lines(int from, int count) => Encoding.UTF8.GetBytes(string.Concat(
+            Enumerable.Range(from, count).Select(i => JsonSerializer.Serialize(Historic(i, [ClinicId]), Json) + "\n")));
+        var body = new Pipe();
+        using var client = Host.Server.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", Booking);
+        using var content = new StreamContent(body.Reader.AsStream());
+        content.Headers.ContentType = new("application/x-ndjson");
+
+        HttpResponseMessage response = null!;
+        await Host.ExecuteAndWaitAsync(async () =>
+        {
+            var importing = client.PostAsync("/api/reviews/import", content);
+            await body.Writer.WriteAsync(Lines(0, ImportReviewsEndpoint.BatchSize + 100));
+
+            await using var session = Store.QuerySession();
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (await session.Query<Review>().CountAsync() < ImportReviewsEndpoint.BatchSize)
+            {
+                DateTime.UtcNow.ShouldBeLessThan(deadline, "no batch was written while the rest of the body was held back");
+                importing.IsCompleted.ShouldBeFalse("the import answered before its body was complete");
+                await Task.Delay(50);
+            }
+
+            await body.Writer.WriteAsync(Lines(ImportReviewsEndpoint.BatchSize + 100, 400));
+            await body.Writer.CompleteAsync();
+            response = await importing;
+        }, timeoutInMilliseconds: 60_000);
+
+        response.StatusCode.ShouldBe(System.Net.HttpStatusCode.OK);
+        var summary = JsonSerializer.Deserialize<ImportSummary>(await response.Content.ReadAsStringAsync(), Json)!;
+        (summary.Received, summary.Accepted).ShouldBe((ImportReviewsEndpoint.BatchSize + 500, ImportReviewsEndpoint.BatchSize + 500));
     }
 
     [Fact]
