@@ -11,6 +11,7 @@ using Alba;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
 using Wolverine.Tracking;
 
 namespace ClinicVetting.IntegrationTests.Demo;
@@ -18,8 +19,45 @@ namespace ClinicVetting.IntegrationTests.Demo;
 public class loading_the_demo_data(AppFixture fixture) : IntegrationContext(fixture)
 {
     /// <summary>What a start with LoadDemoData does, waiting for the messages it sets off.</summary>
-    private Task Load() => Host.ExecuteAndWaitAsync(() => new DemoDataLoader(Host.Services, new AppOptions { LoadDemoData = true }, Fixture.Clock,
-        NullLogger<DemoDataLoader>.Instance).StartAsync(CancellationToken.None), timeoutInMilliseconds: 60_000);
+    private Task Load() => Load(Host);
+
+    private Task Load(IAlbaHost host) => host.ExecuteAndWaitAsync(() => new DemoDataLoader(host.Services, new AppOptions { LoadDemoData = true },
+        Fixture.Clock, NullLogger<DemoDataLoader>.Instance).StartAsync(CancellationToken.None), timeoutInMilliseconds: 60_000);
+
+    /// <summary>Every event by type and every document kind the demo writes, counted: what "adds nothing" compares.</summary>
+    private static async Task<IReadOnlyDictionary<string, long>> Contents(IAlbaHost host)
+    {
+        var store = host.Services.GetRequiredService<IDocumentStore>();
+        await using var session = store.QuerySession();
+        var contents = (await session.Events.QueryAllRawEvents().Select(x => x.EventTypeName).ToListAsync())
+            .GroupBy(x => x).ToDictionary(x => $"event {x.Key}", x => (long)x.Count());
+        contents["document ClinicProfile"] = await session.Query<ClinicProfile>().CountAsync();
+        contents["document VettingCase"] = await session.Query<VettingCase>().CountAsync();
+        contents["document Review"] = await session.Query<Review>().CountAsync();
+        contents["document RankingEdition"] = await session.Query<RankingEdition>().CountAsync();
+        contents["document DemoDataMarker"] = await session.Query<DemoDataMarker>().CountAsync();
+        return contents;
+    }
+
+    private static async Task<IReadOnlyList<(string, DateTimeOffset)>> Markers(IAlbaHost host)
+    {
+        await using var session = host.Services.GetRequiredService<IDocumentStore>().QuerySession();
+        return (await session.Query<DemoDataMarker>().OrderBy(x => x.Id).ToListAsync()).Select(x => (x.Id, x.LoadedAt)).ToList();
+    }
+
+    /// <summary>Until the event count holds still for a second: whatever a start set off has landed.</summary>
+    private static async Task Settled(IAlbaHost host)
+    {
+        var store = host.Services.GetRequiredService<IDocumentStore>();
+        for (int still = 0, last = -1, round = 0; still < 4 && round < 60; round++)
+        {
+            await Task.Delay(250);
+            await using var session = store.QuerySession();
+            var count = await session.Events.QueryAllRawEvents().CountAsync();
+            still = count == last ? still + 1 : 0;
+            last = count;
+        }
+    }
 
     [Fact]
     public async Task registers_the_seed_articles_ten_clinics_through_the_registry_commands()
@@ -74,14 +112,44 @@ public class loading_the_demo_data(AppFixture fixture) : IntegrationContext(fixt
     [Fact]
     public async Task loading_again_after_a_restart_adds_nothing()
     {
-        await Load();
-        var events = await DomainEventCount();
+        // A database of its own: the application stops and starts again on it, as it would on a server.
+        var database = TestDatabase.Prepare("clinicvetting_demo_restart");
+        await using (var connection = new NpgsqlConnection(database))
+        {
+            await connection.OpenAsync();
+            await new NpgsqlCommand("drop schema if exists clinicvetting cascade", connection).ExecuteNonQueryAsync();
+        }
 
-        await Load();
+        var lastStep = DemoData.Steps[^1].Name;
+        IReadOnlyDictionary<string, long> loaded;
+        IReadOnlyList<(string, DateTimeOffset)> markers;
+        await using (var first = await AppFixture.StartHost(database, Fixture.Clock))
+        {
+            await Load(first);
+            loaded = await Contents(first);
+            markers = await Markers(first);
+            // As if the process had died after the last step's work but before its marker was written.
+            await using (var session = first.Services.GetRequiredService<IDocumentStore>().LightweightSession())
+            {
+                session.Delete<DemoDataMarker>(lastStep);
+                await session.SaveChangesAsync();
+            }
 
-        await using var session = Store.QuerySession();
-        (await session.Query<ClinicProfile>().CountAsync()).ShouldBe(10);
-        (await DomainEventCount()).ShouldBe(events);
+            await first.StopAsync();
+        }
+
+        Fixture.Clock.Advance(TimeSpan.FromHours(1));
+        await using var restarted = await AppFixture.StartHost(database, Fixture.Clock, new Dictionary<string, string> { ["ClinicVetting:LoadDemoData"] = "true" });
+        await Settled(restarted);
+
+        loaded["document ClinicProfile"].ShouldBe(10);
+        loaded["event review_submitted"].ShouldBe(10 * SeedReviews.PerClinic);
+        loaded["document RankingEdition"].ShouldBe(1);
+        markers.Count.ShouldBe(DemoData.Steps.Count);
+        (await Contents(restarted)).ShouldBe(loaded);
+        var remarked = await Markers(restarted);
+        remarked.ShouldContain((lastStep, Fixture.Clock.Now), "the restarted application ran the loader, and the step whose marker was lost again");
+        remarked.Where(x => x.Item1 != lastStep).ShouldBe(markers.Where(x => x.Item1 != lastStep), "the steps with a marker were skipped");
     }
 
     [Fact]

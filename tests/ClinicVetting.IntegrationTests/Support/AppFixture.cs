@@ -28,10 +28,21 @@ public sealed class AppFixture : IAsyncLifetime
         JasperFxEnvironment.AutoStartHost = true;
         ConnectionString = TestDatabase.Prepare(Database);
 
-        Host = await AlbaHost.For<Program>(web =>
+        Host = await StartHost(ConnectionString, Clock);
+
+        // Scheduled messages of earlier runs would otherwise linger in the durable inbox.
+        await Host.ClearAllWolverineStorageAsync();
+    }
+
+    /// <summary>
+    /// The application as every integration test runs it, on the given database and clock; <paramref name="settings"/>
+    /// override configuration (a second host over the same database is how tests restart the application).
+    /// </summary>
+    public static Task<IAlbaHost> StartHost(string connectionString, TimeProvider clock, IReadOnlyDictionary<string, string>? settings = null) =>
+        AlbaHost.For<Program>(web =>
         {
             web.UseEnvironment("Testing");
-            web.UseSetting("ConnectionStrings:ClinicVetting", ConnectionString);
+            web.UseSetting("ConnectionStrings:ClinicVetting", connectionString);
             web.UseSetting("Auth:SigningKey", SigningKey);
             web.UseSetting("Audit:SealKey", SealKey);
             // Tests seal on demand (AuditSealer.SealNow): a seal made by the clock would land between a reset and a test's tampering.
@@ -39,10 +50,15 @@ public sealed class AppFixture : IAsyncLifetime
             web.UseSetting("Serilog:MinimumLevel:Default", "Warning");
             web.UseSetting("ClinicVetting:PublicFeed:RequestsPerMinute", PublicFeedRequestsPerMinute);
             web.UseSetting("ClinicVetting:PublicFeed:RevisionCheckMilliseconds", "0");
+            foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+            {
+                web.UseSetting(key, value);
+            }
+
             web.ConfigureServices(services =>
             {
                 services.RemoveAll<TimeProvider>();
-                services.AddSingleton<TimeProvider>(Clock);
+                services.AddSingleton(clock);
                 services.MartenDaemonModeIsSolo();
                 services.RunWolverineInSoloMode();
                 services.DisableAllExternalWolverineTransports();
@@ -50,10 +66,6 @@ public sealed class AppFixture : IAsyncLifetime
                 services.AddSingleton<IStartupFilter, FailingRoute>();
             });
         });
-
-        // Scheduled messages of earlier runs would otherwise linger in the durable inbox.
-        await Host.ClearAllWolverineStorageAsync();
-    }
 
     public string TokenFor(string user, params string[] roles) =>
         Host.Services.GetRequiredService<TokenIssuer>().Issue(user, roles, TimeSpan.FromHours(2));

@@ -56,6 +56,7 @@ public class screening_reviews
     {
         var findings = Screen([Numbered(1, text: "Great clinic!"), Numbered(2, text: "Great clinic!")]);
 
+        findings.Count.ShouldBe(2);
         findings.ShouldAllBe(x => x.Count == 0);
     }
 
@@ -78,6 +79,7 @@ public class screening_reviews
 
         var findings = Screen(reviews);
 
+        findings.Count.ShouldBe(Policy.BurstThreshold);
         findings.Take(Policy.BurstThreshold - 1).ShouldAllBe(x => x.Count == 0);
         findings.Last().Single().Rule.ShouldBe(ScreeningRule.Burst);
     }
@@ -90,7 +92,10 @@ public class screening_reviews
             .Reverse()
             .ToList();
 
-        Screen(reviews).ShouldAllBe(x => x.Count == 0);
+        var findings = Screen(reviews);
+
+        findings.Count.ShouldBe(reviews.Count);
+        findings.ShouldAllBe(x => x.Count == 0);
     }
 
     [Fact]

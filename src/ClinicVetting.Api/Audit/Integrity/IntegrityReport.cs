@@ -3,7 +3,7 @@ namespace ClinicVetting.Audit.Integrity;
 /// <summary>What a broken link can be; the words of <see cref="BrokenLink.Problem"/>.</summary>
 public static class Breaks
 {
-    /// <summary>An event no longer matches its recorded hash: one of its hashed fields was changed.</summary>
+    /// <summary>An event no longer matches its recorded hash (one of its hashed fields was changed), or a stream is recorded behind its events.</summary>
     public const string Edited = "edited";
 
     /// <summary>An event the chain recorded is gone (its hash remains, or its successor links to nothing).</summary>

@@ -125,16 +125,32 @@ public sealed class IntegrityVerifier(IDocumentStore store, SealKey key)
         return (checkedSoFar, unsealed, lastSeq);
     }
 
-    /// <summary>Events and their recorded hashes side by side, each event's hash recomputed, and its predecessor's hash.</summary>
+    /// <summary>
+    /// Events and their recorded hashes side by side, each event's hash recomputed, its predecessor's hash, and whether it
+    /// is one of Marten's placeholders in a stream of placeholders (<see cref="PlaceholderShape"/>).
+    /// </summary>
     private string BatchSql => $"""
         select coalesce(e.seq_id, h.seq_id), e.seq_id is not null, h.seq_id is not null,
                e.stream_id, e.version, h.stream_id, h.version, h.event_hash, h.prev_hash,
                case when e.seq_id is not null and h.seq_id is not null then {EventHashSql.Of("e", "h.prev_hash")} = h.event_hash end,
-               p.seq_id is not null, p.event_hash
+               p.seq_id is not null, p.event_hash,
+               coalesce({PlaceholderShape("e")} and s.version = 0, false)
         from (select * from {Events} where seq_id between @from and @upto) e
         full join (select * from {Hashes} where seq_id between @from and @upto) h on h.seq_id = e.seq_id
         left join {Hashes} p on p.stream_id = h.stream_id and p.version = h.version - 1
+        left join {Schema}.mt_streams s on s.id = e.stream_id
         order by 1
+        """;
+
+    /// <summary>
+    /// The row Marten writes in place of an event whose transaction failed after its sequence number was taken
+    /// (<see cref="Tombstone"/>): type <c>tombstone</c>, empty data, no metadata, numbered in its stream by its sequence
+    /// number. The stream is a random id per process, so the shape, not the id, says what it is; the stream Marten
+    /// registers for them stays at version 0, which no stream of real events is.
+    /// </summary>
+    private static string PlaceholderShape(string e) => $$"""
+        ({{e}}.type = '{{Tombstone.Name}}' and {{e}}.data = '{}'::jsonb and {{e}}.version = {{e}}.seq_id
+         and {{e}}.user_name is null and {{e}}.correlation_id is null and {{e}}.causation_id is null and {{e}}.headers is null)
         """;
 
     private async Task<long?> NextSequence(NpgsqlConnection connection, NpgsqlTransaction transaction, long after, CancellationToken cancellation)
@@ -146,11 +162,16 @@ public sealed class IntegrityVerifier(IDocumentStore store, SealKey key)
         return await command.ExecuteScalarAsync(cancellation) is long next ? next : null;
     }
 
-    /// <summary>A stream whose recorded version is beyond its last event lost its newest events.</summary>
+    /// <summary>
+    /// A stream's recorded version is that of its last real event: beyond it, the stream lost its newest events (a
+    /// placeholder never stands in for one); behind it, the version was rewound. Placeholder streams stay at version 0.
+    /// </summary>
     private async Task<long> CheckStreams(NpgsqlConnection connection, NpgsqlTransaction transaction, ProblemLog problems, CancellationToken cancellation)
     {
         await using var command = new NpgsqlCommand($"""
-            select s.id, s.version, (select max(e.version) from {Events} e where e.stream_id = s.id) from {Schema}.mt_streams s
+            select s.id, s.version,
+                   (select e.version from {Events} e where e.stream_id = s.id and not {PlaceholderShape("e")} order by e.version desc limit 1)
+            from {Schema}.mt_streams s
             """, connection, transaction);
         await using var reader = await command.ExecuteReaderAsync(cancellation);
         var streams = 0L;
@@ -160,11 +181,17 @@ public sealed class IntegrityVerifier(IDocumentStore store, SealKey key)
             var id = reader.GetGuid(0);
             var recorded = reader.IsDBNull(1) ? 0 : reader.GetInt64(1);
             var last = reader.IsDBNull(2) ? 0 : reader.GetInt64(2);
-            if (recorded > last && id != Tombstone.StreamId)
+            if (recorded > last)
             {
                 problems.Add(new BrokenLink(Breaks.Missing,
                     $"Stream {id} is at version {recorded} but its events end at version {last}: its newest events were removed.",
                     StreamId: id, Version: last + 1));
+            }
+            else if (recorded < last)
+            {
+                problems.Add(new BrokenLink(Breaks.Edited,
+                    $"Stream {id} is recorded at version {recorded} but its events go up to version {last}: its recorded version was rewound.",
+                    StreamId: id, Version: recorded));
             }
         }
 
@@ -190,7 +217,8 @@ public sealed class IntegrityVerifier(IDocumentStore store, SealKey key)
         string? PreviousHash,
         bool? HashMatches,
         bool PredecessorHashed,
-        string? PredecessorHash)
+        string? PredecessorHash,
+        bool IsPlaceholder)
     {
         public static ChainRow Read(NpgsqlDataReader reader) => new(
             reader.GetInt64(0), reader.GetBoolean(1), reader.GetBoolean(2),
@@ -198,7 +226,7 @@ public sealed class IntegrityVerifier(IDocumentStore store, SealKey key)
             reader.IsDBNull(5) ? null : reader.GetGuid(5), reader.IsDBNull(6) ? null : reader.GetInt64(6),
             reader.IsDBNull(7) ? null : reader.GetString(7), reader.IsDBNull(8) ? null : reader.GetString(8),
             reader.IsDBNull(9) ? null : reader.GetBoolean(9),
-            reader.GetBoolean(10), reader.IsDBNull(11) ? null : reader.GetString(11));
+            reader.GetBoolean(10), reader.IsDBNull(11) ? null : reader.GetString(11), reader.GetBoolean(12));
 
         /// <summary>The first thing wrong with this sequence number, if anything.</summary>
         public BrokenLink? Problem()
@@ -228,8 +256,9 @@ public sealed class IntegrityVerifier(IDocumentStore store, SealKey key)
                     $"The event at sequence {Seq} (version {EventVersion} of stream {EventStream}) no longer matches its recorded hash: a hashed field was changed.", Seq, EventStream, EventVersion);
             }
 
-            // Marten's tombstone stream numbers its placeholders by sequence number, so its versions have gaps by design.
-            if (EventStream == Tombstone.StreamId)
+            // Placeholders are numbered by sequence number, so the trigger mostly finds no predecessor to chain them to. Only
+            // that link is excused: the hash above still holds, and an event a placeholder replaced leaves its own gap.
+            if (IsPlaceholder && PreviousHash is null)
             {
                 return null;
             }
