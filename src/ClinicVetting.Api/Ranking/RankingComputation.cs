@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using ClinicVetting.Clinics;
 using ClinicVetting.Shared;
 
@@ -35,11 +34,23 @@ public enum TieSide
     Below,
 }
 
+/// <summary>The rule that decided a tie: one of the policy's tie-breaks (same names), or the clinic id when they all found the two equal.</summary>
+public enum TieRule
+{
+    MoreVerifiedReviews,
+    HigherReviewScore,
+    MoreAccreditations,
+    MoreYearsOfExperience,
+    EarlierApproval,
+    NameAlphabetical,
+    ClinicId,
+}
+
 /// <summary>
 /// A clinic with the same score as this one: its rank (null: it did not make the list), whether this clinic was placed
-/// above or below it, and the rule that decided: one of the policy's tie-breaks, or "clinicId" when all of them were equal.
+/// above or below it, and the rule that decided.
 /// </summary>
-public sealed record TiedClinic(Guid ClinicId, string Name, int? Rank, TieSide ThisClinic, string DecidedBy);
+public sealed record TiedClinic(Guid ClinicId, string Name, int? Rank, TieSide ThisClinic, TieRule DecidedBy);
 
 public sealed record ExcludedClinic(Guid ClinicId, string Name, IReadOnlyList<string> Reasons);
 
@@ -104,7 +115,7 @@ public static class RankingCalculator
             var tiedWith = tieGroups.GetValueOrDefault(x.Score)?.Where(other => other.Index != index)
                 .Select(other => new TiedClinic(other.Clinic.Input.ClinicId, other.Clinic.Input.Name, other.Index + 1,
                     other.Index > index ? TieSide.Above : TieSide.Below,
-                    TieBreakComparer.RuleName(TieBreakComparer.Compare(policy.TieBreaks, (x.Input, x.ReviewScore), (other.Clinic.Input, other.Clinic.ReviewScore)).Decider)))
+                    TieBreakComparer.Rule(TieBreakComparer.Compare(policy.TieBreaks, (x.Input, x.ReviewScore), (other.Clinic.Input, other.Clinic.ReviewScore)).Decider)))
                 .ToList();
             return new RankedClinic(index + 1, x.Input.ClinicId, x.Input.Name, x.Input.City, x.Input.Country, x.Input.CountryName, total, factors,
                 x.Input.BestFor, x.Input.Accreditations.Where(a => a.Validity.CoversDay(day)).Select(a => a.Issuer).ToList(), x.Input.PriceRange,
@@ -265,8 +276,7 @@ internal static class TieBreakComparer
         return (a.Input.ClinicId.CompareTo(b.Input.ClinicId), null);
     }
 
-    /// <summary>A rule's name as the published lists give it: a tie-break of the policy, or the clinic id that settles the rest.</summary>
-    public static string RuleName(TieBreak? decider) => decider is { } tieBreak ? JsonNamingPolicy.CamelCase.ConvertName(tieBreak.ToString()) : "clinicId";
+    public static TieRule Rule(TieBreak? decider) => decider is { } tieBreak ? Enum.Parse<TieRule>(tieBreak.ToString()) : TieRule.ClinicId;
 
     /// <summary>What put <paramref name="lower"/> below <paramref name="higher"/> at equal score, in words.</summary>
     public static string Decider(IReadOnlyList<TieBreak> tieBreaks, (ClinicRankingInput Input, decimal? ReviewScore) higher,

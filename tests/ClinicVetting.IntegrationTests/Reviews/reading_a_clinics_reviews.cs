@@ -64,8 +64,11 @@ public class reading_a_clinics_reviews(AppFixture fixture) : ReviewsContext(fixt
         stats = await Stats();
         (stats.Held, stats.VerifiedPublished).ShouldBe((0, 5));
         stats.VerifiedPublishedMean.ShouldBe(4.2);
-        stats.Parameters.PriorMean.ShouldBe(4.2);
-        stats.Score.ShouldNotBeNull().ShouldBe(4.2, tolerance: 1e-9);
+        stats.VerifiedPublishedStars.ShouldBe(new StarCounts(0, 0, 0, 4, 1));
+        stats.Parameters.ShouldBe(ClinicVetting.Ranking.RankingPolicy.Default.Reviews.Parameters);
+        // Five reviews vouch for less than their mean of 4.2.
+        stats.Score.ShouldNotBeNull().ShouldBeInRange(1m, 4.2m);
+        stats.Score.ShouldBe(ReviewScore.Of(stats.VerifiedPublishedStars, stats.Parameters));
     }
 
     /// <summary>Tests run the daemon explicitly (solo mode): the statistics are brought up to date on demand.</summary>

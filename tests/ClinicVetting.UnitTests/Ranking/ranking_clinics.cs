@@ -146,8 +146,8 @@ public class ranking_clinics
         ranking.Ranked.Select(x => x.Name).ShouldBe(["Beta", "Alpha"]);
         ranking.Ranked[1].TieBreak.ShouldNotBeNull().ShouldContain(nameof(TieBreak.MoreYearsOfExperience));
         ranking.Ranked[0].TieBreak.ShouldBeNull();
-        ranking.Ranked[0].TiedWith.ShouldBe([new TiedClinic(a.ClinicId, "Alpha", 2, TieSide.Above, "moreYearsOfExperience")]);
-        ranking.Ranked[1].TiedWith.ShouldBe([new TiedClinic(b.ClinicId, "Beta", 1, TieSide.Below, "moreYearsOfExperience")]);
+        ranking.Ranked[0].TiedWith.ShouldBe([new TiedClinic(a.ClinicId, "Alpha", 2, TieSide.Above, TieRule.MoreYearsOfExperience)]);
+        ranking.Ranked[1].TiedWith.ShouldBe([new TiedClinic(b.ClinicId, "Beta", 1, TieSide.Below, TieRule.MoreYearsOfExperience)]);
         ranking.TieBreaks.ShouldBe(Policy.TieBreaks);
     }
 
@@ -167,10 +167,17 @@ public class ranking_clinics
         tied.Select(x => x.Score).Distinct().ShouldHaveSingleItem();
         tied.Select(x => x.Name).ShouldBe(["Four accreditations", "Older", "Younger"]);
         tied[0].TiedWith!.Select(x => (x.Name, x.ThisClinic, x.DecidedBy))
-            .ShouldBe([("Older", TieSide.Above, "moreAccreditations"), ("Younger", TieSide.Above, "moreAccreditations")]);
+            .ShouldBe([("Older", TieSide.Above, TieRule.MoreAccreditations), ("Younger", TieSide.Above, TieRule.MoreAccreditations)]);
         tied[1].TiedWith!.Select(x => (x.Name, x.ThisClinic, x.DecidedBy))
-            .ShouldBe([("Four accreditations", TieSide.Below, "moreAccreditations"), ("Younger", TieSide.Above, "moreYearsOfExperience")]);
+            .ShouldBe([("Four accreditations", TieSide.Below, TieRule.MoreAccreditations), ("Younger", TieSide.Above, TieRule.MoreYearsOfExperience)]);
         tied[2].TiedWith!.Select(x => (x.Name, x.Rank, x.ThisClinic)).ShouldBe([("Four accreditations", 1, TieSide.Below), ("Older", 2, TieSide.Below)]);
+    }
+
+    [Fact]
+    public void every_tie_break_of_a_policy_is_a_rule_a_tie_can_name()
+    {
+        Enum.GetValues<TieBreak>().Select(x => TieBreakComparer.Rule(x).ToString()).ShouldBe(Enum.GetNames<TieBreak>());
+        TieBreakComparer.Rule(null).ShouldBe(TieRule.ClinicId);
     }
 
     [Fact]
@@ -188,7 +195,7 @@ public class ranking_clinics
         lists.Overall[9].Name.ShouldBe("Zeta Old");
         lists.Overall.ShouldNotContain(x => x.Name == "Eta Young");
         // The clinic left out by the tie is named, without a rank, with the rule that left it out.
-        lists.Overall[9].TiedWith.ShouldBe([new TiedClinic(youngerClinic.ClinicId, "Eta Young", null, TieSide.Above, "moreYearsOfExperience")]);
+        lists.Overall[9].TiedWith.ShouldBe([new TiedClinic(youngerClinic.ClinicId, "Eta Young", null, TieSide.Above, TieRule.MoreYearsOfExperience)]);
         lists.Overall.Take(9).ShouldAllBe(x => x.TiedWith == null);
     }
 
@@ -201,7 +208,7 @@ public class ranking_clinics
         var ranked = Rank(Clinic("Same", id: second), Clinic("Same", id: first)).Ranked;
 
         ranked.Select(x => x.ClinicId).ShouldBe([first, second]);
-        ranked[0].TiedWith!.ShouldHaveSingleItem().DecidedBy.ShouldBe("clinicId");
+        ranked[0].TiedWith!.ShouldHaveSingleItem().DecidedBy.ShouldBe(TieRule.ClinicId);
     }
 
     [Fact]
@@ -240,7 +247,7 @@ public class ranking_clinics
         var lists = RankingLists.Build(Rank(leader, mx, tr), [], 10);
 
         lists.Overall.Select(x => x.Name).ShouldBe(["Leader", "MX tied", "TR tied"]);
-        lists.Overall[1].TiedWith!.ShouldHaveSingleItem().ShouldBe(new TiedClinic(tr.ClinicId, "TR tied", 3, TieSide.Above, "moreYearsOfExperience"));
+        lists.Overall[1].TiedWith!.ShouldHaveSingleItem().ShouldBe(new TiedClinic(tr.ClinicId, "TR tied", 3, TieSide.Above, TieRule.MoreYearsOfExperience));
         lists.Overall[2].TiedWith!.ShouldHaveSingleItem().Rank.ShouldBe(2);
         // Alone in their countries' lists, they were tied with nobody there.
         lists.ByCountry["MX"].Select(x => (x.Name, x.TiedWith)).ShouldBe([("Leader", null), ("MX tied", null)]);

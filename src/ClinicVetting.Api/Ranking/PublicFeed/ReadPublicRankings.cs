@@ -138,12 +138,12 @@ public static class PublicAtomFeedEndpoint
     /// <summary>The policy version and its tie-breaks in order, then the overall list, saying who was tied and which rule placed them.</summary>
     private static string Summary(EditionSummary summary, RankingEdition? edition)
     {
-        var tieBreaks = edition?.TieBreaks is { } order ? $" Ties are broken by {string.Join(", then ", order.Select(x => TieBreakComparer.RuleName(x)))}." : "";
+        var tieBreaks = edition?.TieBreaks is { } order ? $" Ties are broken by {string.Join(", then ", order.Select(x => JsonNamingPolicy.CamelCase.ConvertName(x.ToString())))}." : "";
         var entries = (edition?.Lists.Overall ?? []).Select(x => $"{x.Rank}. {x.Name} ({x.City}, {x.CountryName}){TieNote(x)}.");
         return $"Policy version {summary.PolicyVersion}.{tieBreaks} " + string.Join(" ", entries);
     }
 
     private static string TieNote(ListEntry entry) => entry.TiedWith is { Count: > 0 } ties
-        ? ", tied with " + string.Join(" and ", ties.Select(x => $"{x.Name}, placed {(x.ThisClinic == TieSide.Above ? "above" : "below")} it by {x.DecidedBy}"))
+        ? ", tied with " + string.Join(" and ", ties.Select(x => $"{x.Name}, placed {(x.ThisClinic == TieSide.Above ? "above" : "below")} it by {JsonNamingPolicy.CamelCase.ConvertName(x.DecidedBy.ToString())}"))
         : "";
 }
