@@ -1,6 +1,8 @@
+using System.Text.Json.Serialization;
+
 namespace ClinicVetting.Reviews;
 
-/// <summary>How many reviews gave each number of stars.</summary>
+/// <summary>How many reviews gave each number of stars; Total (n) and RatingSum (S) are shown too, as the score uses them.</summary>
 public sealed record StarCounts(int One, int Two, int Three, int Four, int Five)
 {
     public static readonly StarCounts None = new(0, 0, 0, 0, 0);
@@ -26,10 +28,13 @@ public sealed record StarCounts(int One, int Two, int Three, int Four, int Five)
 /// <summary>Pseudo-counts per star: the reviews every clinic is scored as if it already had (a Dirichlet prior over the five stars).</summary>
 public sealed record StarPseudoCounts(decimal One, decimal Two, decimal Three, decimal Four, decimal Five)
 {
+    [JsonIgnore]
     public decimal Total => One + Two + Three + Four + Five;
 
+    [JsonIgnore]
     public decimal RatingSum => One + 2 * Two + 3 * Three + 4 * Four + 5 * Five;
 
+    [JsonIgnore]
     public IEnumerable<decimal> All => [One, Two, Three, Four, Five];
 }
 

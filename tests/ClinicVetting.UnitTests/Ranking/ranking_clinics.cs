@@ -135,6 +135,18 @@ public class ranking_clinics
     }
 
     [Fact]
+    public void a_policy_stored_before_the_credible_bound_reads_as_the_retired_average()
+    {
+        var stored = """{"minimumCount": 5, "priorWeight": 20, "priorMean": null}""";
+
+        var scoring = System.Text.Json.JsonSerializer.Deserialize<ReviewScoring>(stored, new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web))!;
+
+        scoring.Parameters.ShouldBeNull();
+        (scoring.PriorWeight, scoring.MinimumCount).ShouldBe((20m, 5));
+        Policy.Reviews.Parameters.ShouldNotBeNull();
+    }
+
+    [Fact]
     public void a_tie_is_broken_by_the_policy_tie_breaks_in_order_and_says_so()
     {
         var a = Clinic("Alpha", years: 10);
