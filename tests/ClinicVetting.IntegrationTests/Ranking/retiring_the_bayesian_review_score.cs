@@ -36,6 +36,10 @@ public class retiring_the_bayesian_review_score(AppFixture fixture) : Integratio
         var old = await Host.Propose(Staff);
         old.PolicyVersion.ShouldBe(retiredVersion);
         await Host.ApproveProposal(Approver, old.Id);
+        // What that policy published: the average pulled towards the mean of all reviews, 84 / 18 = 4.666667.
+        var published = (await Host.GetProposal(Staff, old.Id)).Computation;
+        published.ReviewPriorMean.ShouldBe(4.666667m);
+        published.Ranked.Select(x => (x.Name, x.ReviewScore)).ShouldBe([("Few Perfect Clinic", 4.743590m), ("Good Clinic", 4.604167m)]);
 
         await new ReferenceDataSeed().Populate(Store, CancellationToken.None);
         await new ReferenceDataSeed().Populate(Store, CancellationToken.None);

@@ -66,6 +66,11 @@ public class reading_a_clinics_reviews(AppFixture fixture) : ReviewsContext(fixt
         (stats.Held, stats.VerifiedPublished).ShouldBe((0, 5));
         stats.VerifiedPublishedMean.ShouldBe(4.2);
         stats.VerifiedPublishedStars.ShouldBe(new StarCounts(0, 0, 0, 4, 1));
+        await using (var session = Store.QuerySession())
+        {
+            (await session.LoadAsync<ClinicReviewStats>(ClinicId))!.VerifiedPublishedStars.ShouldBe(stats.VerifiedPublishedStars, "kept by the projection");
+        }
+
         stats.Parameters.ShouldBe(ClinicVetting.Ranking.RankingPolicy.Default.Reviews.Parameters);
         // Five reviews vouch for less than their mean of 4.2.
         stats.Score.ShouldNotBeNull().ShouldBeInRange(1m, 4.2m);
