@@ -54,8 +54,8 @@ public sealed record ReviewScoring(
     int MinimumCount,
     StarPseudoCounts? PseudoCounts = null,
     decimal? Z = null,
-    decimal? PriorWeight = null,
-    decimal? PriorMean = null)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] decimal? PriorWeight = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] decimal? PriorMean = null)
 {
     /// <summary>The parameters of the review score; null for a policy of the retired Bayesian average.</summary>
     [JsonIgnore]
