@@ -57,8 +57,18 @@ public sealed class EditionReplayer(IDocumentStore store, LogReplayer replayer)
         var log = await replayer.ReplayTo(edition.LogPosition, cancellation);
         var computation = RankingCalculator.Rank(log.RankingInputs(), published.Policy, edition.AsOf);
         var lists = RankingLists.Build(computation, edition.Overrides, published.Policy.ListSize);
+        if (edition.TieBreaks is null)
+        {
+            lists = RankingLists.WithoutTies(lists);
+        }
 
-        var differences = Compare(edition.Lists, lists);
+        var differences = Compare(edition.Lists, lists).ToList();
+        if (edition.TieBreaks is { } recorded && !recorded.SequenceEqual(published.Policy.TieBreaks))
+        {
+            differences.Add(new Difference("edition", Guid.Empty, $"edition {edition.Edition}", "tieBreaks", string.Join(", ", recorded),
+                string.Join(", ", published.Policy.TieBreaks)));
+        }
+
         var proposalDifferences = Compare(published.Proposal.Computation, computation);
         var listed = edition.Lists.Overall.Concat(edition.Lists.ByCondition.Values.SelectMany(x => x))
             .Concat(edition.Lists.ByCountry.Values.SelectMany(x => x)).Select(x => x.ClinicId).ToHashSet();
@@ -103,6 +113,7 @@ public sealed class EditionReplayer(IDocumentStore store, LogReplayer replayer)
                 Field("priceRange", a.PriceRange, b.PriceRange);
                 Field("name", a.Name, b.Name);
                 Field("override", a.Override, b.Override);
+                Field("tiedWith", Ties(a.TiedWith), Ties(b.TiedWith));
                 foreach (var factor in a.Factors.Select(x => x.Factor).Union(b.Factors.Select(x => x.Factor)))
                 {
                     Field($"{factor}.value", a.Factors.FirstOrDefault(x => x.Factor == factor)?.Value, b.Factors.FirstOrDefault(x => x.Factor == factor)?.Value);
@@ -160,6 +171,10 @@ public sealed class EditionReplayer(IDocumentStore store, LogReplayer replayer)
         foreach (var key in a.ByCountry.Keys.Union(b.ByCountry.Keys).Order(StringComparer.Ordinal))
             yield return ($"country:{key}", a.ByCountry.GetValueOrDefault(key) ?? [], b.ByCountry.GetValueOrDefault(key) ?? []);
     }
+
+    private static string? Ties(IReadOnlyList<TiedClinic>? ties) => ties is null
+        ? null
+        : string.Join("; ", ties.Select(x => $"{x.Name} ({x.ClinicId}) rank {x.Rank?.ToString(CultureInfo.InvariantCulture) ?? "-"}: {x.ThisClinic} by {x.DecidedBy}"));
 
     private static string? Text(object? value) => value switch
     {

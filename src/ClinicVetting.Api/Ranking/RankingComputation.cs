@@ -24,16 +24,47 @@ public sealed record RankedClinic(
     int VerifiedReviews,
     decimal? ReviewScore,
     string? TieBreak,
-    InputAges InputAges);
+    InputAges InputAges,
+    IReadOnlyList<TiedClinic>? TiedWith = null);
+
+/// <summary>Which of two clinics of equal score a tie-break put higher: this clinic, or the other.</summary>
+public enum TieSide
+{
+    Above,
+    Below,
+}
+
+/// <summary>The rule that decided a tie: one of the policy's tie-breaks (same names), or the clinic id when they all found the two equal.</summary>
+public enum TieRule
+{
+    MoreVerifiedReviews,
+    HigherReviewScore,
+    MoreAccreditations,
+    MoreYearsOfExperience,
+    EarlierApproval,
+    NameAlphabetical,
+    ClinicId,
+}
+
+/// <summary>
+/// A clinic with the same score as this one: its rank (null: it did not make the list), whether this clinic was placed
+/// above or below it, and the rule that decided.
+/// </summary>
+public sealed record TiedClinic(Guid ClinicId, string Name, int? Rank, TieSide ThisClinic, TieRule DecidedBy);
 
 public sealed record ExcludedClinic(Guid ClinicId, string Name, IReadOnlyList<string> Reasons);
 
-/// <summary>Every eligible clinic in order, with its factors; every other clinic with why it is out.</summary>
+/// <summary>
+/// Every eligible clinic in order, with its factors and the clinics it was tied with; every other clinic with why it is out.
+/// ReviewPriorMean is the retired Bayesian average's prior (null under the credible bound); TieBreaks the policy's, in the
+/// order applied (null in computations from before ties were recorded clinic by clinic).
+/// </summary>
 public sealed record RankingComputation(
     DateTimeOffset AsOf,
-    decimal ReviewPriorMean,
+    decimal? ReviewPriorMean,
     IReadOnlyList<RankedClinic> Ranked,
-    IReadOnlyList<ExcludedClinic> Excluded);
+    IReadOnlyList<ExcludedClinic> Excluded,
+    IReadOnlyList<TieBreak>? TieBreaks = null);
 
 /// <summary>
 /// The ranking as a pure function: inputs and policy in, ranking out. Decimal arithmetic rounded at fixed places, and a
@@ -46,9 +77,7 @@ public static class RankingCalculator
     public static RankingComputation Rank(IReadOnlyList<ClinicRankingInput> inputs, RankingPolicy policy, DateTimeOffset asOf)
     {
         var day = DateOnly.FromDateTime(asOf.UtcDateTime);
-        var counted = inputs.Sum(x => (long)x.VerifiedReviews);
-        var priorMean = Round(policy.Reviews.PriorMean
-                              ?? (counted > 0 ? (decimal)inputs.Sum(x => x.VerifiedRatingSum) / counted : 3m));
+        var retiredPriorMean = policy.Reviews.Parameters is null ? RetiredPriorMean(inputs, policy.Reviews) : (decimal?)null;
 
         var excluded = new List<ExcludedClinic>();
         var scored = new List<(ClinicRankingInput Input, decimal Score, IReadOnlyList<FactorScore> Factors, decimal? ReviewScore)>();
@@ -61,7 +90,7 @@ public static class RankingCalculator
                 continue;
             }
 
-            var reviewScore = ReviewScore(input, policy.Reviews, priorMean);
+            var reviewScore = ReviewScoreOf(input, policy.Reviews, retiredPriorMean);
             var factors = Factors(input, policy, asOf, day, reviewScore);
             scored.Add((input, factors.Sum(x => x.Points), factors, reviewScore));
         }
@@ -71,6 +100,8 @@ public static class RankingCalculator
             .ThenBy(x => x, new ByTieBreaks<(ClinicRankingInput Input, decimal Score, IReadOnlyList<FactorScore> Factors, decimal? ReviewScore)>(policy.TieBreaks, x => (x.Input, x.ReviewScore)))
             .ToList();
 
+        var tieGroups = ordered.Select((x, index) => (Clinic: x, Index: index)).GroupBy(x => x.Clinic.Score).Where(x => x.Count() > 1)
+            .ToDictionary(x => x.Key, x => x.ToList());
         var ranked = ordered.Select((x, index) =>
         {
             string? tieBreak = null;
@@ -81,12 +112,17 @@ public static class RankingCalculator
 
             var total = x.Score;
             var factors = x.Factors.Select(f => f with { Share = total == 0 ? 0 : Math.Round(f.Points / total, 4) }).ToList();
+            var tiedWith = tieGroups.GetValueOrDefault(x.Score)?.Where(other => other.Index != index)
+                .Select(other => new TiedClinic(other.Clinic.Input.ClinicId, other.Clinic.Input.Name, other.Index + 1,
+                    other.Index > index ? TieSide.Above : TieSide.Below,
+                    TieBreakComparer.Rule(TieBreakComparer.Compare(policy.TieBreaks, (x.Input, x.ReviewScore), (other.Clinic.Input, other.Clinic.ReviewScore)).Decider)))
+                .ToList();
             return new RankedClinic(index + 1, x.Input.ClinicId, x.Input.Name, x.Input.City, x.Input.Country, x.Input.CountryName, total, factors,
                 x.Input.BestFor, x.Input.Accreditations.Where(a => a.Validity.CoversDay(day)).Select(a => a.Issuer).ToList(), x.Input.PriceRange,
-                x.Input.VerifiedReviews, x.ReviewScore, tieBreak, Ages(x.Input, asOf));
+                x.Input.VerifiedReviews, x.ReviewScore, tieBreak, Ages(x.Input, asOf), tiedWith);
         }).ToList();
 
-        return new RankingComputation(asOf, priorMean, ranked, excluded);
+        return new RankingComputation(asOf, retiredPriorMean, ranked, excluded, [.. policy.TieBreaks]);
     }
 
     public static IReadOnlyList<string> Ineligibility(ClinicRankingInput input, RankingPolicy policy, DateOnly day)
@@ -108,11 +144,23 @@ public static class RankingCalculator
         return reasons;
     }
 
-    /// <summary>(m·C + Σ ratings) / (m + n) on the 1 to 5 scale, or null under the minimum count.</summary>
-    public static decimal? ReviewScore(ClinicRankingInput input, ReviewScoring scoring, decimal priorMean) =>
+    /// <summary>The review score on the 1 to 5 scale (<see cref="Reviews.ReviewScore"/>), or null under the minimum count.</summary>
+    public static decimal? ReviewScoreOf(ClinicRankingInput input, ReviewScoring scoring, decimal? retiredPriorMean) =>
+        scoring.Parameters is { } parameters
+            ? Reviews.ReviewScore.Of(input.VerifiedStars, parameters)
+            : RetiredBayesianAverage(input, scoring, retiredPriorMean ?? RetiredPriorMean([], scoring));
+
+    // The retired review score, (m·C + Σ ratings) / (m + n): only for the policies published with it, so their editions replay.
+    private static decimal? RetiredBayesianAverage(ClinicRankingInput input, ReviewScoring scoring, decimal priorMean) =>
         input.VerifiedReviews < scoring.MinimumCount
             ? null
-            : Round((scoring.PriorWeight * priorMean + input.VerifiedRatingSum) / (scoring.PriorWeight + input.VerifiedReviews));
+            : Round(((scoring.PriorWeight ?? 0) * priorMean + input.VerifiedStars.RatingSum) / ((scoring.PriorWeight ?? 0) + input.VerifiedReviews));
+
+    private static decimal RetiredPriorMean(IReadOnlyList<ClinicRankingInput> inputs, ReviewScoring scoring)
+    {
+        var counted = inputs.Sum(x => (long)x.VerifiedReviews);
+        return Round(scoring.PriorMean ?? (counted > 0 ? (decimal)inputs.Sum(x => x.VerifiedStars.RatingSum) / counted : 3m));
+    }
 
     private static IReadOnlyList<FactorScore> Factors(ClinicRankingInput input, RankingPolicy policy, DateTimeOffset asOf, DateOnly day, decimal? reviewScore)
     {
@@ -130,7 +178,8 @@ public static class RankingCalculator
             Factor(RankingFactor.Accreditations, accreditations, policy, $"{validAccreditations} valid accreditation(s), cap {policy.Accreditations.Cap}"),
             Factor(RankingFactor.TreatmentPrograms, programs, policy, programBasis),
             Factor(RankingFactor.PatientReviews, reviews, policy,
-                reviewScore is null ? "below the minimum count" : $"{input.VerifiedReviews} verified reviews, Bayesian score {reviewScore:0.000}"),
+                reviewScore is null ? "below the minimum count"
+                : $"{input.VerifiedReviews} verified reviews, {(policy.Reviews.Parameters is null ? "Bayesian score" : "lower credible bound")} {reviewScore:0.000}"),
             Factor(RankingFactor.Efficiency, efficiency, policy, efficiencyBasis),
         ];
     }
@@ -226,6 +275,8 @@ internal static class TieBreakComparer
 
         return (a.Input.ClinicId.CompareTo(b.Input.ClinicId), null);
     }
+
+    public static TieRule Rule(TieBreak? decider) => decider is { } tieBreak ? Enum.Parse<TieRule>(tieBreak.ToString()) : TieRule.ClinicId;
 
     /// <summary>What put <paramref name="lower"/> below <paramref name="higher"/> at equal score, in words.</summary>
     public static string Decider(IReadOnlyList<TieBreak> tieBreaks, (ClinicRankingInput Input, decimal? ReviewScore) higher,

@@ -34,7 +34,7 @@ public static class RankingDecisions
         var lists = RankingLists.Build(proposal.Computation, overrides, policy.ListSize);
         return (new RankingProposalApproved(proposal.Id, edition, overrides, approver, now),
             new RankingEditionPublished(edition, proposal.Id, proposal.PolicyVersion, proposal.LogPosition, proposal.AsOf, lists, overrides,
-                proposal.ProposedBy, approver, now));
+                proposal.ProposedBy, approver, now, proposal.Computation.TieBreaks));
     }
 
     public static RankingProposalDeclined Decline(RankingProposal proposal, string reason, string approver, DateTimeOffset now)

@@ -4,7 +4,8 @@ namespace ClinicVetting.Ranking;
 
 /// <summary>
 /// An edition, appended to the editions stream: its number is that stream's version, so numbers never repeat or skip,
-/// even when approvals race. It names the policy version and log position it was computed from.
+/// even when approvals race. It names the policy version and log position it was computed from, and the policy's
+/// tie-breaks in the order they were applied (null in editions published before they were recorded).
 /// </summary>
 public sealed record RankingEditionPublished(
     int Edition,
@@ -16,7 +17,8 @@ public sealed record RankingEditionPublished(
     IReadOnlyList<RankingOverride> Overrides,
     string ProposedBy,
     string ApprovedBy,
-    DateTimeOffset PublishedAt);
+    DateTimeOffset PublishedAt,
+    IReadOnlyList<TieBreak>? TieBreaks = null);
 
 public sealed record EditionSummary(int Edition, Guid ProposalId, DateTimeOffset PublishedAt, long PolicyVersion, long LogPosition, int Entries);
 
@@ -47,6 +49,10 @@ public sealed class RankingEdition
     public string ProposedBy { get; set; } = "";
     public string ApprovedBy { get; set; } = "";
     public List<RankingOverride> Overrides { get; set; } = [];
+
+    /// <summary>The policy's tie-breaks, in order; null for an edition published before they were recorded.</summary>
+    public List<TieBreak>? TieBreaks { get; set; }
+
     public EditionLists Lists { get; set; } = new([], new Dictionary<string, IReadOnlyList<ListEntry>>(), new Dictionary<string, IReadOnlyList<ListEntry>>());
 }
 
@@ -64,5 +70,6 @@ public sealed partial class RankingEditionProjection : EventProjection
         ApprovedBy = published.ApprovedBy,
         Overrides = [.. published.Overrides],
         Lists = published.Lists,
+        TieBreaks = published.TieBreaks?.ToList(),
     };
 }

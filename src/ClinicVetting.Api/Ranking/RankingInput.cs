@@ -1,4 +1,5 @@
 using ClinicVetting.Clinics;
+using ClinicVetting.Reviews;
 
 namespace ClinicVetting.Ranking;
 
@@ -31,8 +32,10 @@ public sealed record ClinicRankingInput(
     IReadOnlyList<ValidityWindow> RegulatorLicenses,
     IReadOnlyList<AccreditationFact> Accreditations,
     IReadOnlyList<ProgramFact> Programs,
-    int VerifiedReviews,
-    long VerifiedRatingSum,
+    StarCounts VerifiedStars,
     DateTimeOffset? LatestReviewAt,
     IReadOnlyList<InquiryResponse> InquiryResponses,
-    IReadOnlyList<FollowUpCompletion> FollowUps);
+    IReadOnlyList<FollowUpCompletion> FollowUps)
+{
+    public int VerifiedReviews => VerifiedStars.Total;
+}

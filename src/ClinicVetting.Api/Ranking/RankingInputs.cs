@@ -6,14 +6,18 @@ using ClinicVetting.Vetting.ReferenceData;
 namespace ClinicVetting.Ranking;
 
 /// <summary>The published verified reviews of a clinic, as the ranking counts them.</summary>
-public sealed record ReviewFacts(int VerifiedPublished, long RatingSum, DateTimeOffset? LatestAt)
+public sealed record ReviewFacts(StarCounts Stars, DateTimeOffset? LatestAt)
 {
-    public static readonly ReviewFacts None = new(0, 0, null);
+    public static readonly ReviewFacts None = new(StarCounts.None, null);
+
+    public int VerifiedPublished => Stars.Total;
+
+    public long RatingSum => Stars.RatingSum;
 
     public static ReviewFacts Of(IEnumerable<Review> reviews)
     {
         var counted = reviews.Where(x => x.Status == ReviewStatus.Published && x.Verified).ToList();
-        return new ReviewFacts(counted.Count, counted.Sum(x => (long)x.Rating), counted.Count == 0 ? null : counted.Max(x => x.WrittenAt));
+        return new ReviewFacts(StarCounts.Of(counted.Select(x => x.Rating)), counted.Count == 0 ? null : counted.Max(x => x.WrittenAt));
     }
 }
 
@@ -43,8 +47,7 @@ public static class RankingInputs
                 : (claims?.Licenses ?? []).Where(x => regulator.Issued(x.IssuedBy)).Select(x => new ValidityWindow(x.ValidFrom, x.ValidUntil)).ToList(),
             Accreditations: (claims?.Accreditations ?? []).Select(x => new AccreditationFact(x.Issuer, new ValidityWindow(x.ValidFrom, x.ValidUntil))).ToList(),
             Programs: clinic.Programs.Select(x => new ProgramFact(x.Name, x.Condition, x.IncludedServices ?? [], protocols.Contains(Shared.Text.Key(x.Name)))).ToList(),
-            reviews.VerifiedPublished,
-            reviews.RatingSum,
+            reviews.Stars,
             reviews.LatestAt,
             efficiency?.InquiryResponses ?? [],
             efficiency?.FollowUps ?? []);

@@ -13,7 +13,10 @@ public sealed record RankingOverride(Guid ClinicId, OverrideAction Action, int? 
 
 public sealed record FactorShare(RankingFactor Factor, decimal Value, decimal Share);
 
-/// <summary>One line of a published list: everything the public sees of a clinic's place.</summary>
+/// <summary>
+/// One line of a published list: everything the public sees of a clinic's place, with the clinics of this list it was tied
+/// with and the tie-break that decided between them (null when no other clinic of the list had its score).
+/// </summary>
 public sealed record ListEntry(
     int Rank,
     Guid ClinicId,
@@ -28,7 +31,8 @@ public sealed record ListEntry(
     CostRange? PriceRange,
     int VerifiedReviews,
     decimal? ReviewScore,
-    string? Override);
+    string? Override,
+    IReadOnlyList<TiedClinic>? TiedWith = null);
 
 /// <summary>An edition's lists: overall, per condition ("best for") and per country, each at most the policy's size.</summary>
 public sealed record EditionLists(
@@ -57,8 +61,13 @@ public static class RankingLists
             moved[clinic.ClinicId] = move.Reason;
         }
 
-        IReadOnlyList<ListEntry> Top(IEnumerable<RankedClinic> clinics, IReadOnlyDictionary<Guid, string>? notes = null) =>
-            clinics.Take(size).Select((x, index) => Entry(x, index + 1, notes?.GetValueOrDefault(x.ClinicId))).ToList();
+        IReadOnlyList<ListEntry> Top(IEnumerable<RankedClinic> candidates, IReadOnlyDictionary<Guid, string>? notes = null)
+        {
+            var clinics = candidates.ToList();
+            var listed = clinics.Select(x => x.ClinicId).ToHashSet();
+            var ranks = clinics.Take(size).Select((x, index) => (x.ClinicId, Rank: index + 1)).ToDictionary(x => x.ClinicId, x => x.Rank);
+            return clinics.Take(size).Select((x, index) => Entry(x, index + 1, notes?.GetValueOrDefault(x.ClinicId), TiesWithin(x, listed, ranks))).ToList();
+        }
 
         var conditions = merit.SelectMany(x => x.BestFor).Distinct().Order(StringComparer.Ordinal);
         var countries = merit.Select(x => x.Country).Distinct().Order(StringComparer.Ordinal);
@@ -68,8 +77,26 @@ public static class RankingLists
             countries.ToDictionary(country => country, country => Top(merit.Where(x => x.Country == country)), StringComparer.Ordinal));
     }
 
-    private static ListEntry Entry(RankedClinic clinic, int rank, string? overrideReason) => new(
+    /// <summary>The lists without tie notes: how editions published before they were recorded read.</summary>
+    public static EditionLists WithoutTies(EditionLists lists)
+    {
+        IReadOnlyList<ListEntry> Plain(IReadOnlyList<ListEntry> entries) => entries.Select(x => x with { TiedWith = null }).ToList();
+        return new EditionLists(Plain(lists.Overall),
+            lists.ByCondition.ToDictionary(x => x.Key, x => Plain(x.Value), StringComparer.Ordinal),
+            lists.ByCountry.ToDictionary(x => x.Key, x => Plain(x.Value), StringComparer.Ordinal));
+    }
+
+    /// <summary>The clinics of this list tied with this one (those below the cut too, without a rank), each with its rank here.</summary>
+    private static IReadOnlyList<TiedClinic>? TiesWithin(RankedClinic clinic, IReadOnlySet<Guid> listed, IReadOnlyDictionary<Guid, int> ranks)
+    {
+        var ties = (clinic.TiedWith ?? []).Where(x => listed.Contains(x.ClinicId))
+            .Select(x => x with { Rank = ranks.TryGetValue(x.ClinicId, out var rank) ? rank : null })
+            .ToList();
+        return ties.Count == 0 ? null : ties;
+    }
+
+    private static ListEntry Entry(RankedClinic clinic, int rank, string? overrideReason, IReadOnlyList<TiedClinic>? tiedWith) => new(
         rank, clinic.ClinicId, clinic.Name, clinic.City, clinic.Country, clinic.CountryName, clinic.Score,
         clinic.Factors.Select(f => new FactorShare(f.Factor, f.Value, f.Share)).ToList(),
-        clinic.VerifiedAccreditations, clinic.BestFor, clinic.PriceRange, clinic.VerifiedReviews, clinic.ReviewScore, overrideReason);
+        clinic.VerifiedAccreditations, clinic.BestFor, clinic.PriceRange, clinic.VerifiedReviews, clinic.ReviewScore, overrideReason, tiedWith);
 }

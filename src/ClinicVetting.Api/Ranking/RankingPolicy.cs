@@ -1,3 +1,6 @@
+using System.Text.Json.Serialization;
+using ClinicVetting.Reviews;
+
 namespace ClinicVetting.Ranking;
 
 /// <summary>The factors the seed article names: accreditations, comprehensive treatment programs, patient reviews, efficiency.</summary>
@@ -42,8 +45,22 @@ public sealed record ProgramScoring(IReadOnlyList<ProgramService> Services, deci
 
 public sealed record ProgramService(string Name, IReadOnlyList<string> Keywords);
 
-/// <summary>Review score: Bayesian average pulled towards PriorMean (null: the mean of all counted reviews) as if PriorWeight more reviews.</summary>
-public sealed record ReviewScoring(decimal PriorWeight, decimal? PriorMean, int MinimumCount);
+/// <summary>
+/// Review score: the lower credible bound of <see cref="ReviewScore"/> under PseudoCounts (a prior per star) at confidence Z;
+/// no score under MinimumCount. Policies published before it (no PseudoCounts) scored a Bayesian average pulled towards
+/// PriorMean (null: the mean of all counted reviews) as if PriorWeight more reviews: kept only so their editions replay.
+/// </summary>
+public sealed record ReviewScoring(
+    int MinimumCount,
+    StarPseudoCounts? PseudoCounts = null,
+    decimal? Z = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] decimal? PriorWeight = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] decimal? PriorMean = null)
+{
+    /// <summary>The parameters of the review score; null for a policy of the retired Bayesian average.</summary>
+    [JsonIgnore]
+    public ReviewScoreParameters? Parameters => PseudoCounts is { } prior && Z is { } z ? new(prior, z, MinimumCount) : null;
+}
 
 /// <summary>
 /// Efficiency: inquiry response time (median of measurements in the window; BestHours or less scores 1, WorstHours or more 0)
@@ -92,7 +109,7 @@ public sealed record RankingPolicy(
             ProtocolShare: 0.2m,
             ConditionsCap: 5,
             BreadthShare: 0.3m),
-        Reviews: new(PriorWeight: 20, PriorMean: null, MinimumCount: 5),
+        Reviews: new(MinimumCount: 5, PseudoCounts: new StarPseudoCounts(One: 1, Two: 0, Three: 0, Four: 0, Five: 0), Z: 1.645m),
         Efficiency: new(BestResponseHours: 4, WorstResponseHours: 72, MeasurementWindowDays: 365),
         TieBreaks: [TieBreak.MoreVerifiedReviews, TieBreak.HigherReviewScore, TieBreak.MoreAccreditations, TieBreak.MoreYearsOfExperience,
             TieBreak.EarlierApproval, TieBreak.NameAlphabetical],

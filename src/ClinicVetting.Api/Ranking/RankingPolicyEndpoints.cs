@@ -36,8 +36,14 @@ public sealed record PublishRankingPolicyInput(RankingPolicy Policy, string Reas
             .Range("policy.programs.protocolShare", Policy.Programs.ProtocolShare, 0, 1)
             .Range("policy.programs.breadthShare", Policy.Programs.BreadthShare, 0, 1)
             .Range("policy.programs.conditionsCap", Policy.Programs.ConditionsCap, 1, 100)
-            .Range("policy.reviews.priorWeight", Policy.Reviews.PriorWeight, 0, 100_000)
-            .Range("policy.reviews.priorMean", Policy.Reviews.PriorMean, 1, 5)
+            .When(Policy.Reviews.PriorWeight is not null || Policy.Reviews.PriorMean is not null, "policy.reviews",
+                "priorWeight and priorMean belong to the retired Bayesian average: give pseudoCounts and z (docs/ranking-policy.md)")
+            .When(Policy.Reviews.PseudoCounts is null, "policy.reviews.pseudoCounts", "is required: {one, two, three, four, five}")
+            .When(Policy.Reviews.PseudoCounts?.All.Any(x => x is < 0 or > 100_000) == true, "policy.reviews.pseudoCounts", "each from 0 to 100000")
+            .When(Policy.Reviews.PseudoCounts is { } prior && prior.Total - prior.Five <= 0, "policy.reviews.pseudoCounts",
+                "needs some weight below five stars, or a clinic with only five-star reviews would score 5 however few they are")
+            .When(Policy.Reviews.Z is null, "policy.reviews.z", "is required")
+            .Range("policy.reviews.z", Policy.Reviews.Z, 0, 10)
             .Range("policy.reviews.minimumCount", Policy.Reviews.MinimumCount, 0, 100_000)
             .When(Policy.Efficiency.WorstResponseHours <= Policy.Efficiency.BestResponseHours, "policy.efficiency.worstResponseHours",
                 "must be above bestResponseHours")

@@ -47,7 +47,7 @@ public sealed class RankingSnapshotReader(IDocumentStore store)
                 .Select(x => new CountedReview(x.ClinicId, x.Rating, x.WrittenAt))
                 .ToListAsync(cancellation))
             .GroupBy(x => x.ClinicId)
-            .ToDictionary(x => x.Key, x => new ReviewFacts(x.Count(), x.Sum(r => (long)r.Rating), x.Max(r => r.WrittenAt)));
+            .ToDictionary(x => x.Key, x => new ReviewFacts(StarCounts.Of(x.Select(r => r.Rating)), x.Max(r => r.WrittenAt)));
         await transaction.CommitAsync(cancellation);
 
         var inputs = clinics.Select(clinic => RankingInputs.For(clinic, claims.GetValueOrDefault(clinic.Id), efficiency.GetValueOrDefault(clinic.Id),

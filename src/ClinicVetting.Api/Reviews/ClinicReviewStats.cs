@@ -17,6 +17,9 @@ public sealed class ClinicReviewStats
     public int VerifiedPublished { get; set; }
     public long VerifiedPublishedRatingSum { get; set; }
 
+    /// <summary>The same reviews by stars: what the review score is computed from.</summary>
+    public StarCounts VerifiedPublishedStars { get; set; } = StarCounts.None;
+
     public double? VerifiedPublishedMean => VerifiedPublished == 0 ? null : (double)VerifiedPublishedRatingSum / VerifiedPublished;
 
     public void Move(ReviewStatus from, ReviewStatus to)
@@ -29,6 +32,7 @@ public sealed class ClinicReviewStats
     {
         VerifiedPublished += direction;
         VerifiedPublishedRatingSum += direction * rating;
+        VerifiedPublishedStars = VerifiedPublishedStars.Count(rating, direction);
     }
 
     private void Count(ReviewStatus status, int direction)

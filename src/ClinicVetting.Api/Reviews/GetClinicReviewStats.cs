@@ -7,7 +7,7 @@ using Wolverine.Http;
 
 namespace ClinicVetting.Reviews;
 
-/// <summary>A clinic's review counts and its score under the ranking policy's parameters, with the prior mean they resolved to.</summary>
+/// <summary>A clinic's review counts, its published verified reviews by stars, and its score under the ranking policy's parameters.</summary>
 public sealed record ClinicReviewScore(
     Guid ClinicId,
     int Pending,
@@ -16,12 +16,13 @@ public sealed record ClinicReviewScore(
     int Rejected,
     int VerifiedPublished,
     double? VerifiedPublishedMean,
-    double? Score,
+    StarCounts VerifiedPublishedStars,
+    decimal? Score,
     ReviewScoreParameters Parameters);
 
 public static class GetClinicReviewStatsEndpoint
 {
-    /// <summary>A clinic's reviews by status and its Bayesian review score (null under the minimum count). Updated asynchronously.</summary>
+    /// <summary>A clinic's reviews by status and by stars, and its review score (null under the minimum count). Updated asynchronously.</summary>
     [WolverineGet("/api/clinics/{clinicId}/review-stats", OperationId = "GetClinicReviewStats"), Authorize(Policy = Policies.InternalRead)]
     [Tags("Reviews")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
@@ -33,17 +34,21 @@ public static class GetClinicReviewStatsEndpoint
         }
 
         var stats = await session.LoadAsync<ClinicReviewStats>(clinicId, cancellation) ?? new ClinicReviewStats { Id = clinicId };
-        var allCount = await session.Query<ClinicReviewStats>().SumAsync(x => x.VerifiedPublished, cancellation);
-        var allSum = await session.Query<ClinicReviewStats>().SumAsync(x => x.VerifiedPublishedRatingSum, cancellation);
+        var stars = stats.VerifiedPublishedStars.Total == stats.VerifiedPublished
+            ? stats.VerifiedPublishedStars
+            : await CountedAgain(session, clinicId, cancellation);
 
-        // The ranking policy in force says how reviews score; the defaults stand in before one exists.
+        // The ranking policy in force says how reviews score; the same function scores them in every edition.
         var policy = await session.LoadAsync<Ranking.CurrentRankingPolicy>(Ranking.CurrentRankingPolicy.StreamId, cancellation);
-        var parameters = policy is null
-            ? ReviewScoreParameters.Default
-            : new ReviewScoreParameters((double)policy.Policy.Reviews.PriorWeight, (double?)policy.Policy.Reviews.PriorMean, policy.Policy.Reviews.MinimumCount);
-        var priorMean = ReviewScore.PriorMean(parameters, allCount, allSum);
+        var parameters = (policy?.Policy ?? Ranking.RankingPolicy.Default).Reviews.Parameters ?? Ranking.RankingPolicy.Default.Reviews.Parameters!;
         return new ClinicReviewScore(clinicId, stats.Pending, stats.Held, stats.Published, stats.Rejected, stats.VerifiedPublished,
-            stats.VerifiedPublishedMean, ReviewScore.Bayesian(stats.VerifiedPublished, stats.VerifiedPublishedRatingSum, priorMean, parameters),
-            parameters with { PriorMean = priorMean });
+            stats.VerifiedPublishedMean, stars, ReviewScore.Of(stars, parameters), parameters);
     }
+
+    /// <summary>A statistics document written before stars were counted: the reviews themselves, until the projection is rebuilt.</summary>
+    private static async Task<StarCounts> CountedAgain(IQuerySession session, Guid clinicId, CancellationToken cancellation) =>
+        StarCounts.Of(await session.Query<Review>()
+            .Where(x => x.ClinicId == clinicId && x.Status == ReviewStatus.Published && x.Verified)
+            .Select(x => x.Rating)
+            .ToListAsync(cancellation));
 }

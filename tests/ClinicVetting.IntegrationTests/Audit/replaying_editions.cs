@@ -4,6 +4,7 @@ using ClinicVetting.IntegrationTests.Ranking;
 using ClinicVetting.IntegrationTests.Support;
 using ClinicVetting.IntegrationTests.Vetting;
 using ClinicVetting.Ranking;
+using Marten;
 using Npgsql;
 
 namespace ClinicVetting.IntegrationTests.Audit;
@@ -72,6 +73,34 @@ public class replaying_editions(AppFixture fixture) : IntegrationContext(fixture
         decimal.Parse(score.Replayed!, System.Globalization.CultureInfo.InvariantCulture)
             .ShouldBeLessThan(decimal.Parse(score.Published!, System.Globalization.CultureInfo.InvariantCulture));
         report.ProposalMatches.ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task an_edition_published_before_ties_were_recorded_still_replays_bit_for_bit()
+    {
+        int[] ratings = [5, 4, 5, 4, 5, 5, 4];
+        await Host.AnApprovedClinic(Fixture, "First Tied Clinic", ratings);
+        await Host.AnApprovedClinic(Fixture, "Second Tied Clinic", ratings);
+        var proposalId = (await Host.Propose(Staff)).Id;
+
+        // Published as the code before tie notes did: no tie-breaks on the event, no tiedWith on an entry.
+        await using (var session = Store.LightweightSession())
+        {
+            var proposal = (await session.LoadAsync<RankingProposal>(proposalId))!;
+            proposal.Computation.Ranked.ShouldAllBe(x => x.TiedWith!.Count == 1);
+            var lists = RankingLists.WithoutTies(RankingLists.Build(proposal.Computation, [], RankingPolicy.Default.ListSize));
+            (await session.Events.FetchForWriting<RankingProposal>(proposalId))
+                .AppendOne(new RankingProposalApproved(proposalId, 1, [], "arthur-approver", Fixture.Clock.Now));
+            (await session.Events.FetchForWriting<RankingEditionCatalog>(RankingEditionCatalog.StreamId))
+                .AppendOne(new RankingEditionPublished(1, proposalId, proposal.PolicyVersion, proposal.LogPosition, proposal.AsOf, lists, [],
+                    proposal.ProposedBy, "arthur-approver", Fixture.Clock.Now));
+            await session.SaveChangesAsync();
+        }
+
+        var report = await Replay();
+
+        report.Matches.ShouldBeTrue(string.Join("; ", report.Differences));
+        report.ReplayedHash.ShouldBe(report.PublishedHash);
     }
 
     [Fact]

@@ -1,4 +1,6 @@
+using System.Text.Json;
 using Alba;
+using Wolverine.Tracking;
 using ClinicVetting.Clinics;
 using ClinicVetting.IntegrationTests.Support;
 using ClinicVetting.IntegrationTests.Vetting;
@@ -36,6 +38,29 @@ public static class RankingScenarios
                 201);
         }
     }
+
+    /// <summary>Many verified reviews in one NDJSON import, four hours apart (never a burst), each in its own words; screening has published them.</summary>
+    public static async Task ImportedReviews(this IAlbaHost host, AppFixture fixture, Guid clinicId, IReadOnlyList<int> ratings)
+    {
+        var lines = ratings.Select((rating, index) =>
+        {
+            var id = $"{clinicId:N}-import-{index}";
+            var writtenAt = fixture.Clock.Now.AddHours(-4 * (index + 1));
+            return JsonSerializer.Serialize(new ReviewSubmission(id, $"BK-{id}", clinicId, rating,
+                $"Review {id}: rated {rating}, treatment number {index} went as the clinic explained it would.", "Knee program",
+                DateOnly.FromDateTime(writtenAt.UtcDateTime).AddDays(-10), writtenAt, true, "Pat Doe", $"pat{index}@mail.example"), Web);
+        });
+        var booking = fixture.TokenFor("booking-system", "booking");
+        await host.ExecuteAndWaitAsync(() => host.Scenario(s =>
+        {
+            s.WithRequestHeader("Authorization", $"Bearer {booking}");
+            s.Post.Text(string.Join('\n', lines) + "\n").ToUrl("/api/reviews/import");
+            s.WithRequestHeader("Content-Type", "application/x-ndjson");
+            s.StatusCodeShouldBe(200);
+        }), timeoutInMilliseconds: 120_000);
+    }
+
+    private static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
 
     public static async Task<ProposalCreated> Propose(this IAlbaHost host, string token) =>
         (await host.Send(token, s => s.Post.Url("/api/ranking/proposals"), 201)).ReadAsJson<ProposalCreated>()!;

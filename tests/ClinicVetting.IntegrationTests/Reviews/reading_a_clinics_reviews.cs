@@ -1,6 +1,7 @@
 using ClinicVetting.Infrastructure.Http;
 using ClinicVetting.IntegrationTests.Support;
 using ClinicVetting.Reviews;
+using Marten;
 using Marten.Events;
 
 namespace ClinicVetting.IntegrationTests.Reviews;
@@ -64,8 +65,41 @@ public class reading_a_clinics_reviews(AppFixture fixture) : ReviewsContext(fixt
         stats = await Stats();
         (stats.Held, stats.VerifiedPublished).ShouldBe((0, 5));
         stats.VerifiedPublishedMean.ShouldBe(4.2);
-        stats.Parameters.PriorMean.ShouldBe(4.2);
-        stats.Score.ShouldNotBeNull().ShouldBe(4.2, tolerance: 1e-9);
+        stats.VerifiedPublishedStars.ShouldBe(new StarCounts(0, 0, 0, 4, 1));
+        await using (var session = Store.QuerySession())
+        {
+            (await session.LoadAsync<ClinicReviewStats>(ClinicId))!.VerifiedPublishedStars.ShouldBe(stats.VerifiedPublishedStars, "kept by the projection");
+        }
+
+        stats.Parameters.ShouldBe(ClinicVetting.Ranking.RankingPolicy.Default.Reviews.Parameters);
+        // Five reviews vouch for less than their mean of 4.2.
+        stats.Score.ShouldNotBeNull().ShouldBeInRange(1m, 4.2m);
+        stats.Score.ShouldBe(ReviewScore.Of(stats.VerifiedPublishedStars, stats.Parameters));
+    }
+
+    [Fact]
+    public async Task a_statistics_document_from_before_stars_were_counted_still_gives_the_stars_and_score_of_the_reviews()
+    {
+        int[] ratings = [5, 3, 4, 5, 5, 2];
+        foreach (var (rating, i) in ratings.Select((x, i) => (x, i)))
+        {
+            await Submit(AReview($"r{i}", $"B{i}", rating: rating, writtenAt: Now.AddDays(-3 * (i + 1))));
+        }
+
+        await CatchUpProjections();
+        var counted = await Stats();
+
+        await using (var session = Store.LightweightSession())
+        {
+            var written = (await session.LoadAsync<ClinicReviewStats>(ClinicId))!;
+            written.VerifiedPublishedStars = StarCounts.None;
+            session.Store(written);
+            await session.SaveChangesAsync();
+        }
+
+        var stats = await Stats();
+        stats.VerifiedPublishedStars.ShouldBe(new StarCounts(0, 1, 1, 1, 3));
+        stats.Score.ShouldNotBeNull().ShouldBe(counted.Score!.Value);
     }
 
     /// <summary>Tests run the daemon explicitly (solo mode): the statistics are brought up to date on demand.</summary>

@@ -1,5 +1,7 @@
 using ClinicVetting.Clinics;
 using ClinicVetting.Ranking;
+using ClinicVetting.Reviews;
+using CsCheck;
 
 namespace ClinicVetting.UnitTests.Ranking;
 
@@ -16,23 +18,78 @@ public class ranking_clinics
         RegulatorLicenses: [new ValidityWindow(Today.AddYears(-1), Today.AddYears(1))],
         Accreditations: Enumerable.Range(0, accreditations).Select(i => new AccreditationFact($"Issuer {i}", new ValidityWindow(Today.AddYears(-1), Today.AddYears(1)))).ToList(),
         Programs: [new ProgramFact("Knee", "orthopedics", ["Consultation", "Hotel", "Transfers", "Follow-up calls"], true)],
-        VerifiedReviews: reviews, VerifiedRatingSum: (long)Math.Round(reviews * mean), LatestReviewAt: AsOf.AddDays(-3),
+        VerifiedStars: Stars(reviews, mean), LatestReviewAt: AsOf.AddDays(-3),
         InquiryResponses: [new InquiryResponse(6, MeasurementSource.Staff, AsOf.AddDays(-20))],
         FollowUps: [new FollowUpCompletion(10, 9, Today.AddDays(-30), AsOf.AddDays(-20))]);
+
+    /// <summary>Reviews of the two star ratings around the mean (4.5: half fours, half fives).</summary>
+    private static StarCounts Stars(int reviews, double mean)
+    {
+        var lower = Math.Clamp((int)Math.Floor(mean), 1, 5);
+        var higher = (int)Math.Round(reviews * (mean - lower));
+        var counts = StarCounts.None;
+        for (var i = 0; i < reviews; i++) counts = counts.Count(i < higher ? Math.Min(lower + 1, 5) : lower);
+        return counts;
+    }
 
     private static RankingComputation Rank(params ClinicRankingInput[] clinics) => RankingCalculator.Rank(clinics, Policy, AsOf);
 
     [Fact]
-    public void three_perfect_reviews_do_not_beat_three_hundred_good_ones()
+    public void six_perfect_reviews_do_not_outrank_three_hundred_good_ones_among_highly_rated_clinics()
     {
-        var fewPerfect = Clinic("Few Perfect", reviews: 5, mean: 5.0);
+        // An unlucky population: every other clinic is rated higher than the good one's 4.5.
+        var fewPerfect = Clinic("Few Perfect", reviews: 6, mean: 5.0);
         var manyGood = Clinic("Many Good", reviews: 300, mean: 4.5);
-        var average = Clinic("Average", reviews: 100, mean: 3.0);
+        var stars = Enumerable.Range(1, 10).Select(i => Clinic($"Star {i}", reviews: 50 + i, mean: 4.8, accreditations: 0, years: 2)).ToArray();
 
-        var ranking = Rank(fewPerfect, manyGood, average);
+        var ranking = Rank([fewPerfect, manyGood, .. stars]);
 
-        ranking.Ranked.Select(x => x.Name).ShouldBe(["Many Good", "Few Perfect", "Average"]);
-        ranking.Ranked[0].ReviewScore.ShouldNotBeNull().ShouldBeGreaterThan(ranking.Ranked[1].ReviewScore!.Value);
+        var good = ranking.Ranked.Single(x => x.Name == "Many Good");
+        var perfect = ranking.Ranked.Single(x => x.Name == "Few Perfect");
+        good.Rank.ShouldBeLessThan(perfect.Rank);
+        good.ReviewScore.ShouldNotBeNull().ShouldBeGreaterThan(perfect.ReviewScore!.Value);
+    }
+
+    [Fact]
+    public void few_perfect_reviews_never_outrank_many_good_ones_whatever_the_other_clinics()
+    {
+        var population = Gen.Select(Gen.Int[5, 400], Gen.Int[0, 100]).Select(x => (Reviews: x.Item1, Mean: 3.0 + x.Item2 / 50.0)).Array[0, 30];
+        Gen.Select(Gen.Int[5, 10], Gen.Int[50, 2_000], population).Sample(x =>
+        {
+            var (perfect, good, others) = x;
+            var fewPerfect = Clinic("Few Perfect", reviews: perfect, mean: 5.0);
+            var manyGood = Clinic("Many Good", reviews: good, mean: 4.5);
+
+            var ranking = Rank([fewPerfect, manyGood, .. others.Select((o, i) => Clinic($"Other {i}", o.Reviews, o.Mean))]);
+
+            ranking.Ranked.Single(r => r.Name == "Many Good").Rank
+                .ShouldBeLessThan(ranking.Ranked.Single(r => r.Name == "Few Perfect").Rank, $"{perfect} perfect, {good} good, others {string.Join(" ", others)}");
+        }, iter: 300);
+    }
+
+    [Fact]
+    public void a_clinics_review_score_does_not_depend_on_the_other_clinics()
+    {
+        var clinic = Clinic("Alone", reviews: 37, mean: 4.3);
+        var alone = Rank(clinic).Ranked.Single().ReviewScore;
+
+        var crowd = Enumerable.Range(0, 20).Select(i => Clinic($"Crowd {i}", reviews: 500, mean: i % 2 == 0 ? 5.0 : 1.0)).ToArray();
+        Rank([clinic, .. crowd]).Ranked.Single(x => x.Name == "Alone").ReviewScore.ShouldBe(alone);
+    }
+
+    [Fact]
+    public void a_policy_of_the_retired_bayesian_average_still_ranks_as_it_did_so_its_editions_replay()
+    {
+        // Policy version 1 as stored before the credible bound: {priorWeight: 20, priorMean: null, minimumCount: 5}.
+        var retired = Policy with { Reviews = new ReviewScoring(MinimumCount: 5, PriorWeight: 20, PriorMean: null) };
+        var clinic = Clinic("Rated", reviews: 10, mean: 5.0);
+        var other = Clinic("Other", reviews: 10, mean: 4.0);
+
+        var ranking = RankingCalculator.Rank([clinic, other], retired, AsOf);
+
+        ranking.ReviewPriorMean.ShouldBe(4.5m);
+        ranking.Ranked.Single(x => x.Name == "Rated").ReviewScore.ShouldBe(4.666667m);
+        Rank(clinic, other).ReviewPriorMean.ShouldBeNull();
     }
 
     [Fact]
@@ -78,6 +135,18 @@ public class ranking_clinics
     }
 
     [Fact]
+    public void a_policy_stored_before_the_credible_bound_reads_as_the_retired_average()
+    {
+        var stored = """{"minimumCount": 5, "priorWeight": 20, "priorMean": null}""";
+
+        var scoring = System.Text.Json.JsonSerializer.Deserialize<ReviewScoring>(stored, new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web))!;
+
+        scoring.Parameters.ShouldBeNull();
+        (scoring.PriorWeight, scoring.MinimumCount).ShouldBe((20m, 5));
+        Policy.Reviews.Parameters.ShouldNotBeNull();
+    }
+
+    [Fact]
     public void a_tie_is_broken_by_the_policy_tie_breaks_in_order_and_says_so()
     {
         var a = Clinic("Alpha", years: 10);
@@ -89,6 +158,38 @@ public class ranking_clinics
         ranking.Ranked.Select(x => x.Name).ShouldBe(["Beta", "Alpha"]);
         ranking.Ranked[1].TieBreak.ShouldNotBeNull().ShouldContain(nameof(TieBreak.MoreYearsOfExperience));
         ranking.Ranked[0].TieBreak.ShouldBeNull();
+        ranking.Ranked[0].TiedWith.ShouldBe([new TiedClinic(a.ClinicId, "Alpha", 2, TieSide.Above, TieRule.MoreYearsOfExperience)]);
+        ranking.Ranked[1].TiedWith.ShouldBe([new TiedClinic(b.ClinicId, "Beta", 1, TieSide.Below, TieRule.MoreYearsOfExperience)]);
+        ranking.TieBreaks.ShouldBe(Policy.TieBreaks);
+    }
+
+    [Fact]
+    public void each_clinic_of_a_three_way_tie_names_the_other_two_and_the_rule_between_them()
+    {
+        // Accreditations beyond the cap of 3 add no points, so these three score alike; the tie-breaks tell them apart.
+        var accredited = Clinic("Four accreditations", accreditations: 4, years: 5);
+        var older = Clinic("Older", accreditations: 3, years: 20);
+        var younger = Clinic("Younger", accreditations: 3, years: 5);
+        var untied = Clinic("Untied", reviews: 300, mean: 4.9);
+
+        var ranking = Rank(younger, older, untied, accredited);
+
+        ranking.Ranked.Single(x => x.Name == "Untied").TiedWith.ShouldBeNull();
+        var tied = ranking.Ranked.Where(x => x.Name != "Untied").ToList();
+        tied.Select(x => x.Score).Distinct().ShouldHaveSingleItem();
+        tied.Select(x => x.Name).ShouldBe(["Four accreditations", "Older", "Younger"]);
+        tied[0].TiedWith!.Select(x => (x.Name, x.ThisClinic, x.DecidedBy))
+            .ShouldBe([("Older", TieSide.Above, TieRule.MoreAccreditations), ("Younger", TieSide.Above, TieRule.MoreAccreditations)]);
+        tied[1].TiedWith!.Select(x => (x.Name, x.ThisClinic, x.DecidedBy))
+            .ShouldBe([("Four accreditations", TieSide.Below, TieRule.MoreAccreditations), ("Younger", TieSide.Above, TieRule.MoreYearsOfExperience)]);
+        tied[2].TiedWith!.Select(x => (x.Name, x.Rank, x.ThisClinic)).ShouldBe([("Four accreditations", 1, TieSide.Below), ("Older", 2, TieSide.Below)]);
+    }
+
+    [Fact]
+    public void every_tie_break_of_a_policy_is_a_rule_a_tie_can_name()
+    {
+        Enum.GetValues<TieBreak>().Select(x => TieBreakComparer.Rule(x).ToString()).ShouldBe(Enum.GetNames<TieBreak>());
+        TieBreakComparer.Rule(null).ShouldBe(TieRule.ClinicId);
     }
 
     [Fact]
@@ -105,6 +206,9 @@ public class ranking_clinics
         lists.Overall.Count.ShouldBe(10);
         lists.Overall[9].Name.ShouldBe("Zeta Old");
         lists.Overall.ShouldNotContain(x => x.Name == "Eta Young");
+        // The clinic left out by the tie is named, without a rank, with the rule that left it out.
+        lists.Overall[9].TiedWith.ShouldBe([new TiedClinic(youngerClinic.ClinicId, "Eta Young", null, TieSide.Above, TieRule.MoreYearsOfExperience)]);
+        lists.Overall.Take(9).ShouldAllBe(x => x.TiedWith == null);
     }
 
     [Fact]
@@ -113,7 +217,10 @@ public class ranking_clinics
         var first = Guid.Parse("00000000-0000-0000-0000-000000000001");
         var second = Guid.Parse("00000000-0000-0000-0000-000000000002");
 
-        Rank(Clinic("Same", id: second), Clinic("Same", id: first)).Ranked.Select(x => x.ClinicId).ShouldBe([first, second]);
+        var ranked = Rank(Clinic("Same", id: second), Clinic("Same", id: first)).Ranked;
+
+        ranked.Select(x => x.ClinicId).ShouldBe([first, second]);
+        ranked[0].TiedWith!.ShouldHaveSingleItem().DecidedBy.ShouldBe(TieRule.ClinicId);
     }
 
     [Fact]
@@ -140,6 +247,24 @@ public class ranking_clinics
         lists.ByCondition["orthopedics"].Select(x => x.Rank).ShouldBe([1, 2]);
         lists.ByCondition["hair-loss"].Single().Rank.ShouldBe(1);
         lists.ByCountry["TR"].Single().Name.ShouldBe("TR ortho");
+    }
+
+    [Fact]
+    public void a_tie_shows_in_each_list_with_the_tied_clinics_of_that_list_and_their_rank_there()
+    {
+        var leader = Clinic("Leader", reviews: 500, mean: 4.9, country: "MX");
+        var mx = Clinic("MX tied", years: 30, country: "MX");
+        var tr = Clinic("TR tied", years: 20, country: "TR");
+
+        var lists = RankingLists.Build(Rank(leader, mx, tr), [], 10);
+
+        lists.Overall.Select(x => x.Name).ShouldBe(["Leader", "MX tied", "TR tied"]);
+        lists.Overall[1].TiedWith!.ShouldHaveSingleItem().ShouldBe(new TiedClinic(tr.ClinicId, "TR tied", 3, TieSide.Above, TieRule.MoreYearsOfExperience));
+        lists.Overall[2].TiedWith!.ShouldHaveSingleItem().Rank.ShouldBe(2);
+        // Alone in their countries' lists, they were tied with nobody there.
+        lists.ByCountry["MX"].Select(x => (x.Name, x.TiedWith)).ShouldBe([("Leader", null), ("MX tied", null)]);
+        lists.ByCountry["TR"].Single().TiedWith.ShouldBeNull();
+        lists.ByCondition["orthopedics"][2].TiedWith!.ShouldHaveSingleItem().Rank.ShouldBe(2);
     }
 
     [Fact]

@@ -26,6 +26,7 @@ public sealed class PublicRanking
     public DateTimeOffset? PublishedAt { get; set; }
     public long PolicyVersion { get; set; }
     public EditionLists? Lists { get; set; }
+    public List<TieBreak>? TieBreaks { get; set; }
     public List<ClinicSuspensionMark> Suspended { get; set; } = [];
     public List<SponsoredPlacement> Sponsored { get; set; } = [];
 }
@@ -51,6 +52,7 @@ public sealed partial class PublicRankingProjection : MultiStreamProjection<Publ
         ranking.PublishedAt = published.PublishedAt;
         ranking.PolicyVersion = published.PolicyVersion;
         ranking.Lists = published.Lists;
+        ranking.TieBreaks = published.TieBreaks?.ToList();
         ranking.LastEventId = e.Id;
     }
 

@@ -21,18 +21,23 @@ public sealed record PublicEntry(
     decimal? ReviewScore,
     bool Suspended,
     string? SuspensionReason,
-    string? Override);
+    string? Override,
+    IReadOnlyList<TiedClinic>? TiedWith);
 
 public sealed record PublicSponsored(Guid ClinicId, string ClinicName, string Label, DateTimeOffset Until)
 {
     public string Disclosure => "Paid placement. Not part of the merit ranking.";
 }
 
-/// <summary>One published list: "top 10" overall, for a condition, or for a country, with the edition it belongs to.</summary>
+/// <summary>
+/// One published list: "top 10" overall, for a condition, or for a country, with the edition it belongs to and the
+/// tie-breaks of its policy in order (an entry placed by one says which, and with whom it was tied).
+/// </summary>
 public sealed record PublicRankingList(
     int Edition,
     DateTimeOffset PublishedAt,
     long PolicyVersion,
+    IReadOnlyList<TieBreak>? TieBreaks,
     string List,
     string Title,
     IReadOnlyList<PublicEntry> Entries,
@@ -44,6 +49,7 @@ public sealed record PublicEdition(
     DateTimeOffset AsOf,
     long PolicyVersion,
     long LogPosition,
+    IReadOnlyList<TieBreak>? TieBreaks,
     IReadOnlyList<PublicEntry> Overall,
     IReadOnlyDictionary<string, IReadOnlyList<PublicEntry>> ByCondition,
     IReadOnlyDictionary<string, IReadOnlyList<PublicEntry>> ByCountry,
@@ -57,11 +63,12 @@ public static class PublicModels
         return new PublicEntry(entry.Rank, entry.ClinicId, entry.Name, entry.City, entry.Country, entry.CountryName, entry.Score,
             entry.Factors.Select(x => new PublicFactor(x.Factor, x.Value, x.Share)).ToList(),
             entry.VerifiedAccreditations, entry.BestFor.Select(Conditions.LabelOf).ToList(), entry.PriceRange, entry.VerifiedReviews,
-            entry.ReviewScore, marks.Count > 0, marks.Count > 0 ? string.Join(" ", marks.Select(x => x.Reason)) : null, entry.Override);
+            entry.ReviewScore, marks.Count > 0, marks.Count > 0 ? string.Join(" ", marks.Select(x => x.Reason)) : null, entry.Override,
+            entry.TiedWith);
     }
 
     public static PublicEdition Edition(RankingEdition edition) => new(
-        edition.Id, edition.PublishedAt, edition.AsOf, edition.PolicyVersion, edition.LogPosition,
+        edition.Id, edition.PublishedAt, edition.AsOf, edition.PolicyVersion, edition.LogPosition, edition.TieBreaks,
         edition.Lists.Overall.Select(x => Entry(x, [])).ToList(),
         edition.Lists.ByCondition.ToDictionary(x => x.Key, x => (IReadOnlyList<PublicEntry>)x.Value.Select(e => Entry(e, [])).ToList()),
         edition.Lists.ByCountry.ToDictionary(x => x.Key, x => (IReadOnlyList<PublicEntry>)x.Value.Select(e => Entry(e, [])).ToList()),

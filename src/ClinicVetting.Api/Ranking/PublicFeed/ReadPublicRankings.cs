@@ -49,7 +49,7 @@ public static class PublicRankingEndpoints
             var ranking = (await session.LoadAsync<PublicRanking>(PublicRanking.CurrentId, cancellation))!;
             var entries = ranking.Lists is null ? [] : select(ranking.Lists).Select(x => PublicModels.Entry(x, ranking.Suspended)).ToList();
             var now = DateTimeOffset.UtcNow;
-            var list = new PublicRankingList(ranking.Edition ?? 0, ranking.PublishedAt ?? default, ranking.PolicyVersion, key, title, entries,
+            var list = new PublicRankingList(ranking.Edition ?? 0, ranking.PublishedAt ?? default, ranking.PolicyVersion, ranking.TieBreaks, key, title, entries,
                 ranking.Sponsored.Where(x => x.From <= now && now < x.Until).Select(x => new PublicSponsored(x.ClinicId, x.ClinicName, x.Label, x.Until)).ToList());
             return CachedBody.Of(JsonSerializer.SerializeToUtf8Bytes(list, json.Value.SerializerOptions), "application/json; charset=utf-8");
         });
@@ -128,12 +128,22 @@ public static class PublicAtomFeedEndpoint
                     new XElement(Atom + "updated", summary.PublishedAt.ToString("O")),
                     new XElement(Atom + "author", new XElement(Atom + "name", "ClinicVetting")),
                     new XElement(Atom + "link", new XAttribute("href", $"{baseUrl}/api/public/rankings/editions/{summary.Edition}")),
-                    new XElement(Atom + "summary",
-                        $"Policy version {summary.PolicyVersion}. " + string.Join(" ", (editions.GetValueOrDefault(summary.Edition)?.Lists.Overall ?? [])
-                            .Select(x => $"{x.Rank}. {x.Name} ({x.City}, {x.CountryName})."))))));
+                    new XElement(Atom + "summary", Summary(summary, editions.GetValueOrDefault(summary.Edition))))));
             var bytes = System.Text.Encoding.UTF8.GetBytes(new XDocument(new XDeclaration("1.0", "utf-8", null), feed).ToString());
             return CachedBody.Of(bytes, "application/atom+xml; charset=utf-8");
         });
         return new PublicResult(body);
     }
+
+    /// <summary>The policy version and its tie-breaks in order, then the overall list, saying who was tied and which rule placed them.</summary>
+    private static string Summary(EditionSummary summary, RankingEdition? edition)
+    {
+        var tieBreaks = edition?.TieBreaks is { } order ? $" Ties are broken by {string.Join(", then ", order.Select(x => JsonNamingPolicy.CamelCase.ConvertName(x.ToString())))}." : "";
+        var entries = (edition?.Lists.Overall ?? []).Select(x => $"{x.Rank}. {x.Name} ({x.City}, {x.CountryName}){TieNote(x)}.");
+        return $"Policy version {summary.PolicyVersion}.{tieBreaks} " + string.Join(" ", entries);
+    }
+
+    private static string TieNote(ListEntry entry) => entry.TiedWith is { Count: > 0 } ties
+        ? ", tied with " + string.Join(" and ", ties.Select(x => $"{x.Name}, placed {(x.ThisClinic == TieSide.Above ? "above" : "below")} it by {JsonNamingPolicy.CamelCase.ConvertName(x.DecidedBy.ToString())}"))
+        : "";
 }
