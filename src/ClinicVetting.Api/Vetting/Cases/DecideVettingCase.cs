@@ -15,12 +15,14 @@ public sealed record ApproveVettingCase(Guid CaseId);
 
 public sealed record RejectVettingCase(Guid CaseId, string Reason);
 
-public sealed record CaseDecided(Guid CaseId, Guid ClinicId, CaseStatus Decision, string DecidedBy, DateTimeOffset DecidedAt, DateTimeOffset? ReverifyBy);
+/// <summary>The decision and everyone who prepared the case (opened it, recorded evidence, waived a check, cleared a red flag).</summary>
+public sealed record CaseDecided(Guid CaseId, Guid ClinicId, CaseStatus Decision, string DecidedBy, DateTimeOffset DecidedAt, DateTimeOffset? ReverifyBy,
+    IReadOnlyList<string> PreparedBy);
 
 public static class ApproveVettingCaseEndpoint
 {
     /// <summary>
-    /// Approve a case: only an approver who did not prepare it, only when every check passed or was waived, no red flag
+    /// Approve a case: only an approver who did not prepare it (open it, record evidence, waive a check, clear a red flag), only when every check passed or was waived, no red flag
     /// is open and the evidence is fresh. Otherwise a 422 lists exactly what is missing. Two deciders at once: one wins, one 409.
     /// </summary>
     [WolverinePost("/api/vetting/cases/{caseId}/approval", OperationId = "ApproveVettingCase"), Authorize(Policy = Policies.Approver)]
@@ -54,7 +56,8 @@ public static class DecideVettingCaseHandler
 
         var messages = new OutgoingMessages { new SendVettingDecisionNotice(approved.CaseId) };
         messages.Schedule(new ReverificationDue(approved.ClinicId, approved.CaseId), approved.ReverifyBy);
-        return (new CaseDecided(approved.CaseId, approved.ClinicId, CaseStatus.Approved, approved.DecidedBy, approved.DecidedAt, approved.ReverifyBy), messages);
+        return (new CaseDecided(approved.CaseId, approved.ClinicId, CaseStatus.Approved, approved.DecidedBy, approved.DecidedAt, approved.ReverifyBy,
+            approved.PreparedBy ?? []), messages);
     }
 
     public static async Task<(CaseDecided, OutgoingMessages)> Handle(RejectVettingCase command, IDocumentSession session, IMessageContext context,
@@ -62,11 +65,13 @@ public static class DecideVettingCaseHandler
     {
         var (caseStream, clinicStream) = await Load(session, command.CaseId, cancellation);
 
-        var (rejected, clinicRejected) = VettingDecisions.Reject(caseStream.Aggregate!, command.Reason, Actor.Of(context), clock.GetUtcNow());
+        var (rejected, clinicRejected) = VettingDecisions.Reject(caseStream.Aggregate!, clinicStream.Aggregate!, command.Reason, Actor.Of(context),
+            clock.GetUtcNow());
         caseStream.AppendOne(rejected);
         clinicStream.AppendOne(clinicRejected);
 
-        return (new CaseDecided(rejected.CaseId, rejected.ClinicId, CaseStatus.Rejected, rejected.DecidedBy, rejected.DecidedAt, null),
+        return (new CaseDecided(rejected.CaseId, rejected.ClinicId, CaseStatus.Rejected, rejected.DecidedBy, rejected.DecidedAt, null,
+                rejected.PreparedBy ?? []),
             [new SendVettingDecisionNotice(rejected.CaseId)]);
     }
 

@@ -16,7 +16,10 @@ public sealed record EvidenceView(Guid EvidenceId, EvidenceOutcome Outcome, Evid
 public sealed record CheckView(CheckKind Kind, string Route, string Label, CheckStatus Status, IReadOnlyList<Finding> Findings,
     IReadOnlyList<EvidenceView> Evidence, Waiver? Waiver);
 
-/// <summary>A case as staff and approvers read it: each check with its evidence and age, who did what, and what approval still needs.</summary>
+/// <summary>
+/// A case as staff and approvers read it: each check with its evidence and age, who did what, what approval still needs,
+/// and who prepared it (so may not decide it; once decided, as the decision recorded them).
+/// </summary>
 public sealed record VettingCaseView(
     Guid Id,
     long Version,
@@ -37,7 +40,8 @@ public sealed record VettingCaseView(
     DateTimeOffset? DecidedAt,
     string? RejectionReason,
     DateTimeOffset? ReverifyBy,
-    DateTimeOffset? NoticeSentAt)
+    DateTimeOffset? NoticeSentAt,
+    IReadOnlyList<string> PreparedBy)
 {
     public static VettingCaseView Of(VettingCase vettingCase, ClinicProfile clinic, VettingRuleSet rules, DateTimeOffset now) => new(
         vettingCase.Id, vettingCase.Version, clinic.Id, clinic.Name, clinic.Country, vettingCase.Opening, vettingCase.Status,
@@ -55,7 +59,10 @@ public sealed record VettingCaseView(
         clinic.RedFlags.Where(x => x.IsOpen || x.Flag.CaseId == vettingCase.Id).ToList(),
         vettingCase.Status == CaseStatus.Open ? VettingDecisions.WhatIsMissing(vettingCase, clinic, rules, now) : [],
         vettingCase.RulesVersion, vettingCase.RegulatorsVersion, vettingCase.DecidedBy, vettingCase.DecidedAt, vettingCase.RejectionReason,
-        vettingCase.ReverifyBy, vettingCase.NoticeSentAt);
+        vettingCase.ReverifyBy, vettingCase.NoticeSentAt,
+        vettingCase.Status == CaseStatus.Open
+            ? VettingDecisions.PreparedBy(VettingDecisions.PreparationOf(vettingCase, clinic))
+            : vettingCase.PreparedBy);
 }
 
 public static class GetVettingCaseEndpoint
