@@ -71,6 +71,15 @@ public class the_claims_scanner
     public void inflection_does_not_reach_unrelated_words_or_negations_in_any_language(string text) => Scan(text).ShouldBeEmpty();
 
     [Fact]
+    public void short_words_such_as_articles_keep_their_form()
+    {
+        RedFlagPhrase[] phrases = [new("la cura", "es", RedFlagCategory.CureClaim)];
+
+        ClaimsScanner.Scan("Los curas de la parroquia nos visitan.", phrases).ShouldBeEmpty();
+        ClaimsScanner.Scan("La cura definitiva.", phrases).ShouldHaveSingleItem().Found.ShouldBe("La cura");
+    }
+
+    [Fact]
     public void the_rule_data_holds_one_form_and_the_scanner_finds_the_others()
     {
         VettingRuleSet.Default.RedFlagPhrases.Select(x => x.Phrase).ShouldNotContain("garantizada");
