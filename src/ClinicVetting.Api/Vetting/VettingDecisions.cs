@@ -127,11 +127,14 @@ public static class VettingDecisions
     private const string PrimarySourceWords = "the regulator's registry (API or page), or a call, e-mail or document from the regulator itself";
 
     /// <summary>
-    /// Everyone who prepared the case, and how: opened it, recorded evidence, waived a check, or cleared a red flag of the
-    /// clinic since its last decision (a clearance is what lets the case through). They may not decide it.
+    /// Everyone who prepared the case, and how: opened it, recorded evidence, waived a check, or, since the clinic's last
+    /// decision (its registration if none), cleared one of its red flags, changed its country's regulator or published the
+    /// vetting rules (each of these can be what lets the case through). They may not decide it.
     /// </summary>
-    public static IReadOnlyList<Preparation> PreparationOf(VettingCase vettingCase, ClinicProfile clinic)
+    public static IReadOnlyList<Preparation> PreparationOf(VettingCase vettingCase, ClinicProfile clinic,
+        IEnumerable<ReferenceDataChange>? referenceData = null)
     {
+        var since = clinic.LastDecisionAt ?? clinic.RegisteredAt;
         var done = new List<Preparation> { new(vettingCase.OpenedBy, "opened the case") };
         foreach (var check in vettingCase.Checks)
         {
@@ -143,8 +146,11 @@ public static class VettingDecisions
         }
 
         done.AddRange(clinic.RedFlags
-            .Where(x => x is { ClearedBy: not null, ClearedAt: { } at } && (clinic.LastDecisionAt is not { } last || at > last))
+            .Where(x => x is { ClearedBy: not null, ClearedAt: { } at } && at >= since)
             .Select(x => new Preparation(x.ClearedBy!, $"cleared the red flag \"{x.Flag.Description}\"")));
+        done.AddRange((referenceData ?? [])
+            .Where(x => x.At >= since && (x.Country is null || string.Equals(x.Country, clinic.Country, StringComparison.OrdinalIgnoreCase)))
+            .Select(x => new Preparation(x.By, x.What)));
         return done.Distinct().ToList();
     }
 
@@ -191,10 +197,10 @@ public static class VettingDecisions
     }
 
     public static (VettingCaseApproved Case, ClinicVettingApproved Clinic) Approve(VettingCase vettingCase, ClinicProfile clinic,
-        VettingRuleSet rules, string approver, DateTimeOffset now)
+        VettingRuleSet rules, string approver, DateTimeOffset now, IEnumerable<ReferenceDataChange>? referenceData = null)
     {
         EnsureOpen(vettingCase);
-        var preparedBy = EnsureFourEyes(vettingCase, clinic, approver);
+        var preparedBy = EnsureFourEyes(vettingCase, clinic, approver, referenceData);
         var missing = WhatIsMissing(vettingCase, clinic, rules, now);
         if (missing.Count > 0)
         {
@@ -207,10 +213,10 @@ public static class VettingDecisions
     }
 
     public static (VettingCaseRejected Case, ClinicVettingRejected Clinic) Reject(VettingCase vettingCase, ClinicProfile clinic, string reason,
-        string approver, DateTimeOffset now)
+        string approver, DateTimeOffset now, IEnumerable<ReferenceDataChange>? referenceData = null)
     {
         EnsureOpen(vettingCase);
-        var preparedBy = EnsureFourEyes(vettingCase, clinic, approver);
+        var preparedBy = EnsureFourEyes(vettingCase, clinic, approver, referenceData);
         return (new VettingCaseRejected(vettingCase.Id, vettingCase.ClinicId, approver, reason.Trim(), now, preparedBy),
             new ClinicVettingRejected(vettingCase.ClinicId, vettingCase.Id, reason.Trim(), now));
     }
@@ -366,15 +372,16 @@ public static class VettingDecisions
     }
 
     /// <summary>The decider prepared none of the case; answers who did, for the decision's record.</summary>
-    private static IReadOnlyList<string> EnsureFourEyes(VettingCase vettingCase, ClinicProfile clinic, string approver)
+    private static IReadOnlyList<string> EnsureFourEyes(VettingCase vettingCase, ClinicProfile clinic, string approver,
+        IEnumerable<ReferenceDataChange>? referenceData)
     {
-        var preparation = PreparationOf(vettingCase, clinic);
+        var preparation = PreparationOf(vettingCase, clinic, referenceData);
         var preparedBy = PreparedBy(preparation);
         var mine = preparation.Where(x => string.Equals(x.By, approver, StringComparison.OrdinalIgnoreCase)).Select(x => $"{approver} {x.What}.")
             .Distinct().ToList();
         if (mine.Count > 0)
         {
-            throw new RuleViolated("Four eyes: you prepared this case (opened it, recorded evidence, waived a check or cleared a red flag), so another approver must decide it.",
+            throw new RuleViolated("Four eyes: you prepared this case (opened it, recorded evidence, waived a check, cleared a red flag or changed the reference data it is checked against), so another approver must decide it.",
                 mine)
             {
                 Extensions = { ["rule"] = FourEyesRule, ["whoMayAct"] = WhoMayAct(preparedBy), ["preparedBy"] = preparedBy },

@@ -4,6 +4,7 @@ using ClinicVetting.Clinics.Claims;
 using ClinicVetting.IntegrationTests.Support;
 using ClinicVetting.Vetting;
 using ClinicVetting.Vetting.Cases;
+using ClinicVetting.Vetting.ReferenceData;
 using Marten;
 
 namespace ClinicVetting.IntegrationTests.Vetting;
@@ -125,6 +126,26 @@ public class walking_around_four_eyes(AppFixture fixture) : IntegrationContext(f
         await using var session = Store.QuerySession();
         var recorded = (await session.Events.FetchStreamAsync(caseId)).Select(x => x.Data).OfType<VettingCaseApproved>().ShouldHaveSingleItem();
         recorded.PreparedBy.ShouldBe(decided.PreparedBy);
+    }
+
+    [Fact]
+    public async Task the_approver_who_made_the_regulator_accept_a_license_cannot_then_approve_the_clinic()
+    {
+        var clinicId = await Host.ACleanClinic(Staff, Fixture.Clock.Today, licenseIssuer: "Cancún Chamber of Commerce");
+        var caseId = await Host.OpenCase(Staff, clinicId);
+        (await Host.GetCase(Staff, caseId)).Checks.Single(x => x.Kind == CheckKind.License).Findings.ShouldHaveSingleItem()
+            .Code.ShouldBe("license-wrong-authority");
+        var mexico = RegulatorDirectory.Seed.Single(x => x.Country == "MX");
+        await Host.PutJson(Approver, "/api/reference/regulators/MX", new RegulatorInput(mexico.Authority, mexico.Acronym, mexico.RegistryUrl, null,
+            null, "Local chambers license clinics too", [.. mexico.Aliases!, "Cancún Chamber of Commerce"]));
+        await Host.RecordAllEvidence(Staff, caseId, Fixture.Clock.Now);
+
+        var (_, refusal) = await Host.Approve(Approver, caseId);
+
+        refusal.ShouldBeProblem(422).Reasons.ShouldBe(["arthur-approver changed the regulator on file for MX."]);
+        (await Host.GetCase(Staff, caseId)).PreparedBy.ShouldContain("arthur-approver");
+        var (_, approval) = await Host.Approve(Olivia, caseId);
+        approval.ReadAsJson<CaseDecided>()!.PreparedBy.ShouldBe(["stella-staff", "arthur-approver"]);
     }
 
     [Fact]

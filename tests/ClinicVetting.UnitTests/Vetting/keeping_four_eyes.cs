@@ -2,6 +2,7 @@ using ClinicVetting.Clinics;
 using ClinicVetting.Shared;
 using ClinicVetting.Vetting;
 using ClinicVetting.Vetting.Cases;
+using ClinicVetting.Vetting.ReferenceData;
 
 namespace ClinicVetting.UnitTests.Vetting;
 
@@ -133,6 +134,23 @@ public class keeping_four_eyes
         clinic.Apply(new ClinicVettingRejected(Given.ClinicId, Guid.NewGuid(), "Unproven therapy", Given.Now.AddDays(-20)));
 
         VettingDecisions.Approve(Given.ReadyCase(), clinic, Given.Rules, Alma, Given.Now).Case.PreparedBy.ShouldBe(["olga-staff", "sam-staff"]);
+    }
+
+    [Fact]
+    public void an_approver_who_changed_the_reference_data_since_the_clinics_last_decision_cannot_decide_its_case()
+    {
+        ReferenceDataChange Regulator(string country, string by, int daysAgo) =>
+            new(country, $"changed the regulator on file for {country}", by, Given.Now.AddDays(-daysAgo));
+        var clinic = Given.Clinic(new ClinicVettingRejected(Given.ClinicId, Guid.NewGuid(), "Unproven therapy", Given.Now.AddDays(-20)));
+
+        var refusal = Should.Throw<RuleViolated>(() => VettingDecisions.Approve(Given.ReadyCase(), clinic, Given.Rules, Alma, Given.Now,
+            [Regulator("MX", Alma, 5), new ReferenceDataChange(null, "published the vetting rules", Alma, Given.Now.AddDays(-3))]));
+        refusal.Reasons.ShouldBe([$"{Alma} changed the regulator on file for MX.", $"{Alma} published the vetting rules."]);
+
+        VettingDecisions.Approve(Given.ReadyCase(), clinic, Given.Rules, Alma, Given.Now, [Regulator("IL", Alma, 5), Regulator("MX", Alma, 25)])
+            .Case.PreparedBy.ShouldBe(["olga-staff", "sam-staff"]);
+        VettingDecisions.Approve(Given.ReadyCase(), clinic, Given.Rules, Bert, Given.Now, [Regulator("MX", Alma, 5)])
+            .Case.PreparedBy.ShouldBe(["olga-staff", "sam-staff", Alma]);
     }
 
     [Fact]

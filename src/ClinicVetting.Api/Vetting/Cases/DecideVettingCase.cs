@@ -49,8 +49,10 @@ public static class DecideVettingCaseHandler
     {
         var (caseStream, clinicStream) = await Load(session, command.CaseId, cancellation);
         var rules = await session.LoadAsync<CurrentVettingRules>(CurrentVettingRules.StreamId, cancellation) ?? new CurrentVettingRules();
+        var referenceData = await ReferenceDataChanges(session, rules, cancellation);
 
-        var (approved, clinicApproved) = VettingDecisions.Approve(caseStream.Aggregate!, clinicStream.Aggregate!, rules.Rules, Actor.Of(context), clock.GetUtcNow());
+        var (approved, clinicApproved) = VettingDecisions.Approve(caseStream.Aggregate!, clinicStream.Aggregate!, rules.Rules, Actor.Of(context),
+            clock.GetUtcNow(), referenceData);
         caseStream.AppendOne(approved);
         clinicStream.AppendOne(clinicApproved);
 
@@ -64,15 +66,25 @@ public static class DecideVettingCaseHandler
         TimeProvider clock, CancellationToken cancellation)
     {
         var (caseStream, clinicStream) = await Load(session, command.CaseId, cancellation);
+        var rules = await session.LoadAsync<CurrentVettingRules>(CurrentVettingRules.StreamId, cancellation) ?? new CurrentVettingRules();
+        var referenceData = await ReferenceDataChanges(session, rules, cancellation);
 
         var (rejected, clinicRejected) = VettingDecisions.Reject(caseStream.Aggregate!, clinicStream.Aggregate!, command.Reason, Actor.Of(context),
-            clock.GetUtcNow());
+            clock.GetUtcNow(), referenceData);
         caseStream.AppendOne(rejected);
         clinicStream.AppendOne(clinicRejected);
 
         return (new CaseDecided(rejected.CaseId, rejected.ClinicId, CaseStatus.Rejected, rejected.DecidedBy, rejected.DecidedAt, null,
                 rejected.PreparedBy ?? []),
             [new SendVettingDecisionNotice(rejected.CaseId)]);
+    }
+
+    /// <summary>Who changed the rules and regulators, and when: four eyes looks at those since the clinic's last decision.</summary>
+    public static async Task<IReadOnlyList<ReferenceDataChange>> ReferenceDataChanges(IQuerySession session, CurrentVettingRules rules,
+        CancellationToken cancellation)
+    {
+        var regulators = await session.LoadAsync<RegulatorDirectory>(RegulatorDirectory.StreamId, cancellation) ?? new RegulatorDirectory();
+        return [.. rules.Changes, .. regulators.Changes];
     }
 
     private static async Task<(JasperFx.Events.IEventStream<VettingCase>, JasperFx.Events.IEventStream<ClinicProfile>)> Load(IDocumentSession session,

@@ -43,7 +43,8 @@ public sealed record VettingCaseView(
     DateTimeOffset? NoticeSentAt,
     IReadOnlyList<string> PreparedBy)
 {
-    public static VettingCaseView Of(VettingCase vettingCase, ClinicProfile clinic, VettingRuleSet rules, DateTimeOffset now) => new(
+    public static VettingCaseView Of(VettingCase vettingCase, ClinicProfile clinic, VettingRuleSet rules, DateTimeOffset now,
+        IEnumerable<ReferenceDataChange>? referenceData = null) => new(
         vettingCase.Id, vettingCase.Version, clinic.Id, clinic.Name, clinic.Country, vettingCase.Opening, vettingCase.Status,
         vettingCase.OpenedBy, vettingCase.OpenedAt,
         vettingCase.Checks.Select(check => new CheckView(check.Kind, CheckRoute.NameOf(check.Kind), VettingDecisions.Label(check.Kind), check.Status,
@@ -61,7 +62,7 @@ public sealed record VettingCaseView(
         vettingCase.RulesVersion, vettingCase.RegulatorsVersion, vettingCase.DecidedBy, vettingCase.DecidedAt, vettingCase.RejectionReason,
         vettingCase.ReverifyBy, vettingCase.NoticeSentAt,
         vettingCase.Status == CaseStatus.Open
-            ? VettingDecisions.PreparedBy(VettingDecisions.PreparationOf(vettingCase, clinic))
+            ? VettingDecisions.PreparedBy(VettingDecisions.PreparationOf(vettingCase, clinic, referenceData))
             : vettingCase.PreparedBy);
 }
 
@@ -83,7 +84,8 @@ public static class GetVettingCaseEndpoint
         var clinic = await session.LoadAsync<ClinicProfile>(vettingCase.ClinicId, cancellation);
         var rules = await session.LoadAsync<CurrentVettingRules>(CurrentVettingRules.StreamId, cancellation) ?? new CurrentVettingRules();
         response.Headers.ETag = ETags.Of(vettingCase.Version);
-        return VettingCaseView.Of(vettingCase, clinic!, rules.Rules, clock.GetUtcNow());
+        return VettingCaseView.Of(vettingCase, clinic!, rules.Rules, clock.GetUtcNow(),
+            await DecideVettingCaseHandler.ReferenceDataChanges(session, rules, cancellation));
     }
 }
 

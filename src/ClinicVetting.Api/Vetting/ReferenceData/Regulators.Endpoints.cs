@@ -47,13 +47,15 @@ public static class RecordRegulatorEndpoint
 
 public static class RecordRegulatorHandler
 {
-    public static async Task<(RegulatorsVersion, OutgoingMessages)> Handle(RecordRegulator command, IDocumentSession session, CancellationToken cancellation)
+    public static async Task<(RegulatorsVersion, OutgoingMessages)> Handle(RecordRegulator command, IDocumentSession session, IMessageContext context,
+        TimeProvider clock, CancellationToken cancellation)
     {
         var stream = await session.Events.FetchForWriting<RegulatorDirectory>(RegulatorDirectory.StreamId, cancellation);
         var input = command.Regulator;
         stream.AppendOne(new RegulatorRecorded(new Regulator(command.Country, input.Authority.Trim(), input.Acronym?.Trim(),
             input.RegistryUrl?.Trim(), input.RegistryApiUrl?.Trim(), input.Notes?.Trim(),
-            input.Aliases?.Select(x => x.Trim()).Distinct(StringComparer.OrdinalIgnoreCase).ToList()), input.Reason.Trim()));
+            input.Aliases?.Select(x => x.Trim()).Distinct(StringComparer.OrdinalIgnoreCase).ToList()), input.Reason.Trim(),
+            Actor.Of(context), clock.GetUtcNow()));
 
         var affected = await session.Query<ClinicProfile>()
             .Where(x => x.Country == command.Country && x.OpenCaseId != null)

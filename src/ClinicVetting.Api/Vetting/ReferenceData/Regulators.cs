@@ -82,10 +82,13 @@ public static class IssuerNames
     }
 }
 
-// Events of the regulators stream: versioned reference data, every change with its reason.
-public sealed record RegulatorRecorded(Regulator Regulator, string Reason);
+// Events of the regulators stream: versioned reference data, every change with its reason (and, since four eyes covered it, who and when).
+public sealed record RegulatorRecorded(Regulator Regulator, string Reason, string? RecordedBy = null, DateTimeOffset? RecordedAt = null);
 
 public sealed record RegulatorRemoved(string Country, string Reason);
+
+/// <summary>A change an approver made to the reference data a case is checked against; Country is null for the vetting rules.</summary>
+public sealed record ReferenceDataChange(string? Country, string What, string By, DateTimeOffset At);
 
 /// <summary>The regulators on file; the stream version is the reference data's version.</summary>
 public sealed partial class RegulatorDirectory
@@ -96,7 +99,17 @@ public sealed partial class RegulatorDirectory
     public long Version { get; set; }
     public Dictionary<string, Regulator> ByCountry { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
-    public void Apply(RegulatorRecorded recorded) => ByCountry[recorded.Regulator.Country] = recorded.Regulator;
+    /// <summary>Who changed which country's regulator, when: they prepared the cases that change decides.</summary>
+    public List<ReferenceDataChange> Changes { get; set; } = [];
+
+    public void Apply(RegulatorRecorded recorded)
+    {
+        ByCountry[recorded.Regulator.Country] = recorded.Regulator;
+        if (recorded is { RecordedBy: { } by, RecordedAt: { } at })
+        {
+            Changes.Add(new ReferenceDataChange(recorded.Regulator.Country, $"changed the regulator on file for {recorded.Regulator.Country}", by, at));
+        }
+    }
 
     public void Apply(RegulatorRemoved removed) => ByCountry.Remove(removed.Country);
 

@@ -139,7 +139,7 @@ public sealed record VettingRuleSet(
 }
 
 // Events of the vetting-rules stream: each publication is a new version.
-public sealed record VettingRulesPublished(VettingRuleSet Rules, string Reason);
+public sealed record VettingRulesPublished(VettingRuleSet Rules, string Reason, string? PublishedBy = null, DateTimeOffset? PublishedAt = null);
 
 /// <summary>The rules in force; its Version is the rules version every automatic finding records.</summary>
 public sealed partial class CurrentVettingRules
@@ -151,9 +151,16 @@ public sealed partial class CurrentVettingRules
     public VettingRuleSet Rules { get; set; } = VettingRuleSet.Default;
     public string Reason { get; set; } = "";
 
+    /// <summary>Who published which version, when: they prepared the cases those rules decide.</summary>
+    public List<ReferenceDataChange> Changes { get; set; } = [];
+
     public void Apply(VettingRulesPublished published)
     {
         Rules = published.Rules;
         Reason = published.Reason;
+        if (published is { PublishedBy: { } by, PublishedAt: { } at })
+        {
+            Changes.Add(new ReferenceDataChange(null, "published the vetting rules", by, at));
+        }
     }
 }
