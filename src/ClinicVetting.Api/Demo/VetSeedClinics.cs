@@ -40,15 +40,31 @@ public sealed class VetSeedClinics : IDemoStep
             var caseId = clinic.OpenCaseId
                          ?? (await context.Invoke<CaseOpened>(DemoContext.StaffUser, new OpenVettingCase(Guid.CreateVersion7(), clinic.Id), cancellation)).Id;
             var vettingCase = await AutomaticStepsDone(store, caseId, cancellation);
+            var regulator = regulators.For(clinic.Country);
             foreach (var check in vettingCase.Checks.Where(x => x.Status != CheckStatus.Passed))
             {
-                await context.Invoke<CaseVersion>(DemoContext.StaffUser, new RecordEvidence(caseId, check.Kind, new Vetting.EvidenceInput(
-                    EvidenceOutcome.Passed, EvidenceSource.Document, $"demo://evidence/{Slug(clinic.Name)}/{CheckRoute.NameOf(check.Kind)}",
-                    now.AddDays(-3), "[Demo evidence] Generated for the demo; not a real verification.")), cancellation);
+                await context.Invoke<CaseVersion>(DemoContext.StaffUser, new RecordEvidence(caseId, check.Kind, Evidence(clinic, regulator, check.Kind, now)),
+                    cancellation);
             }
 
+            // Four eyes: demo staff opened the case and recorded every piece of evidence; the demo approver, who did neither, decides.
             await context.Invoke<CaseDecided>(DemoContext.ApproverUser, new ApproveVettingCase(caseId), cancellation);
         }
+    }
+
+    /// <summary>
+    /// Generated evidence, never a waiver: the license and the therapy approval as a look-up in the regulator's registry (their
+    /// primary source), the other checks as documents.
+    /// </summary>
+    private static Vetting.EvidenceInput Evidence(ClinicProfile clinic, Regulator? regulator, CheckKind check, DateTimeOffset now)
+    {
+        var reference = $"demo://evidence/{Slug(clinic.Name)}/{CheckRoute.NameOf(check)}";
+        return Vetting.VettingDecisions.NeedsPrimarySource(check)
+            ? new Vetting.EvidenceInput(EvidenceOutcome.Passed, EvidenceSource.RegistryPage,
+                $"{regulator?.RegistryUrl ?? "demo://registry"}#{reference}", now.AddDays(-3),
+                $"[Demo evidence] Generated for the demo: a look-up in the {regulator?.Authority ?? "regulator"}'s registry that was not really made.")
+            : new Vetting.EvidenceInput(EvidenceOutcome.Passed, EvidenceSource.Document, reference, now.AddDays(-3),
+                "[Demo evidence] Generated for the demo; not a real verification.");
     }
 
     /// <summary>The case's automatic checks and license look-up run from the durable queue; staff work starts once they are done.</summary>

@@ -34,6 +34,16 @@ public sealed class Conflict(string detail) : DomainException("Conflict", detail
     }
 }
 
+/// <summary>The caller is who they say, but their role may not do this to this thing (a 403 that says who may).</summary>
+public sealed class Forbidden : DomainException
+{
+    public Forbidden(string detail, string rule, string whoMayAct) : base("Not allowed for your role", detail)
+    {
+        Extensions["rule"] = rule;
+        Extensions["whoMayAct"] = whoMayAct;
+    }
+}
+
 /// <summary>The command is well formed but a rule of the domain refuses it; <see cref="Reasons"/> say exactly why.</summary>
 public sealed class RuleViolated : DomainException
 {

@@ -47,13 +47,22 @@ public static class AutomaticChecks
             return;
         }
 
+        if (claims.Licenses.Count == 0)
+        {
+            findings.Add(new("no-license", $"No license from {regulator.Description} is recorded."));
+            return;
+        }
+
+        // Every license on file names the regulator: one from another authority is a discrepancy staff resolve (correct or withdraw it).
+        foreach (var license in claims.Licenses.Where(x => !regulator.Issued(x.IssuedBy)))
+        {
+            findings.Add(new("license-wrong-authority",
+                $"License {license.Number} is issued by \"{license.IssuedBy}\", not by {regulator.Description}, the regulator on file for {countryName} (accepted names: {string.Join("; ", regulator.Names)})."));
+        }
+
         var fromRegulator = claims.Licenses.Where(x => regulator.Issued(x.IssuedBy)).ToList();
         if (fromRegulator.Count == 0)
         {
-            findings.Add(claims.Licenses.Count == 0
-                ? new("no-license", $"No license from {regulator.Authority} is recorded.")
-                : new("license-wrong-authority",
-                    $"The license on file is issued by {string.Join(", ", claims.Licenses.Select(x => x.IssuedBy))}, not by {regulator.Authority}."));
             return;
         }
 
@@ -61,7 +70,7 @@ public static class AutomaticChecks
         {
             var latest = fromRegulator.MaxBy(x => x.ValidUntil)!;
             findings.Add(new("license-not-valid",
-                $"License {latest.Number} from {regulator.Authority} is not valid on {today:yyyy-MM-dd} (valid {latest.ValidFrom:yyyy-MM-dd} to {latest.ValidUntil:yyyy-MM-dd})."));
+                $"License {latest.Number} from {regulator.Description} is not valid on {today:yyyy-MM-dd} (valid {latest.ValidFrom:yyyy-MM-dd} to {latest.ValidUntil:yyyy-MM-dd})."));
         }
     }
 
@@ -217,7 +226,7 @@ public static class AutomaticChecks
         {
             foreach (var category in ClaimsScanner.Scan(marketing.Text, rules.RedFlagPhrases).GroupBy(x => x.Phrase.Category))
             {
-                var phrases = string.Join(", ", category.Select(x => $"\"{x.Phrase.Phrase}\"").Distinct());
+                var phrases = string.Join(", ", category.Select(x => $"\"{x.Found}\"").Distinct(StringComparer.OrdinalIgnoreCase));
                 findings.Add(new("red-flag-phrase", $"{marketing.SourceUrl} says {phrases}.", Blocking: false));
                 flags.Add(new($"marketing:{marketing.ClaimId}:{category.Key}", category.Key,
                     $"Marketing at {marketing.SourceUrl} makes {Describe(category.Key)} ({phrases}).", category.First().Excerpt));

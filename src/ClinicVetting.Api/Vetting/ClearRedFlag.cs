@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using ClinicVetting.Clinics;
 using ClinicVetting.Infrastructure.Auth;
 using ClinicVetting.Shared;
@@ -10,17 +11,22 @@ using Wolverine.Http;
 
 namespace ClinicVetting.Vetting;
 
-public sealed record ClearRedFlag(Guid ClinicId, Guid FlagId, string Reason);
+public sealed record ClearRedFlag(Guid ClinicId, Guid FlagId, string Reason, bool ByApprover);
 
 public static class ClearRedFlagEndpoint
 {
     public static ProblemDetails Validate(ReasonBody body) => body.Validate().ToProblem();
 
-    /// <summary>Clear a red flag with the reason (what changed, what was checked). A suspension it caused ends with it.</summary>
+    /// <summary>
+    /// Clear a red flag with the reason (what changed, what was checked). A flag the rules raised needs an approver (403
+    /// otherwise). Whoever clears a flag has prepared the clinic's case; a suspension the flag caused stays until another
+    /// approver approves the reinstatement.
+    /// </summary>
     [WolverinePost("/api/clinics/{clinicId}/red-flags/{flagId}/clearance", OperationId = "ClearRedFlag"), Authorize(Policy = Policies.StaffWork)]
     [Tags("Vetting")]
-    public static Task<RedFlagRecorded> Post(Guid clinicId, Guid flagId, ReasonBody body, IMessageBus bus) =>
-        bus.InvokeAsync<RedFlagRecorded>(new ClearRedFlag(clinicId, flagId, body.Reason));
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
+    public static Task<RedFlagRecorded> Post(Guid clinicId, Guid flagId, ReasonBody body, ClaimsPrincipal user, IMessageBus bus) =>
+        bus.InvokeAsync<RedFlagRecorded>(new ClearRedFlag(clinicId, flagId, body.Reason, user.IsInRole(Roles.Approver)));
 }
 
 public static class ClearRedFlagHandler
@@ -31,15 +37,8 @@ public static class ClearRedFlagHandler
         var stream = await session.Events.FetchForWriting<ClinicProfile>(command.ClinicId, cancellation);
         var clinic = stream.Aggregate ?? throw new NotFound("Clinic", command.ClinicId);
 
-        var (cleared, reinstated) = VettingDecisions.ClearRedFlag(clinic, command.FlagId, command.Reason, Actor.Of(context), clock.GetUtcNow());
+        var cleared = VettingDecisions.ClearRedFlag(clinic, command.FlagId, command.Reason, Actor.Of(context), command.ByApprover, clock.GetUtcNow());
         stream.AppendOne(cleared);
-        if (reinstated is not null)
-        {
-            stream.AppendOne(reinstated);
-        }
-
-        var stillSuspended = clinic.Suspensions.Any(x => x.Cause != reinstated?.Cause);
-        return new RedFlagRecorded(clinic.Id, command.FlagId,
-            clinic.Status == ClinicStatus.Suspended && !stillSuspended ? ClinicStatus.Approved : clinic.Status);
+        return new RedFlagRecorded(clinic.Id, command.FlagId, clinic.Status);
     }
 }

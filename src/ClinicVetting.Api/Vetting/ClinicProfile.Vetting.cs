@@ -10,7 +10,8 @@ public sealed record RedFlagState(RedFlag Flag, string? ClearedBy = null, string
 
 public sealed record Suspension(string Cause, string Reason, DateTimeOffset Since);
 
-public sealed record CredentialLapse(Guid ClaimId, CredentialKind Kind, string Credential, DateOnly ValidUntil, DateTimeOffset LapsedAt);
+public sealed record CredentialLapse(Guid ClaimId, CredentialKind Kind, string Credential, DateOnly ValidUntil, DateTimeOffset LapsedAt,
+    string? ReverifiedBy = null, string? ReverificationReference = null, DateTimeOffset? ReverifiedAt = null);
 
 /// <summary>The vetting side of a clinic's profile: its case, decision, red flags and suspensions.</summary>
 public sealed partial class ClinicProfile
@@ -20,6 +21,9 @@ public sealed partial class ClinicProfile
     public DateTimeOffset? ApprovedAt { get; set; }
     public DateTimeOffset? ReverifyBy { get; set; }
     public Guid? RejectedCaseId { get; set; }
+
+    /// <summary>When the latest case was approved or rejected: red flags cleared since then prepared the next case.</summary>
+    public DateTimeOffset? LastDecisionAt { get; set; }
     public List<RedFlagState> RedFlags { get; set; } = [];
     public List<Suspension> Suspensions { get; set; } = [];
     public List<CredentialLapse> Lapses { get; set; } = [];
@@ -41,6 +45,7 @@ public sealed partial class ClinicProfile
         ApprovedCaseId = approved.CaseId;
         ApprovedAt = approved.ApprovedAt;
         ReverifyBy = approved.ReverifyBy;
+        LastDecisionAt = approved.ApprovedAt;
         RejectedCaseId = null;
         Suspensions.Clear();
         Lapses.Clear();
@@ -54,6 +59,7 @@ public sealed partial class ClinicProfile
         ApprovedAt = null;
         ReverifyBy = null;
         RejectedCaseId = rejected.CaseId;
+        LastDecisionAt = rejected.RejectedAt;
         RecomputeStatus();
     }
 
@@ -73,6 +79,18 @@ public sealed partial class ClinicProfile
 
     public void Apply(CredentialLapsed lapsed) =>
         Lapses.Add(new CredentialLapse(lapsed.ClaimId, lapsed.Kind, lapsed.Credential, lapsed.ValidUntil, lapsed.LapsedAt));
+
+    public void Apply(LapsedCredentialReverified reverified)
+    {
+        var index = Lapses.FindIndex(x => x.ClaimId == reverified.ClaimId);
+        if (index >= 0)
+        {
+            Lapses[index] = Lapses[index] with
+            {
+                ReverifiedBy = reverified.ReverifiedBy, ReverificationReference = reverified.EvidenceReference, ReverifiedAt = reverified.ReverifiedAt,
+            };
+        }
+    }
 
     public void Apply(ClinicSuspended suspended)
     {

@@ -53,7 +53,13 @@ public sealed record ReverificationFellDue(Guid ClinicId, Guid CaseId, DateTimeO
 /// <summary>The clinic leaves the ranking until the cause is resolved. Causes: "credential:{id}", "red-flag:{id}", "reverification".</summary>
 public sealed record ClinicSuspended(Guid ClinicId, string Cause, string Reason, DateTimeOffset SuspendedAt);
 
-public sealed record ClinicReinstated(Guid ClinicId, string Cause, string Reason, string ReinstatedBy, DateTimeOffset ReinstatedAt);
+/// <summary>Staff re-verified a lapsed credential after its renewal; an approver other than them reinstates the clinic.</summary>
+public sealed record LapsedCredentialReverified(Guid ClinicId, Guid ClaimId, string Credential, string EvidenceReference, string ReverifiedBy,
+    DateTimeOffset ReverifiedAt);
+
+/// <summary>An approver put the clinic back; PreparedBy: who cleared the flag or re-verified the credential (null on older events).</summary>
+public sealed record ClinicReinstated(Guid ClinicId, string Cause, string Reason, string ReinstatedBy, DateTimeOffset ReinstatedAt,
+    IReadOnlyList<string>? PreparedBy = null);
 
 public static class SuspensionCauses
 {

@@ -56,6 +56,7 @@ public static class EndpointAccessTable
         new("POST", "/api/clinics/{clinicId}/red-flags", StaffWork),
         new("POST", "/api/clinics/{clinicId}/red-flags/{flagId}/clearance", StaffWork),
         new("POST", "/api/clinics/{clinicId}/reinstatement", StaffWork),
+        new("POST", "/api/clinics/{clinicId}/reinstatement/approval", Approvers, HasBody: false),
         new("GET", "/api/vetting/work-queue", InternalRead),
         new("GET", "/api/vetting/notifications", InternalRead),
 

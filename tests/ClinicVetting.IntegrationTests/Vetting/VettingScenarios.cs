@@ -104,6 +104,12 @@ public static class VettingScenarios
     public static async Task<ClinicProfile> GetClinic(this IAlbaHost host, string token, Guid clinicId) =>
         (await host.Send(token, s => s.Get.Url($"/api/clinics/{clinicId}"))).ReadAsJson<ClinicProfile>()!;
 
+    /// <summary>An extension member of a problem details answer ("rule", "whoMayAct"), as text.</summary>
+    public static string? ProblemExtension(this IScenarioResult result, string name) =>
+        System.Text.Json.JsonDocument.Parse(result.ReadAsText()).RootElement.TryGetProperty(name, out var value)
+            ? value.ValueKind == System.Text.Json.JsonValueKind.String ? value.GetString() : value.GetRawText()
+            : null;
+
     public static Task<(ITrackedSession Tracked, IScenarioResult Result)> Approve(this IAlbaHost host, string token, Guid caseId) =>
         host.SendTracked(token, s => s.Post.Url($"/api/vetting/cases/{caseId}/approval"));
 }

@@ -6,6 +6,7 @@ using ClinicVetting.IntegrationTests.Support;
 using ClinicVetting.Vetting;
 using ClinicVetting.Vetting.Cases;
 using ClinicVetting.Vetting.Monitoring;
+using Marten;
 using Wolverine.Tracking;
 
 namespace ClinicVetting.IntegrationTests.Vetting;
@@ -96,8 +97,33 @@ public class monitoring_expiry_and_suspension(AppFixture fixture) : IntegrationC
         Fixture.Clock.Advance(TimeSpan.FromDays(10));
         await Host.PostJson(Staff, $"/api/clinics/{clinicId}/claims/accreditations",
             new AccreditationInput("GMP Council", "GMP-555", Fixture.Clock.Today, Fixture.Clock.Today.AddYears(3)));
-        await Host.PostJson(Staff, $"/api/clinics/{clinicId}/reinstatement", new ReinstatementInput("GMP Council registry, certificate GMP-555 renewed"));
+        var reverified = await Host.PostJson(Staff, $"/api/clinics/{clinicId}/reinstatement", new ReinstatementInput("GMP Council registry, certificate GMP-555 renewed"));
+        reverified.ReadAsJson<ClinicReinstatement>()!.Status.ShouldBe(ClinicStatus.Suspended);
+        (await Host.GetClinic(Staff, clinicId)).Status.ShouldBe(ClinicStatus.Suspended);
 
+        var approved = await Host.PostJson(Approver, $"/api/clinics/{clinicId}/reinstatement/approval", new { });
+
+        approved.ReadAsJson<ClinicReinstatement>()!.Status.ShouldBe(ClinicStatus.Approved);
+        (await Host.GetClinic(Staff, clinicId)).Status.ShouldBe(ClinicStatus.Approved);
+    }
+
+    [Fact]
+    public async Task the_approver_who_re_verified_a_lapsed_credential_cannot_reinstate_the_clinic_alone()
+    {
+        var clinicId = await AnApprovedClinic();
+        var (_, scheduled) = await AnAccreditationValidFor(clinicId, 20);
+        await Play(scheduled.Last());
+        Fixture.Clock.Advance(TimeSpan.FromDays(5));
+        await Host.PostJson(Staff, $"/api/clinics/{clinicId}/claims/accreditations",
+            new AccreditationInput("GMP Council", "GMP-555", Fixture.Clock.Today, Fixture.Clock.Today.AddYears(3)));
+        await Host.PostJson(Approver, $"/api/clinics/{clinicId}/reinstatement", new ReinstatementInput("GMP Council registry"));
+
+        var refusal = await Host.PostJson(Approver, $"/api/clinics/{clinicId}/reinstatement/approval", new { }, 422);
+
+        refusal.ShouldBeProblem(422).Detail.ShouldNotBeNull().ShouldContain("Four eyes");
+        refusal.ProblemExtension("rule").ShouldBe("four-eyes");
+        (await Host.GetClinic(Staff, clinicId)).Status.ShouldBe(ClinicStatus.Suspended);
+        await Host.PostJson(Fixture.TokenFor("olivia-approver", "approver"), $"/api/clinics/{clinicId}/reinstatement/approval", new { });
         (await Host.GetClinic(Staff, clinicId)).Status.ShouldBe(ClinicStatus.Approved);
     }
 
@@ -132,7 +158,35 @@ public class monitoring_expiry_and_suspension(AppFixture fixture) : IntegrationC
         raised.ClinicStatus.ShouldBe(ClinicStatus.Suspended);
         (await Host.GetClinic(Staff, clinicId)).Status.ShouldBe(ClinicStatus.Suspended);
 
-        await Host.PostJson(Staff, $"/api/clinics/{clinicId}/red-flags/{raised.FlagId}/clearance", new ReasonBody("Posts removed; confirmed 2030-01-09"));
+        var cleared = await Host.PostJson(Staff, $"/api/clinics/{clinicId}/red-flags/{raised.FlagId}/clearance", new ReasonBody("Posts removed; confirmed 2030-01-09"));
+        cleared.ReadAsJson<RedFlagRecorded>()!.ClinicStatus.ShouldBe(ClinicStatus.Suspended);
+        (await Host.GetClinic(Staff, clinicId)).Status.ShouldBe(ClinicStatus.Suspended);
+
+        var reinstated = (await Host.PostJson(Approver, $"/api/clinics/{clinicId}/reinstatement/approval", new { })).ReadAsJson<ClinicReinstatement>()!;
+        reinstated.Status.ShouldBe(ClinicStatus.Approved);
+        reinstated.CausesResolved.ShouldBe([SuspensionCauses.RedFlag(raised.FlagId)]);
+        (await Host.GetClinic(Staff, clinicId)).Status.ShouldBe(ClinicStatus.Approved);
+    }
+
+    [Fact]
+    public async Task the_approver_who_cleared_the_flag_that_suspended_a_clinic_cannot_reinstate_it_alone()
+    {
+        var clinicId = await AnApprovedClinic();
+        var raised = (await Host.PostJson(Staff, $"/api/clinics/{clinicId}/red-flags",
+            new RedFlagInput(RedFlagCategory.CureClaim, "Claims to cure autism on its new landing page"))).ReadAsJson<RedFlagRecorded>()!;
+        await Host.PostJson(Approver, $"/api/clinics/{clinicId}/red-flags/{raised.FlagId}/clearance", new ReasonBody("Page taken down"));
+
+        var refusal = await Host.PostJson(Approver, $"/api/clinics/{clinicId}/reinstatement/approval", new { }, 422);
+
+        refusal.ShouldBeProblem(422).Reasons.ShouldBe(["arthur-approver cleared the red flag \"Claims to cure autism on its new landing page\"."]);
+        refusal.ProblemExtension("whoMayAct").ShouldBe("an approver other than arthur-approver");
+        (await Host.GetClinic(Staff, clinicId)).Status.ShouldBe(ClinicStatus.Suspended);
+        await using (var session = Store.QuerySession())
+        {
+            (await session.Events.FetchStreamAsync(clinicId)).ShouldNotContain(x => x.Data is ClinicReinstated);
+        }
+
+        await Host.PostJson(Fixture.TokenFor("olivia-approver", "approver"), $"/api/clinics/{clinicId}/reinstatement/approval", new { });
         (await Host.GetClinic(Staff, clinicId)).Status.ShouldBe(ClinicStatus.Approved);
     }
 

@@ -64,13 +64,27 @@ public class when_the_rules_find_problems(AppFixture fixture) : IntegrationConte
         await Host.RecordAllEvidence(Staff, caseId, Fixture.Clock.Now);
         var flag = (await Host.GetClinic(Staff, clinicId)).RedFlags.ShouldHaveSingleItem().Flag;
 
-        await Host.PostJson(Staff, $"/api/clinics/{clinicId}/red-flags/{flag.FlagId}/clearance",
+        await Host.PostJson(Approver, $"/api/clinics/{clinicId}/red-flags/{flag.FlagId}/clearance",
             new ReasonBody("The clinic removed the page; archived copy checked on 2030-01-07"));
 
         var cleared = (await Host.GetClinic(Staff, clinicId)).RedFlags.ShouldHaveSingleItem();
         cleared.IsOpen.ShouldBeFalse();
-        cleared.ClearedBy.ShouldBe("stella-staff");
-        (await Host.Approve(Approver, caseId)).Result.Context.Response.StatusCode.ShouldBe(200);
+        cleared.ClearedBy.ShouldBe("arthur-approver");
+        cleared.ClearReason.ShouldBe("The clinic removed the page; archived copy checked on 2030-01-07");
+        (await Host.Approve(Fixture.TokenFor("olivia-approver", "approver"), caseId)).Result.Context.Response.StatusCode.ShouldBe(200);
+    }
+
+    [Fact]
+    public async Task a_guarantee_in_another_gender_or_number_than_the_rule_data_raises_the_flag()
+    {
+        var (clinicId, caseId) = await CaseFor(id => Host.PostJson(Staff, $"/api/clinics/{id}/claims/marketing-texts",
+            new MarketingTextInput("https://esperanza.example/es/promo", "Mejoría garantizada en 30 días.")));
+
+        var flag = (await Host.GetClinic(Staff, clinicId)).RedFlags.ShouldHaveSingleItem().Flag;
+        flag.Category.ShouldBe(RedFlagCategory.GuaranteedResults);
+        flag.Excerpt.ShouldBe("Mejoría garantizada en 30 días.");
+        (await Host.GetCase(Staff, caseId)).Checks.Single(x => x.Kind == CheckKind.ClaimsAndCommunication).Findings
+            .ShouldHaveSingleItem().Message.ShouldContain("\"garantizada\"");
     }
 
     [Fact]

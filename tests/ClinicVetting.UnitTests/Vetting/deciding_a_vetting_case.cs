@@ -27,7 +27,7 @@ public class deciding_a_vetting_case
         var refusal = Should.Throw<RuleViolated>(() => VettingDecisions.Approve(Given.ReadyCase(), Given.Clinic(), Given.Rules, preparer, Given.Now));
         refusal.Message.ShouldContain("Four eyes");
 
-        Should.Throw<RuleViolated>(() => VettingDecisions.Reject(Given.ReadyCase(), "no", preparer, Given.Now));
+        Should.Throw<RuleViolated>(() => VettingDecisions.Reject(Given.ReadyCase(), Given.Clinic(), "no", preparer, Given.Now));
     }
 
     [Fact]
@@ -143,7 +143,7 @@ public class deciding_a_vetting_case
     }
 
     [Fact]
-    public void a_new_red_flag_suspends_an_approved_clinic_and_clearing_it_reinstates_it()
+    public void a_new_red_flag_suspends_an_approved_clinic_until_an_approver_who_did_not_clear_it_reinstates_it()
     {
         var clinic = Given.Clinic(new ClinicVettingApproved(Given.ClinicId, Guid.NewGuid(), Given.Now.AddDays(-30), Given.Now.AddMonths(35)));
 
@@ -152,9 +152,12 @@ public class deciding_a_vetting_case
         clinic.Apply(suspended!);
         clinic.Status.ShouldBe(ClinicStatus.Suspended);
 
-        var (cleared, reinstated) = VettingDecisions.ClearRedFlag(clinic, raised.Flag.FlagId, "Removed from the site on 2030-03-01", "sam-staff", Given.Now);
-        clinic.Apply(cleared);
-        clinic.Apply(reinstated!);
+        clinic.Apply(VettingDecisions.ClearRedFlag(clinic, raised.Flag.FlagId, "Removed from the site on 2030-03-01", "sam-staff", byApprover: false, Given.Now));
+        clinic.Status.ShouldBe(ClinicStatus.Suspended);
+
+        var reinstated = VettingDecisions.ApproveReinstatement(clinic, null, Approver, Given.Now).ShouldHaveSingleItem();
+        reinstated.PreparedBy.ShouldBe(["sam-staff"]);
+        clinic.Apply(reinstated);
         clinic.Status.ShouldBe(ClinicStatus.Approved);
     }
 
@@ -171,13 +174,13 @@ public class deciding_a_vetting_case
         var clinic = Given.Clinic();
         var (raised, _) = VettingDecisions.RaiseRedFlag(clinic, RedFlagCategory.Other, "Odd", null, "sam-staff", Given.Now);
         clinic.Apply(raised);
-        clinic.Apply(VettingDecisions.ClearRedFlag(clinic, raised.Flag.FlagId, "fine", "sam-staff", Given.Now).Cleared);
+        clinic.Apply(VettingDecisions.ClearRedFlag(clinic, raised.Flag.FlagId, "fine", "sam-staff", byApprover: false, Given.Now));
 
-        Should.Throw<Conflict>(() => VettingDecisions.ClearRedFlag(clinic, raised.Flag.FlagId, "again", "sam-staff", Given.Now));
+        Should.Throw<Conflict>(() => VettingDecisions.ClearRedFlag(clinic, raised.Flag.FlagId, "again", "sam-staff", byApprover: false, Given.Now));
     }
 
     [Fact]
-    public void automatic_flags_are_raised_once_even_after_staff_cleared_them()
+    public void automatic_flags_are_raised_once_even_after_an_approver_cleared_them()
     {
         var clinic = Given.Clinic();
         var vettingCase = Given.Case();
@@ -186,7 +189,8 @@ public class deciding_a_vetting_case
 
         var (_, first) = VettingDecisions.ApplyRules(vettingCase, clinic, outcome, 1, 1, Given.Now);
         clinic.Apply(first.ShouldHaveSingleItem());
-        clinic.Apply(VettingDecisions.ClearRedFlag(clinic, first[0].Flag.FlagId, "Evaluation now requires the history", "sam-staff", Given.Now).Cleared);
+        clinic.Apply(VettingDecisions.ClearRedFlag(clinic, first[0].Flag.FlagId, "Evaluation now requires the history", "alma-approver", byApprover: true,
+            Given.Now));
 
         VettingDecisions.ApplyRules(vettingCase, clinic, outcome, 1, 1, Given.Now).Flags.ShouldBeEmpty();
     }

@@ -91,19 +91,49 @@ public class monitoring_credential_expiry
         CredentialMonitoring.OnDue(new CredentialCheckDue(Given.ClinicId, ClaimId, Given.Today.AddDays(-1), null), Given.Clinic(),
             ClaimsWithLicenseUntil(Given.Today.AddDays(-1)), Given.Now).ShouldHaveSingleItem().ShouldBeOfType<CredentialLapsed>();
 
-    [Fact]
-    public void within_the_grace_period_a_renewed_credential_reinstates_the_clinic()
-    {
-        var validUntil = Given.Today.AddDays(-10);
-        var clinic = Given.Clinic(new ClinicVettingApproved(Given.ClinicId, Guid.NewGuid(), Given.Now.AddYears(-1), Given.Now.AddYears(2)),
-            new CredentialLapsed(Given.ClinicId, ClaimId, CredentialKind.License, "license LIC-001", validUntil, Given.Now.AddDays(-9)),
+    private static ClinicProfile SuspendedForALapse() =>
+        Given.Clinic(new ClinicVettingApproved(Given.ClinicId, Guid.NewGuid(), Given.Now.AddYears(-1), Given.Now.AddYears(2)),
+            new CredentialLapsed(Given.ClinicId, ClaimId, CredentialKind.License, "license LIC-001", Given.Today.AddDays(-10), Given.Now.AddDays(-9)),
             new ClinicSuspended(Given.ClinicId, SuspensionCauses.Credential(ClaimId), "lapsed", Given.Now.AddDays(-9)));
 
-        var reinstated = VettingDecisions.ReinstateAfterLapse(clinic, ClaimsWithLicenseUntil(Given.Today.AddYears(3)), Given.Rules,
-            "COFEPRIS registry 2030-03-01", "sam-staff", Given.Now);
+    [Fact]
+    public void within_the_grace_period_staff_re_verify_the_renewed_credential_and_another_approver_reinstates_the_clinic()
+    {
+        var clinic = SuspendedForALapse();
+        var renewed = ClaimsWithLicenseUntil(Given.Today.AddYears(3));
 
-        clinic.Apply(reinstated.ShouldHaveSingleItem());
+        clinic.Apply(VettingDecisions.ReverifyLapses(clinic, renewed, Given.Rules, "COFEPRIS registry 2030-03-01", "sam-staff", Given.Now)
+            .ShouldHaveSingleItem());
+        clinic.Status.ShouldBe(ClinicStatus.Suspended);
+
+        var reinstated = VettingDecisions.ApproveReinstatement(clinic, renewed, "alma-approver", Given.Now).ShouldHaveSingleItem();
+        reinstated.ReinstatedBy.ShouldBe("alma-approver");
+        reinstated.PreparedBy.ShouldBe(["sam-staff"]);
+        clinic.Apply(reinstated);
         clinic.Status.ShouldBe(ClinicStatus.Approved);
+    }
+
+    [Fact]
+    public void the_approver_who_re_verified_a_lapsed_credential_cannot_reinstate_the_clinic_alone()
+    {
+        var clinic = SuspendedForALapse();
+        var renewed = ClaimsWithLicenseUntil(Given.Today.AddYears(3));
+        clinic.Apply(VettingDecisions.ReverifyLapses(clinic, renewed, Given.Rules, "registry", "alma-approver", Given.Now).Single());
+
+        var refusal = Should.Throw<RuleViolated>(() => VettingDecisions.ApproveReinstatement(clinic, renewed, "ALMA-approver", Given.Now));
+
+        refusal.Message.ShouldContain("Four eyes");
+        refusal.Extensions["rule"].ShouldBe("four-eyes");
+        refusal.Reasons.ShouldHaveSingleItem().ShouldContain("re-verified the license LIC-001");
+    }
+
+    [Fact]
+    public void a_lapse_nobody_re_verified_cannot_be_reinstated()
+    {
+        var refusal = Should.Throw<RuleViolated>(() =>
+            VettingDecisions.ApproveReinstatement(SuspendedForALapse(), ClaimsWithLicenseUntil(Given.Today.AddYears(3)), "alma-approver", Given.Now));
+
+        refusal.Reasons.ShouldHaveSingleItem().ShouldContain("staff re-verify the renewed credential first");
     }
 
     [Fact]
@@ -112,7 +142,7 @@ public class monitoring_credential_expiry
         var clinic = Given.Clinic(new ClinicVettingApproved(Given.ClinicId, Guid.NewGuid(), Given.Now.AddYears(-1), Given.Now.AddYears(2)),
             new CredentialLapsed(Given.ClinicId, ClaimId, CredentialKind.License, "license LIC-001", Given.Today.AddDays(-40), Given.Now.AddDays(-39)));
 
-        var refusal = Should.Throw<RuleViolated>(() => VettingDecisions.ReinstateAfterLapse(clinic, ClaimsWithLicenseUntil(Given.Today.AddYears(3)),
+        var refusal = Should.Throw<RuleViolated>(() => VettingDecisions.ReverifyLapses(clinic, ClaimsWithLicenseUntil(Given.Today.AddYears(3)),
             Given.Rules, "registry", "sam-staff", Given.Now));
 
         refusal.Reasons.ShouldHaveSingleItem().ShouldContain("new full vetting case");
@@ -125,7 +155,7 @@ public class monitoring_credential_expiry
         var clinic = Given.Clinic(new ClinicVettingApproved(Given.ClinicId, Guid.NewGuid(), Given.Now.AddYears(-1), Given.Now.AddYears(2)),
             new CredentialLapsed(Given.ClinicId, ClaimId, CredentialKind.License, "license LIC-001", Given.Today.AddDays(-3), Given.Now.AddDays(-2)));
 
-        Should.Throw<RuleViolated>(() => VettingDecisions.ReinstateAfterLapse(clinic, ClaimsWithLicenseUntil(Given.Today.AddDays(-3)), Given.Rules,
+        Should.Throw<RuleViolated>(() => VettingDecisions.ReverifyLapses(clinic, ClaimsWithLicenseUntil(Given.Today.AddDays(-3)), Given.Rules,
             "registry", "sam-staff", Given.Now)).Reasons[0].ShouldContain("still not valid");
     }
 }

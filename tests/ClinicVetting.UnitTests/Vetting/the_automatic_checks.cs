@@ -2,6 +2,7 @@ using ClinicVetting.Clinics;
 using ClinicVetting.Clinics.Claims;
 using ClinicVetting.Vetting;
 using ClinicVetting.Vetting.Cases;
+using ClinicVetting.Vetting.ReferenceData;
 
 namespace ClinicVetting.UnitTests.Vetting;
 
@@ -53,12 +54,89 @@ public class the_automatic_checks
     [Theory]
     [InlineData("Federal Commission for Protection against Sanitary Risks (COFEPRIS)")]
     [InlineData("cofepris")]
+    [InlineData("C.O.F.E.P.R.I.S.")]
+    [InlineData("Comisión Federal para la Protección contra Riesgos Sanitarios")]
+    [InlineData("the federal commission for protection against sanitary risks")]
     public void the_regulator_is_recognised_by_name_or_acronym(string issuedBy)
     {
         var claims = Given.CleanClaims();
         claims.Licenses[0] = claims.Licenses[0] with { IssuedBy = issuedBy };
 
         Blocking(Given.Evaluate(claims), CheckKind.License).ShouldBeEmpty();
+    }
+
+    private static IReadOnlyList<Finding> LicenseFindingsOfAnIsraeliClinicLicensedBy(string issuedBy, Regulator? regulator = null)
+    {
+        var claims = Given.CleanClaims("IL");
+        claims.Licenses[0] = claims.Licenses[0] with { IssuedBy = issuedBy };
+        return Blocking(AutomaticChecks.Evaluate(claims, "Israel", regulator ?? Given.RegulatorOf("IL"), Given.Rules, Given.Now), CheckKind.License);
+    }
+
+    [Theory]
+    [InlineData("Turkish Ministry of Health")]
+    [InlineData("Ministry")]
+    [InlineData("Health")]
+    [InlineData("Ministry of Health and Welfare")]
+    [InlineData("Polish Ministry of Health")]
+    [InlineData("Ministry of Health (COFEPRIS)")]
+    [InlineData("...")]
+    public void an_israeli_license_from_another_authority_or_a_part_of_its_name_is_a_finding_naming_the_regulator(string issuedBy)
+    {
+        var finding = LicenseFindingsOfAnIsraeliClinicLicensedBy(issuedBy).ShouldHaveSingleItem();
+
+        finding.Code.ShouldBe("license-wrong-authority");
+        finding.Message.ShouldContain($"\"{issuedBy}\", not by Ministry of Health, the regulator on file for Israel");
+    }
+
+    [Theory]
+    [InlineData("Ministry of Health")]
+    [InlineData("  ministry OF   health ")]
+    [InlineData("MINISTRY-OF-HEALTH.")]
+    [InlineData("Mínistry of Heálth")]
+    [InlineData("The Ministry of Health")]
+    [InlineData("Israeli Ministry of Health")]
+    [InlineData("משרד הבריאות")]
+    public void the_israeli_regulators_name_passes_whatever_its_case_accents_punctuation_spacing_or_article(string issuedBy) =>
+        LicenseFindingsOfAnIsraeliClinicLicensedBy(issuedBy).ShouldBeEmpty();
+
+    [Fact]
+    public void a_name_an_approver_adds_to_the_regulator_passes_from_then_on()
+    {
+        var regulator = Given.RegulatorOf("IL")! with { Aliases = ["Misrad HaBriut"] };
+
+        LicenseFindingsOfAnIsraeliClinicLicensedBy("Misrad ha-Briut", Given.RegulatorOf("IL")).ShouldHaveSingleItem();
+        LicenseFindingsOfAnIsraeliClinicLicensedBy("Misrad HaBriut", regulator).ShouldBeEmpty();
+    }
+
+    [Theory]
+    [InlineData("US", "Thai Food and Drug Administration", false)]
+    [InlineData("US", "U.S. Food & Drug Administration", true)]
+    [InlineData("US", "fda", true)]
+    [InlineData("TH", "FDA", false)]
+    [InlineData("TH", "Food and Drug Administration", false)]
+    [InlineData("TH", "Thai FDA", true)]
+    [InlineData("MX", "COFEPRIS Jalisco", false)]
+    [InlineData("MX", "Federal Commission", false)]
+    [InlineData("TR", "T.C. Sağlık Bakanlığı", true)]
+    [InlineData("TR", "Ministry of Health", false)]
+    public void a_regulators_names_are_matched_whole(string country, string issuedBy, bool passes)
+    {
+        var claims = Given.CleanClaims(country);
+        claims.Licenses[0] = claims.Licenses[0] with { IssuedBy = issuedBy };
+        claims.Therapies[0] = Given.Therapy("blood-disorders");
+
+        Blocking(Given.Evaluate(claims), CheckKind.License).Any(x => x.Code == "license-wrong-authority").ShouldBe(!passes);
+    }
+
+    [Fact]
+    public void a_second_license_from_another_authority_is_a_discrepancy_to_resolve()
+    {
+        var claims = Given.CleanClaims("IL");
+        claims.Licenses.Add(claims.Licenses[0] with { ClaimId = Guid.NewGuid(), IssuedBy = "Turkish Ministry of Health", Number = "TR-9" });
+
+        var finding = SingleBlocking(AutomaticChecks.Evaluate(claims, "Israel", Given.RegulatorOf("IL"), Given.Rules, Given.Now), CheckKind.License);
+
+        finding.Message.ShouldStartWith("License TR-9 is issued by \"Turkish Ministry of Health\"");
     }
 
     [Theory]
@@ -305,7 +383,11 @@ public class the_automatic_checks
     {
         var claims = Given.CleanClaims("US");
         claims.Therapies[0] = Given.Therapy("autism", CellType.Embryonic);
+        var therapy = claims.Therapies[0].ClaimId;
 
-        Given.Evaluate(claims).RedFlags.Select(x => x.Key).ShouldBe(Given.Evaluate(claims).RedFlags.Select(x => x.Key));
+        var first = Given.Evaluate(claims).RedFlags.Select(x => x.Key).ToList();
+
+        first.ShouldBe([$"us-unapproved:{therapy}", $"experimental-cells:{therapy}"], ignoreOrder: true);
+        Given.Evaluate(claims).RedFlags.Select(x => x.Key).ShouldBe(first);
     }
 }

@@ -32,6 +32,7 @@ internal sealed class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> l
     {
         RuleViolated e => WithExtensions(Problems.Create(422, e.Title, e.Message), e),
         InvalidRequest e => WithExtensions(Problems.Create(400, e.Title, e.Message), e),
+        Forbidden e => WithExtensions(Problems.Create(403, e.Title, e.Message), e),
         DomainException e and NotFound => WithExtensions(Problems.Create(404, e.Title, e.Message), e),
         DomainException e => WithExtensions(Problems.Create(409, e.Title, e.Message), e),
         ConcurrencyException or DocumentAlreadyExistsException or JasperFx.Events.ExistingStreamIdCollisionException

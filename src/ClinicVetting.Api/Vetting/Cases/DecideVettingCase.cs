@@ -15,12 +15,14 @@ public sealed record ApproveVettingCase(Guid CaseId);
 
 public sealed record RejectVettingCase(Guid CaseId, string Reason);
 
-public sealed record CaseDecided(Guid CaseId, Guid ClinicId, CaseStatus Decision, string DecidedBy, DateTimeOffset DecidedAt, DateTimeOffset? ReverifyBy);
+/// <summary>The decision and everyone who prepared the case (opened it, recorded evidence, waived a check, cleared a red flag).</summary>
+public sealed record CaseDecided(Guid CaseId, Guid ClinicId, CaseStatus Decision, string DecidedBy, DateTimeOffset DecidedAt, DateTimeOffset? ReverifyBy,
+    IReadOnlyList<string> PreparedBy);
 
 public static class ApproveVettingCaseEndpoint
 {
     /// <summary>
-    /// Approve a case: only an approver who did not prepare it, only when every check passed or was waived, no red flag
+    /// Approve a case: only an approver who did not prepare it (open it, record evidence, waive a check, clear a red flag), only when every check passed or was waived, no red flag
     /// is open and the evidence is fresh. Otherwise a 422 lists exactly what is missing. Two deciders at once: one wins, one 409.
     /// </summary>
     [WolverinePost("/api/vetting/cases/{caseId}/approval", OperationId = "ApproveVettingCase"), Authorize(Policy = Policies.Approver)]
@@ -47,27 +49,42 @@ public static class DecideVettingCaseHandler
     {
         var (caseStream, clinicStream) = await Load(session, command.CaseId, cancellation);
         var rules = await session.LoadAsync<CurrentVettingRules>(CurrentVettingRules.StreamId, cancellation) ?? new CurrentVettingRules();
+        var referenceData = await ReferenceDataChanges(session, rules, cancellation);
 
-        var (approved, clinicApproved) = VettingDecisions.Approve(caseStream.Aggregate!, clinicStream.Aggregate!, rules.Rules, Actor.Of(context), clock.GetUtcNow());
+        var (approved, clinicApproved) = VettingDecisions.Approve(caseStream.Aggregate!, clinicStream.Aggregate!, rules.Rules, Actor.Of(context),
+            clock.GetUtcNow(), referenceData);
         caseStream.AppendOne(approved);
         clinicStream.AppendOne(clinicApproved);
 
         var messages = new OutgoingMessages { new SendVettingDecisionNotice(approved.CaseId) };
         messages.Schedule(new ReverificationDue(approved.ClinicId, approved.CaseId), approved.ReverifyBy);
-        return (new CaseDecided(approved.CaseId, approved.ClinicId, CaseStatus.Approved, approved.DecidedBy, approved.DecidedAt, approved.ReverifyBy), messages);
+        return (new CaseDecided(approved.CaseId, approved.ClinicId, CaseStatus.Approved, approved.DecidedBy, approved.DecidedAt, approved.ReverifyBy,
+            approved.PreparedBy ?? []), messages);
     }
 
     public static async Task<(CaseDecided, OutgoingMessages)> Handle(RejectVettingCase command, IDocumentSession session, IMessageContext context,
         TimeProvider clock, CancellationToken cancellation)
     {
         var (caseStream, clinicStream) = await Load(session, command.CaseId, cancellation);
+        var rules = await session.LoadAsync<CurrentVettingRules>(CurrentVettingRules.StreamId, cancellation) ?? new CurrentVettingRules();
+        var referenceData = await ReferenceDataChanges(session, rules, cancellation);
 
-        var (rejected, clinicRejected) = VettingDecisions.Reject(caseStream.Aggregate!, command.Reason, Actor.Of(context), clock.GetUtcNow());
+        var (rejected, clinicRejected) = VettingDecisions.Reject(caseStream.Aggregate!, clinicStream.Aggregate!, command.Reason, Actor.Of(context),
+            clock.GetUtcNow(), referenceData);
         caseStream.AppendOne(rejected);
         clinicStream.AppendOne(clinicRejected);
 
-        return (new CaseDecided(rejected.CaseId, rejected.ClinicId, CaseStatus.Rejected, rejected.DecidedBy, rejected.DecidedAt, null),
+        return (new CaseDecided(rejected.CaseId, rejected.ClinicId, CaseStatus.Rejected, rejected.DecidedBy, rejected.DecidedAt, null,
+                rejected.PreparedBy ?? []),
             [new SendVettingDecisionNotice(rejected.CaseId)]);
+    }
+
+    /// <summary>Who changed the rules and regulators, and when: four eyes looks at those since the clinic's last decision.</summary>
+    public static async Task<IReadOnlyList<ReferenceDataChange>> ReferenceDataChanges(IQuerySession session, CurrentVettingRules rules,
+        CancellationToken cancellation)
+    {
+        var regulators = await session.LoadAsync<RegulatorDirectory>(RegulatorDirectory.StreamId, cancellation) ?? new RegulatorDirectory();
+        return [.. rules.Changes, .. regulators.Changes];
     }
 
     private static async Task<(JasperFx.Events.IEventStream<VettingCase>, JasperFx.Events.IEventStream<ClinicProfile>)> Load(IDocumentSession session,

@@ -16,7 +16,10 @@ public sealed record EvidenceView(Guid EvidenceId, EvidenceOutcome Outcome, Evid
 public sealed record CheckView(CheckKind Kind, string Route, string Label, CheckStatus Status, IReadOnlyList<Finding> Findings,
     IReadOnlyList<EvidenceView> Evidence, Waiver? Waiver);
 
-/// <summary>A case as staff and approvers read it: each check with its evidence and age, who did what, and what approval still needs.</summary>
+/// <summary>
+/// A case as staff and approvers read it: each check with its evidence and age, who did what, what approval still needs,
+/// and who prepared it (so may not decide it; once decided, as the decision recorded them).
+/// </summary>
 public sealed record VettingCaseView(
     Guid Id,
     long Version,
@@ -37,9 +40,11 @@ public sealed record VettingCaseView(
     DateTimeOffset? DecidedAt,
     string? RejectionReason,
     DateTimeOffset? ReverifyBy,
-    DateTimeOffset? NoticeSentAt)
+    DateTimeOffset? NoticeSentAt,
+    IReadOnlyList<string> PreparedBy)
 {
-    public static VettingCaseView Of(VettingCase vettingCase, ClinicProfile clinic, VettingRuleSet rules, DateTimeOffset now) => new(
+    public static VettingCaseView Of(VettingCase vettingCase, ClinicProfile clinic, VettingRuleSet rules, DateTimeOffset now,
+        IEnumerable<ReferenceDataChange>? referenceData = null) => new(
         vettingCase.Id, vettingCase.Version, clinic.Id, clinic.Name, clinic.Country, vettingCase.Opening, vettingCase.Status,
         vettingCase.OpenedBy, vettingCase.OpenedAt,
         vettingCase.Checks.Select(check => new CheckView(check.Kind, CheckRoute.NameOf(check.Kind), VettingDecisions.Label(check.Kind), check.Status,
@@ -55,7 +60,10 @@ public sealed record VettingCaseView(
         clinic.RedFlags.Where(x => x.IsOpen || x.Flag.CaseId == vettingCase.Id).ToList(),
         vettingCase.Status == CaseStatus.Open ? VettingDecisions.WhatIsMissing(vettingCase, clinic, rules, now) : [],
         vettingCase.RulesVersion, vettingCase.RegulatorsVersion, vettingCase.DecidedBy, vettingCase.DecidedAt, vettingCase.RejectionReason,
-        vettingCase.ReverifyBy, vettingCase.NoticeSentAt);
+        vettingCase.ReverifyBy, vettingCase.NoticeSentAt,
+        vettingCase.Status == CaseStatus.Open
+            ? VettingDecisions.PreparedBy(VettingDecisions.PreparationOf(vettingCase, clinic, referenceData))
+            : vettingCase.PreparedBy);
 }
 
 public static class GetVettingCaseEndpoint
@@ -76,7 +84,8 @@ public static class GetVettingCaseEndpoint
         var clinic = await session.LoadAsync<ClinicProfile>(vettingCase.ClinicId, cancellation);
         var rules = await session.LoadAsync<CurrentVettingRules>(CurrentVettingRules.StreamId, cancellation) ?? new CurrentVettingRules();
         response.Headers.ETag = ETags.Of(vettingCase.Version);
-        return VettingCaseView.Of(vettingCase, clinic!, rules.Rules, clock.GetUtcNow());
+        return VettingCaseView.Of(vettingCase, clinic!, rules.Rules, clock.GetUtcNow(),
+            await DecideVettingCaseHandler.ReferenceDataChanges(session, rules, cancellation));
     }
 }
 

@@ -86,9 +86,12 @@ public sealed record EvidenceRecorded(Guid CaseId, CheckKind Check, Evidence Evi
 
 public sealed record CheckWaived(Guid CaseId, CheckKind Check, Waiver Waiver);
 
-public sealed record VettingCaseApproved(Guid CaseId, Guid ClinicId, string DecidedBy, DateTimeOffset DecidedAt, DateTimeOffset ReverifyBy);
+/// <summary>PreparedBy: everyone who prepared the case (opened it, recorded evidence, waived a check, cleared a red flag); null on older events.</summary>
+public sealed record VettingCaseApproved(Guid CaseId, Guid ClinicId, string DecidedBy, DateTimeOffset DecidedAt, DateTimeOffset ReverifyBy,
+    IReadOnlyList<string>? PreparedBy = null);
 
-public sealed record VettingCaseRejected(Guid CaseId, Guid ClinicId, string DecidedBy, string Reason, DateTimeOffset DecidedAt);
+public sealed record VettingCaseRejected(Guid CaseId, Guid ClinicId, string DecidedBy, string Reason, DateTimeOffset DecidedAt,
+    IReadOnlyList<string>? PreparedBy = null);
 
 public sealed record VettingDecisionNoticeSent(Guid CaseId, Guid ClinicId, CaseStatus Decision, string Channel, DateTimeOffset SentAt);
 
@@ -101,10 +104,10 @@ public sealed class Check
 
     public bool HasBlockingFindings => Findings.Any(x => x.Blocking);
 
-    /// <summary>Waived beats everything; a standing blocking finding or the latest evidence failing is Failed.</summary>
+    /// <summary>A standing blocking finding is Failed even when waived (a waiver says a check does not apply, not that a problem is fine).</summary>
     public CheckStatus Status =>
-        Waiver is not null ? CheckStatus.Waived
-        : HasBlockingFindings ? CheckStatus.Failed
+        HasBlockingFindings ? CheckStatus.Failed
+        : Waiver is not null ? CheckStatus.Waived
         : Evidence.Count == 0 ? CheckStatus.Pending
         : Evidence[^1].Outcome == EvidenceOutcome.Passed ? CheckStatus.Passed
         : CheckStatus.Failed;
@@ -130,11 +133,10 @@ public sealed partial class VettingCase
     public DateTimeOffset? ReverifyBy { get; set; }
     public DateTimeOffset? NoticeSentAt { get; set; }
 
-    public Check this[CheckKind kind] => Checks.Single(x => x.Kind == kind);
+    /// <summary>Who prepared the case, as its decision recorded them.</summary>
+    public List<string> PreparedBy { get; set; } = [];
 
-    /// <summary>The people who prepared the case: they may not decide it (four eyes).</summary>
-    public IEnumerable<string> Preparers =>
-        Checks.SelectMany(x => x.Evidence).Select(x => x.RecordedBy).Append(OpenedBy).Distinct();
+    public Check this[CheckKind kind] => Checks.Single(x => x.Kind == kind);
 
     public void Apply(VettingCaseOpened opened)
     {
@@ -177,6 +179,7 @@ public sealed partial class VettingCase
         DecidedBy = approved.DecidedBy;
         DecidedAt = approved.DecidedAt;
         ReverifyBy = approved.ReverifyBy;
+        PreparedBy = [.. approved.PreparedBy ?? []];
     }
 
     public void Apply(VettingCaseRejected rejected)
@@ -185,6 +188,7 @@ public sealed partial class VettingCase
         DecidedBy = rejected.DecidedBy;
         DecidedAt = rejected.DecidedAt;
         RejectionReason = rejected.Reason;
+        PreparedBy = [.. rejected.PreparedBy ?? []];
     }
 
     public void Apply(VettingDecisionNoticeSent sent) => NoticeSentAt = sent.SentAt;

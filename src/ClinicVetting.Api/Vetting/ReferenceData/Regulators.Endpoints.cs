@@ -11,11 +11,14 @@ using Wolverine.Http;
 
 namespace ClinicVetting.Vetting.ReferenceData;
 
-public sealed record RegulatorInput(string Authority, string? Acronym, string? RegistryUrl, string? RegistryApiUrl, string? Notes, string Reason)
+/// <summary>Aliases: the other names licenses are issued under (the name in the country's language, "Israeli Ministry of Health").</summary>
+public sealed record RegulatorInput(string Authority, string? Acronym, string? RegistryUrl, string? RegistryApiUrl, string? Notes, string Reason,
+    IReadOnlyList<string>? Aliases = null)
 {
     public FieldErrors Validate() => new FieldErrors()
         .Required("authority", Authority, 300)
         .Optional("acronym", Acronym, 50)
+        .Items("aliases", Aliases, 50, 300)
         .Url("registryUrl", RegistryUrl)
         .Url("registryApiUrl", RegistryApiUrl)
         .Optional("notes", Notes, 2000)
@@ -32,7 +35,10 @@ public static class RecordRegulatorEndpoint
         .When(!Countries.IsKnown(country), "country", "must be an ISO 3166-1 alpha-2 code")
         .ToProblem();
 
-    /// <summary>An approver adds or changes the regulator of a country (a new version of the reference data, with its reason).</summary>
+    /// <summary>
+    /// An approver adds or changes the regulator of a country, with the names its licenses are issued under (a new version
+    /// of the reference data, with its reason); open cases there are checked again.
+    /// </summary>
     [WolverinePut("/api/reference/regulators/{country}", OperationId = "RecordRegulator"), Authorize(Policy = Policies.Approver)]
     [Tags("Reference data")]
     public static Task<RegulatorsVersion> Put(string country, RegulatorInput regulator, IMessageBus bus) =>
@@ -41,12 +47,15 @@ public static class RecordRegulatorEndpoint
 
 public static class RecordRegulatorHandler
 {
-    public static async Task<(RegulatorsVersion, OutgoingMessages)> Handle(RecordRegulator command, IDocumentSession session, CancellationToken cancellation)
+    public static async Task<(RegulatorsVersion, OutgoingMessages)> Handle(RecordRegulator command, IDocumentSession session, IMessageContext context,
+        TimeProvider clock, CancellationToken cancellation)
     {
         var stream = await session.Events.FetchForWriting<RegulatorDirectory>(RegulatorDirectory.StreamId, cancellation);
         var input = command.Regulator;
         stream.AppendOne(new RegulatorRecorded(new Regulator(command.Country, input.Authority.Trim(), input.Acronym?.Trim(),
-            input.RegistryUrl?.Trim(), input.RegistryApiUrl?.Trim(), input.Notes?.Trim()), input.Reason.Trim()));
+            input.RegistryUrl?.Trim(), input.RegistryApiUrl?.Trim(), input.Notes?.Trim(),
+            input.Aliases?.Select(x => x.Trim()).Distinct(StringComparer.OrdinalIgnoreCase).ToList()), input.Reason.Trim(),
+            Actor.Of(context), clock.GetUtcNow()));
 
         var affected = await session.Query<ClinicProfile>()
             .Where(x => x.Country == command.Country && x.OpenCaseId != null)

@@ -117,6 +117,18 @@ public sealed record VettingRuleSet(
             new("sin efectos secundarios", "es", RedFlagCategory.RiskDenial),
             new("testimonio", "es", RedFlagCategory.Testimonials),
             new("testimonios", "es", RedFlagCategory.Testimonials),
+            new("garantili", "tr", RedFlagCategory.GuaranteedResults),
+            new("garanti ed", "tr", RedFlagCategory.GuaranteedResults),
+            new("sonuç garantisi", "tr", RedFlagCategory.GuaranteedResults),
+            new("mucize", "tr", RedFlagCategory.CureClaim),
+            new("kesin tedavi", "tr", RedFlagCategory.CureClaim),
+            new("risksiz", "tr", RedFlagCategory.RiskDenial),
+            new("yan etkisiz", "tr", RedFlagCategory.RiskDenial),
+            new("yan etki yok", "tr", RedFlagCategory.RiskDenial),
+            new("รับประกันผล", "th", RedFlagCategory.GuaranteedResults),
+            new("หายขาด", "th", RedFlagCategory.CureClaim),
+            new("ปาฏิหาริย์", "th", RedFlagCategory.CureClaim),
+            new("ไม่มีผลข้างเคียง", "th", RedFlagCategory.RiskDenial),
         ],
         IntrathecalCredentials: ["intrathecal", "neurosurgery", "neurosurgeon", "interventional pain", "anesthesiology", "anaesthesiology"],
         SurgicalAccreditationScopes: ["surgical", "surgery", "hospital"],
@@ -127,7 +139,7 @@ public sealed record VettingRuleSet(
 }
 
 // Events of the vetting-rules stream: each publication is a new version.
-public sealed record VettingRulesPublished(VettingRuleSet Rules, string Reason);
+public sealed record VettingRulesPublished(VettingRuleSet Rules, string Reason, string? PublishedBy = null, DateTimeOffset? PublishedAt = null);
 
 /// <summary>The rules in force; its Version is the rules version every automatic finding records.</summary>
 public sealed partial class CurrentVettingRules
@@ -139,9 +151,16 @@ public sealed partial class CurrentVettingRules
     public VettingRuleSet Rules { get; set; } = VettingRuleSet.Default;
     public string Reason { get; set; } = "";
 
+    /// <summary>Who published which version, when: they prepared the cases those rules decide.</summary>
+    public List<ReferenceDataChange> Changes { get; set; } = [];
+
     public void Apply(VettingRulesPublished published)
     {
         Rules = published.Rules;
         Reason = published.Reason;
+        if (published is { PublishedBy: { } by, PublishedAt: { } at })
+        {
+            Changes.Add(new ReferenceDataChange(null, "published the vetting rules", by, at));
+        }
     }
 }

@@ -52,7 +52,8 @@ public static class PublishVettingRulesEndpoint
 
 public static class PublishVettingRulesHandler
 {
-    public static async Task<(VettingRulesVersion, OutgoingMessages)> Handle(PublishVettingRules command, IDocumentSession session, CancellationToken cancellation)
+    public static async Task<(VettingRulesVersion, OutgoingMessages)> Handle(PublishVettingRules command, IDocumentSession session, IMessageContext context,
+        TimeProvider clock, CancellationToken cancellation)
     {
         var stream = await session.Events.FetchForWriting<CurrentVettingRules>(CurrentVettingRules.StreamId, cancellation);
         var rules = command.Input.Rules with
@@ -60,7 +61,7 @@ public static class PublishVettingRulesHandler
             UsApprovedConditions = command.Input.Rules.UsApprovedConditions.Select(Conditions.CodeOf).ToList(),
             UsConditionsWithoutApprovedTherapy = command.Input.Rules.UsConditionsWithoutApprovedTherapy.Select(Conditions.CodeOf).ToList(),
         };
-        stream.AppendOne(new VettingRulesPublished(rules, command.Input.Reason.Trim()));
+        stream.AppendOne(new VettingRulesPublished(rules, command.Input.Reason.Trim(), Actor.Of(context), clock.GetUtcNow()));
 
         var open = await session.Query<ClinicProfile>().Where(x => x.OpenCaseId != null).Select(x => x.Id).ToListAsync(cancellation);
         var messages = new OutgoingMessages();
