@@ -118,7 +118,7 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IDocumentStore s
 
                 if (await LoadReceipt(id) is { } receipt)
                 {
-                    await AnswerFromReceipt(http, existing, receipt, Headers(http.Response));
+                    await AnswerFromReceipt(http, existing, receipt, Headers(http.Response), thisAttempt: null);
                     return;
                 }
 
@@ -173,7 +173,7 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IDocumentStore s
     private async Task RunAndRecord(HttpContext http, IdempotencyRecord attempt)
     {
         var headers = Headers(http.Response);
-        var (body, failure) = await Capture(http, IdempotencyScope.Run(attempt.Id, attempt.RequestHash));
+        var (body, failure) = await Capture(http, IdempotencyScope.Run(attempt));
         if (failure is null && IsSuccess(http.Response.StatusCode))
         {
             // Recorded before the caller sees the answer, so an immediate retry finds it complete.
@@ -185,7 +185,7 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IDocumentStore s
         // It committed and then failed, or another attempt committed first: the answer is the committed one.
         if (await LoadReceipt(attempt.Id) is { } receipt)
         {
-            await AnswerFromReceipt(http, attempt, receipt, headers);
+            await AnswerFromReceipt(http, attempt, receipt, headers, thisAttempt: attempt.Attempt);
             return;
         }
 
@@ -198,9 +198,9 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IDocumentStore s
         await Send(http, body);
     }
 
-    /// <summary>Runs the endpoint again with its handler answered from the receipt: the first answer, rebuilt, nothing written.</summary>
+    /// <summary>Runs the endpoint again with its handler answered from the receipt: the committed answer, rebuilt, nothing written.</summary>
     private async Task AnswerFromReceipt(HttpContext http, IdempotencyRecord record, IdempotencyReceipt receipt,
-        Dictionary<string, Microsoft.Extensions.Primitives.StringValues> headers)
+        Dictionary<string, Microsoft.Extensions.Primitives.StringValues> headers, Guid? thisAttempt)
     {
         RestoreHeaders(http.Response, headers);
         using var scope = IdempotencyScope.Answer(receipt);
@@ -212,7 +212,12 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IDocumentStore s
 
         if (scope.Replayed)
         {
-            http.Response.Headers[ReplayedHeader] = "true";
+            // Replayed, unless this very request committed it and failed afterwards.
+            if (receipt.Attempt != thisAttempt)
+            {
+                http.Response.Headers[ReplayedHeader] = "true";
+            }
+
             if (IsSuccess(http.Response.StatusCode))
             {
                 await Complete(http, record, body);

@@ -17,6 +17,10 @@ public sealed class IdempotencyReceipt
     /// <summary>"{caller}:{key}", as <see cref="IdempotencyRecord.Id"/>.</summary>
     public string Id { get; set; } = "";
     public string RequestHash { get; set; } = "";
+
+    /// <summary>The attempt that committed (<see cref="IdempotencyRecord.Attempt"/>).</summary>
+    public Guid Attempt { get; set; }
+
     public DateTimeOffset CommittedAt { get; set; }
 
     /// <summary>What the handler answered, from which the endpoint rebuilds the same HTTP answer.</summary>
@@ -33,10 +37,11 @@ internal sealed class IdempotencyScope : IDisposable
     private object? _owner;
     private volatile bool _closed;
 
-    private IdempotencyScope(string keyId, string requestHash, bool isReplay, JsonElement? replay)
+    private IdempotencyScope(string keyId, string requestHash, Guid attempt, bool isReplay, JsonElement? replay)
     {
         KeyId = keyId;
         RequestHash = requestHash;
+        Attempt = attempt;
         IsReplay = isReplay;
         Replay = replay;
     }
@@ -45,6 +50,7 @@ internal sealed class IdempotencyScope : IDisposable
 
     public string KeyId { get; }
     public string RequestHash { get; }
+    public Guid Attempt { get; }
 
     /// <summary>The command already committed: the handler is not run, <see cref="Replay"/> is its answer.</summary>
     public bool IsReplay { get; }
@@ -54,10 +60,11 @@ internal sealed class IdempotencyScope : IDisposable
     /// <summary>Whether the endpoint reached the handler and was given the committed answer.</summary>
     public bool Replayed { get; set; }
 
-    public static IdempotencyScope Run(string keyId, string requestHash) => Ambient.Value = new IdempotencyScope(keyId, requestHash, false, null);
+    public static IdempotencyScope Run(IdempotencyRecord attempt) =>
+        Ambient.Value = new IdempotencyScope(attempt.Id, attempt.RequestHash, attempt.Attempt, false, null);
 
     public static IdempotencyScope Answer(IdempotencyReceipt receipt) =>
-        Ambient.Value = new IdempotencyScope(receipt.Id, receipt.RequestHash, true, receipt.Result);
+        Ambient.Value = new IdempotencyScope(receipt.Id, receipt.RequestHash, receipt.Attempt, true, receipt.Result);
 
     /// <summary>True for the message the endpoint invoked (and its retries after a lost race), false for any other.</summary>
     public bool IsOwnedBy(object message)
@@ -117,6 +124,7 @@ public static class IdempotencyReceipts
         {
             Id = scope.KeyId,
             RequestHash = scope.RequestHash,
+            Attempt = scope.Attempt,
             CommittedAt = clock.GetUtcNow(),
             Result = InvokedResponse.Of(envelope) is { } response ? JsonSerializer.SerializeToElement(response, response.GetType(), Json) : null,
         });
