@@ -204,19 +204,19 @@ public class idempotency_keys(AppFixture fixture) : IntegrationContext(fixture)
     [Fact]
     public async Task a_failure_after_the_commit_still_answers_what_committed()
     {
-        const string key = IdempotencyFaults.FailAfterCommit + "evidence";
-        var result = await RecordEvidence(Staff, key, Evidence("failed after commit"));
+        const string reference = IdempotencyFaults.FailAfterCommit + "evidence";
+        var result = await RecordEvidence(Staff, "failing-after-commit", Evidence(reference));
 
         result.Context.Response.StatusCode.ShouldBe(200);
         Replayed(result).ShouldBeFalse();
         Answer(result).ShouldBe(new CaseVersion(_case, _openedVersion + 1));
-        (await EvidenceCount("failed after commit")).ShouldBe(1);
+        (await EvidenceCount(reference)).ShouldBe(1);
     }
 
     [Fact]
     public async Task a_first_attempt_still_running_on_a_live_node_gets_a_truthful_retry_after_then_is_taken_over_once_abandoned()
     {
-        var held = IdempotencyFaults.HoldFirstCommit("slow-first");
+        var held = IdempotencyFaults.HoldFirstCommitOfEvidence("slow");
         var first = RecordEvidence(Staff, "slow-first", Evidence("slow"));
         await held.Reached.Task.WaitAsync(TimeSpan.FromSeconds(20));
 
@@ -247,7 +247,7 @@ public class idempotency_keys(AppFixture fixture) : IntegrationContext(fixture)
     [Fact]
     public async Task an_attempt_whose_node_is_gone_is_taken_over_at_once_and_never_commits_twice()
     {
-        var held = IdempotencyFaults.HoldFirstCommit("orphaned");
+        var held = IdempotencyFaults.HoldFirstCommitOfEvidence("orphaned");
         var first = RecordEvidence(Staff, "orphaned", Evidence("orphaned"));
         await held.Reached.Task.WaitAsync(TimeSpan.FromSeconds(20));
 

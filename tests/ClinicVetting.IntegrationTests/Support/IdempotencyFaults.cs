@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using ClinicVetting.Infrastructure.Http;
+using ClinicVetting.Vetting.Cases;
 using Marten;
 using Marten.Services;
 
@@ -14,14 +15,14 @@ public sealed class IdempotencyFaults : DocumentSessionListenerBase
     /// <summary>Storing the key's answer fails once: the command committed, its answer was never recorded (a crash in between).</summary>
     public const string CrashBeforeCompletion = "crash-before-completion-";
 
-    /// <summary>The command's transaction commits, then its SaveChanges throws: the endpoint fails after the commit.</summary>
+    /// <summary>A transaction recording evidence with this reference commits, then its SaveChanges throws: the endpoint fails after the commit.</summary>
     public const string FailAfterCommit = "fail-after-commit-";
 
     private static readonly ConcurrentDictionary<string, HeldCommit> Held = new();
     private static readonly ConcurrentDictionary<string, bool> Crashed = new();
 
-    /// <summary>The first commit of a receipt under this key waits, just before it commits, until released.</summary>
-    public static HeldCommit HoldFirstCommit(string key) => Held[key] = new HeldCommit();
+    /// <summary>The first transaction that records evidence with this reference waits, just before it commits, until released.</summary>
+    public static HeldCommit HoldFirstCommitOfEvidence(string reference) => Held[reference] = new HeldCommit();
 
     public override void DocumentAddedForStorage(object id, object document)
     {
@@ -34,9 +35,10 @@ public sealed class IdempotencyFaults : DocumentSessionListenerBase
 
     public override async Task BeforeSaveChangesAsync(IDocumentSession session, CancellationToken token)
     {
-        foreach (var receipt in session.PendingChanges.InsertsFor<IdempotencyReceipt>())
+        var evidence = session.PendingChanges.Streams().SelectMany(x => x.Events).Select(x => x.Data).OfType<EvidenceRecorded>();
+        foreach (var recorded in evidence)
         {
-            if (Held.TryRemove(KeyOf(receipt.Id), out var held))
+            if (Held.TryRemove(recorded.Evidence.Reference, out var held))
             {
                 held.Reached.TrySetResult();
                 await held.Released.Task.WaitAsync(TimeSpan.FromSeconds(30), token);
@@ -45,7 +47,7 @@ public sealed class IdempotencyFaults : DocumentSessionListenerBase
     }
 
     public override Task AfterCommitAsync(IDocumentSession session, IChangeSet commit, CancellationToken token) =>
-        commit.Inserted.OfType<IdempotencyReceipt>().Any(x => KeyOf(x.Id).StartsWith(FailAfterCommit, StringComparison.Ordinal))
+        commit.GetEvents().Select(x => x.Data).OfType<EvidenceRecorded>().Any(x => x.Evidence.Reference.StartsWith(FailAfterCommit, StringComparison.Ordinal))
             ? throw new InvalidOperationException("Simulated failure after the command's transaction committed.")
             : Task.CompletedTask;
 
