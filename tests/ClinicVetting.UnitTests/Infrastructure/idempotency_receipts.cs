@@ -40,6 +40,22 @@ public class idempotency_receipts
         return type == typeof(Task) || type == typeof(ValueTask) || type == typeof(void) ? null : type;
     }
 
+    /// <summary>The receipt is written by the middleware on handlers that take a session: one that does not would write without it.</summary>
+    [Fact]
+    public void every_handler_of_the_application_takes_the_session_that_carries_the_receipt()
+    {
+        var handlers = typeof(IdempotencyReceipts).Assembly.GetTypes()
+            .Where(x => x.Name.EndsWith("Handler", StringComparison.Ordinal) || x.Name.EndsWith("Consumer", StringComparison.Ordinal))
+            .SelectMany(x => x.GetMethods(BindingFlags.Public | BindingFlags.Static | BindingFlags.Instance | BindingFlags.DeclaredOnly))
+            .Where(x => x.Name is "Handle" or "HandleAsync" or "Consume" or "ConsumeAsync")
+            .ToList();
+
+        handlers.Count.ShouldBeGreaterThan(30);
+        handlers.Where(x => x.GetParameters().All(p => p.ParameterType != typeof(IDocumentSession)))
+            .Select(x => $"{x.DeclaringType!.Name}.{x.Name}")
+            .ShouldBeEmpty();
+    }
+
     [Fact]
     public void there_are_handler_answers_to_check() => HandlerAnswers().Count.ShouldBeGreaterThan(10);
 
