@@ -153,9 +153,12 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IDocumentStore s
         if (replacing is not null)
         {
             session.DeleteWhere<IdempotencyRecord>(x => x.Id == replacing.Id && x.Attempt == replacing.Attempt);
-            // An expired key starts a new life: its old receipt goes (a recent one stays, and keeps a rerun from committing).
-            var expiredBefore = now - Retention;
-            session.DeleteWhere<IdempotencyReceipt>(x => x.Id == replacing.Id && x.CommittedAt < expiredBefore);
+            // An expired key starts a new life without its old receipt. An abandoned attempt's receipt, committed since
+            // it was looked for, must stay: it is what keeps this attempt from committing a second time.
+            if (Expired(replacing, now))
+            {
+                session.DeleteWhere<IdempotencyReceipt>(x => x.Id == replacing.Id);
+            }
         }
 
         session.Insert(attempt);
