@@ -61,7 +61,7 @@ public sealed class NodePresence(IConfiguration configuration, ILogger<NodePrese
                         await ping.ExecuteScalarAsync(stopping);
                     }
                 }
-                catch (Exception e) when (e is NpgsqlException or InvalidOperationException or TimeoutException)
+                catch (Exception e) when (!stopping.IsCancellationRequested)
                 {
                     // Others now see this node as gone; anything it started may be taken over, which the receipts make safe.
                     logger.LogWarning(e, "Lost the node presence lock; taking it again");

@@ -129,7 +129,10 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IDocumentStore s
                 }
             }
 
-            var attempt = new IdempotencyRecord { Id = id, RequestHash = hash, Attempt = Guid.NewGuid(), Node = presence.Number, StartedAt = now };
+            var attempt = new IdempotencyRecord
+            {
+                Id = id, RequestHash = hash, Attempt = Guid.NewGuid(), Node = presence.Number, StartedAt = now,
+            };
             if (await TryReserve(attempt, replacing: existing, now))
             {
                 await RunAndRecord(http, attempt);
@@ -146,7 +149,7 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IDocumentStore s
 
     private static bool Expired(IdempotencyRecord record, DateTimeOffset now) => now - (record.CompletedAt ?? record.StartedAt) > Retention;
 
-    /// <summary>Takes the key: a new one, or over an abandoned attempt or an expired key, in one transaction; false if another request was faster.</summary>
+    /// <summary>Takes a new key, or one from an abandoned attempt or an expired life, in one transaction; false if another request was faster.</summary>
     private async Task<bool> TryReserve(IdempotencyRecord attempt, IdempotencyRecord? replacing, DateTimeOffset now)
     {
         await using var session = store.LightweightSession();

@@ -108,7 +108,8 @@ public static class IdempotencyReceipts
             return HandlerContinuation.Continue;
         }
 
-        InvokedResponse.Set(envelope, InvokedResponse.ExpectedType(envelope) is { } type && scope.Replay is { } replay ? replay.Deserialize(type, Json) : null);
+        var expected = InvokedResponse.ExpectedType(envelope);
+        InvokedResponse.Set(envelope, expected is not null && scope.Replay is { } replay ? replay.Deserialize(expected, Json) : null);
         scope.Replayed = true;
         return HandlerContinuation.Stop;
     }
@@ -126,7 +127,7 @@ public static class IdempotencyReceipts
             RequestHash = scope.RequestHash,
             Attempt = scope.Attempt,
             CommittedAt = clock.GetUtcNow(),
-            Result = InvokedResponse.Of(envelope) is { } response ? JsonSerializer.SerializeToElement(response, response.GetType(), Json) : null,
+            Result = InvokedResponse.Of(envelope) is { } answer ? JsonSerializer.SerializeToElement(answer, answer.GetType(), Json) : null,
         });
     }
 }
