@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Alba;
 using ClinicVetting.Clinics;
+using ClinicVetting.Infrastructure.Hosting;
 using ClinicVetting.Infrastructure.Http;
 using ClinicVetting.IntegrationTests.Clinics;
 using ClinicVetting.IntegrationTests.Support;
@@ -8,6 +9,7 @@ using ClinicVetting.IntegrationTests.Vetting;
 using ClinicVetting.Vetting;
 using ClinicVetting.Vetting.Cases;
 using Marten;
+using Npgsql;
 
 namespace ClinicVetting.IntegrationTests.Platform;
 
@@ -245,22 +247,37 @@ public class idempotency_keys(AppFixture fixture) : IntegrationContext(fixture)
     }
 
     [Fact]
-    public async Task an_attempt_whose_node_is_gone_is_taken_over_at_once_and_never_commits_twice()
+    public async Task an_attempt_on_another_server_is_waited_for_while_that_server_lives_and_taken_over_at_once_when_it_dies()
     {
-        var held = IdempotencyFaults.HoldFirstCommitOfEvidence("orphaned");
-        var first = RecordEvidence(Staff, "orphaned", Evidence("orphaned"));
+        var held = IdempotencyFaults.HoldFirstCommitOfEvidence("elsewhere");
+        var first = RecordEvidence(Staff, "elsewhere", Evidence("elsewhere"));
         await held.Reached.Task.WaitAsync(TimeSpan.FromSeconds(20));
 
-        // The first attempt's node dies (no live node holds this number's lock).
+        // The reservation names another server, alive: it holds its presence lock on a connection of its own.
+        const int otherServer = 424_242;
+        var otherServersConnection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(Fixture.ConnectionString) { Pooling = false }.ConnectionString);
+        await otherServersConnection.OpenAsync();
+        await using (var presence = new NpgsqlCommand($"select pg_advisory_lock({NodePresence.LockClass}, {otherServer})", otherServersConnection))
+        {
+            await presence.ExecuteScalarAsync();
+        }
+
         await using (var session = Store.LightweightSession())
         {
-            var reservation = await session.LoadAsync<IdempotencyRecord>("stella-staff:orphaned");
-            reservation!.Node = int.MaxValue;
+            var reservation = await session.LoadAsync<IdempotencyRecord>("stella-staff:elsewhere");
+            reservation!.Node = otherServer;
             session.Store(reservation);
             await session.SaveChangesAsync();
         }
 
-        var retry = await RecordEvidence(Staff, "orphaned", Evidence("orphaned"));
+        var whileItLives = await RecordEvidence(Staff, "elsewhere", Evidence("elsewhere"));
+        whileItLives.ShouldBeProblem(409).Type.ShouldEndWith("idempotency-key-in-flight");
+        whileItLives.Context.Response.Headers.RetryAfter.ToString().ShouldBe("1");
+
+        // The other server dies: PostgreSQL drops its lock with its connection, and the next retry runs the command.
+        await otherServersConnection.DisposeAsync();
+        await WaitUntilReleased(otherServer);
+        var retry = await RecordEvidence(Staff, "elsewhere", Evidence("elsewhere"));
         retry.Context.Response.StatusCode.ShouldBe(200);
         Replayed(retry).ShouldBeFalse();
         Answer(retry).ShouldBe(new CaseVersion(_case, _openedVersion + 1));
@@ -268,7 +285,22 @@ public class idempotency_keys(AppFixture fixture) : IntegrationContext(fixture)
         // Were it not dead after all, its late commit still cannot write a second time.
         held.Released.SetResult();
         (await first).ReadAsText().ShouldBe(retry.ReadAsText());
-        (await EvidenceCount("orphaned")).ShouldBe(1);
+        (await EvidenceCount("elsewhere")).ShouldBe(1);
+    }
+
+    private async Task WaitUntilReleased(int node)
+    {
+        await using var connection = new NpgsqlConnection(Fixture.ConnectionString);
+        await connection.OpenAsync();
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            await using var query = new NpgsqlCommand(
+                $"select count(*) from pg_locks where locktype = 'advisory' and classid::bigint = {NodePresence.LockClass} and objid::bigint = {node}", connection);
+            if ((long)(await query.ExecuteScalarAsync())! == 0) return;
+            DateTime.UtcNow.ShouldBeLessThan(deadline, "PostgreSQL should drop a dead connection's lock");
+            await Task.Delay(20);
+        }
     }
 
     [Fact]

@@ -10,7 +10,7 @@ namespace ClinicVetting.Infrastructure.Hosting;
 public sealed class NodePresence(IConfiguration configuration, ILogger<NodePresence> logger) : BackgroundService
 {
     /// <summary>The first key of the two-key advisory locks that mark live nodes (the second is the node's number).</summary>
-    private const int LockClass = 0x1DE4_0C11;
+    internal const int LockClass = 0x1DE4_0C11;
     private static readonly TimeSpan CheckEvery = TimeSpan.FromSeconds(5);
 
     private readonly string _lockConnection = new NpgsqlConnectionStringBuilder(AppOptions.ConnectionString(configuration))
