@@ -17,7 +17,9 @@ public sealed class ApiProcess : IAsyncDisposable
         BaseUrl = baseUrl;
     }
 
-    public static async Task<ApiProcess> Start(string connectionString, string signingKey, int? port = null)
+    /// <param name="settings">Further configuration, as environment variables (for example ClinicVetting__Testing__ClockOffset).</param>
+    public static async Task<ApiProcess> Start(string connectionString, string signingKey, int? port = null,
+        IReadOnlyDictionary<string, string>? settings = null)
     {
         port ??= FreePort();
         var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "ClinicVetting.Api.dll"), "--urls", $"http://127.0.0.1:{port}"])
@@ -34,6 +36,10 @@ public sealed class ApiProcess : IAsyncDisposable
         start.Environment["Audit__SealEverySeconds"] = "0";
         start.Environment["Serilog__MinimumLevel__Default"] = "Warning";
         start.Environment["ClinicVetting__PublicFeed__RequestsPerMinute"] = "100000";
+        foreach (var (name, value) in settings ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
 
         var process = Process.Start(start)!;
         process.OutputDataReceived += (_, _) => { };

@@ -64,6 +64,7 @@ public sealed class AppFixture : IAsyncLifetime
                 services.DisableAllExternalWolverineTransports();
                 services.AddSingleton<IStartupFilter, ClientAddresses>();
                 services.AddSingleton<IStartupFilter, FailingRoute>();
+                services.ConfigureMarten(marten => marten.Listeners.Add(new IdempotencyFaults()));
             });
         });
 

@@ -27,7 +27,7 @@ public static class CritterStack
         var app = AppOptions.From(builder.Configuration);
         var connectionString = AppOptions.ConnectionString(builder.Configuration);
 
-        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(ShiftedClock.For(builder));
         builder.Services.AddVetting();
         builder.Services.AddAudit();
 
@@ -78,6 +78,8 @@ public static class CritterStack
             // The authenticated user lands in Marten's user_name column of every event.
             opts.EnableRelayOfUserName = true;
 
+            // A command sent under an Idempotency-Key commits its receipt with its events.
+            IdempotencyReceipts.Configure(opts);
             VettingModule.Configure(opts);
             ReviewsModule.Configure(opts);
         });

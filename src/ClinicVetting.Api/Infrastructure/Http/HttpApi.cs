@@ -15,6 +15,8 @@ public static class HttpApi
     {
         var options = AppOptions.From(builder.Configuration);
         builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton<NodePresence>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<NodePresence>());
 
         builder.Services.AddProblemDetails(problems => problems.CustomizeProblemDetails = context =>
         {

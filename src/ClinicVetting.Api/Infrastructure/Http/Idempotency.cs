@@ -1,4 +1,6 @@
+using System.Runtime.ExceptionServices;
 using System.Security.Cryptography;
+using ClinicVetting.Infrastructure.Hosting;
 using JasperFx;
 using Marten;
 using Microsoft.Net.Http.Headers;
@@ -11,6 +13,13 @@ public sealed class IdempotencyRecord
     /// <summary>"{caller}:{key}": keys are scoped to the caller that sent them.</summary>
     public string Id { get; set; } = "";
     public string RequestHash { get; set; } = "";
+
+    /// <summary>The attempt that holds the key: a takeover replaces it, a release deletes only its own.</summary>
+    public Guid Attempt { get; set; }
+
+    /// <summary>The node running the attempt (<see cref="NodePresence.Number"/>); null when it had none.</summary>
+    public int? Node { get; set; }
+
     public DateTimeOffset StartedAt { get; set; }
     public DateTimeOffset? CompletedAt { get; set; }
     public int Status { get; set; }
@@ -26,22 +35,37 @@ public sealed class WithoutIdempotencyKeyAttribute : Attribute;
 
 public static class IdempotencyStore
 {
-    public static void Configure(StoreOptions opts) =>
+    public static void Configure(StoreOptions opts)
+    {
         opts.Schema.For<IdempotencyRecord>().DocumentAlias("idempotency_record");
+        opts.Schema.For<IdempotencyReceipt>().DocumentAlias("idempotency_receipt");
+    }
 }
 
 /// <summary>
 /// Idempotency-Key on POST (IETF draft "The Idempotency-Key HTTP Header Field"): the first request reserves the key,
-/// a retry with the same body replays the stored answer, the same key with another body is a 422, and a retry
-/// while the first is still running is a 409. Keys live for a day. Only successes are kept: a refused request
-/// wrote nothing, so its key is released and the caller may correct the request and retry with it.
+/// a retry with the same body gets the first answer and writes nothing, the same key with another body is a 422, and a
+/// retry while the first still runs on a live node is a 409 with a truthful Retry-After. Keys live for a day. Only
+/// successes are kept: a refused request wrote nothing, so its key is released and the caller may correct and retry.
+/// <para>
+/// A command under a key commits an <see cref="IdempotencyReceipt"/> in its own transaction, so whatever dies when, a
+/// retry finds either the stored answer, or the receipt (the endpoint runs again with the handler answered from it:
+/// the same status, headers and body, nothing written), or nothing committed at all (then it may run, once the first
+/// attempt's node is gone or the attempt is older than <see cref="AbandonedAfter"/>).
+/// </para>
 /// </summary>
-public sealed class IdempotencyMiddleware(RequestDelegate next, IDocumentStore store, TimeProvider clock)
+public sealed class IdempotencyMiddleware(RequestDelegate next, IDocumentStore store, TimeProvider clock, NodePresence presence)
 {
     public const string Header = "Idempotency-Key";
     public const string ReplayedHeader = "Idempotent-Replayed";
-    private static readonly TimeSpan Retention = TimeSpan.FromHours(24);
-    private static readonly TimeSpan AbandonedAfter = TimeSpan.FromMinutes(2);
+    internal static readonly TimeSpan Retention = TimeSpan.FromHours(24);
+
+    /// <summary>A first attempt that has not committed by then is taken over even when its node still runs.</summary>
+    internal static readonly TimeSpan AbandonedAfter = TimeSpan.FromMinutes(2);
+
+    /// <summary>A keyed request on a live node answers well within this; older and uncommitted, it is likely stuck.</summary>
+    internal static readonly TimeSpan NormallyAnsweredWithin = TimeSpan.FromSeconds(10);
+
     private const int MaxBufferedBody = 4 * 1024 * 1024;
 
     public async Task InvokeAsync(HttpContext http)
@@ -67,87 +91,210 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IDocumentStore s
 
         var id = $"{http.User.Identity.Name}:{key}";
         var hash = await HashRequest(http);
-        var now = clock.GetUtcNow();
 
-        await using (var session = store.LightweightSession())
+        // Each round reads the key's state and acts on it; losing a race to reserve it means reading again.
+        for (var round = 1; ; round++)
         {
-            var existing = await session.LoadAsync<IdempotencyRecord>(id, http.RequestAborted);
-            if (existing is not null && !Reusable(existing, now))
+            var now = clock.GetUtcNow();
+            IdempotencyRecord? existing;
+            await using (var query = store.QuerySession())
             {
-                await Answer(http, existing, hash);
+                existing = await query.LoadAsync<IdempotencyRecord>(id, http.RequestAborted);
+            }
+
+            if (existing is not null && !Expired(existing, now))
+            {
+                if (existing.RequestHash != hash)
+                {
+                    await KeyReused(http);
+                    return;
+                }
+
+                if (existing.CompletedAt is not null)
+                {
+                    await AnswerStored(http, existing);
+                    return;
+                }
+
+                if (await LoadReceipt(id) is { } receipt)
+                {
+                    await AnswerFromReceipt(http, existing, receipt, Headers(http.Response), thisAttempt: null);
+                    return;
+                }
+
+                if (now - existing.StartedAt < AbandonedAfter && await presence.IsAlive(existing.Node, http.RequestAborted))
+                {
+                    await StillRunning(http, now - existing.StartedAt);
+                    return;
+                }
+            }
+
+            var attempt = new IdempotencyRecord
+            {
+                Id = id, RequestHash = hash, Attempt = Guid.NewGuid(), Node = presence.Number, StartedAt = now,
+            };
+            if (await TryReserve(attempt, replacing: existing, now))
+            {
+                await RunAndRecord(http, attempt);
                 return;
             }
 
-            var reservation = new IdempotencyRecord { Id = id, RequestHash = hash, StartedAt = now };
-            if (existing is null)
+            if (round == 3)
             {
-                session.Insert(reservation);
-            }
-            else
-            {
-                session.Update(reservation);
-            }
-
-            try
-            {
-                await session.SaveChangesAsync(http.RequestAborted);
-            }
-            catch (DocumentAlreadyExistsException)
-            {
-                await using var reread = store.QuerySession();
-                var winner = await reread.LoadAsync<IdempotencyRecord>(id, http.RequestAborted);
-                await Answer(http, winner!, hash);
+                await StillRunning(http, TimeSpan.Zero);
                 return;
             }
         }
-
-        await RunAndRecord(http, id, hash);
     }
 
-    private bool Reusable(IdempotencyRecord record, DateTimeOffset now) =>
-        now - record.StartedAt > Retention || (record.CompletedAt is null && now - record.StartedAt > AbandonedAfter);
+    private static bool Expired(IdempotencyRecord record, DateTimeOffset now) => now - (record.CompletedAt ?? record.StartedAt) > Retention;
 
-    private async Task RunAndRecord(HttpContext http, string id, string hash)
+    /// <summary>Takes a new key, or one from an abandoned attempt or an expired life, in one transaction; false if another request was faster.</summary>
+    private async Task<bool> TryReserve(IdempotencyRecord attempt, IdempotencyRecord? replacing, DateTimeOffset now)
     {
-        var original = http.Response.Body;
-        using var captured = new MemoryStream();
-        http.Response.Body = captured;
+        await using var session = store.LightweightSession();
+        if (replacing is not null)
+        {
+            session.DeleteWhere<IdempotencyRecord>(x => x.Id == replacing.Id && x.Attempt == replacing.Attempt);
+            // An expired key starts a new life without its old receipt. An abandoned attempt's receipt, committed since
+            // it was looked for, must stay: it is what keeps this attempt from committing a second time.
+            if (Expired(replacing, now))
+            {
+                session.DeleteWhere<IdempotencyReceipt>(x => x.Id == replacing.Id);
+            }
+        }
+
+        session.Insert(attempt);
         try
         {
-            await next(http);
+            await session.SaveChangesAsync(CancellationToken.None);
+            return true;
         }
-        catch
+        catch (DocumentAlreadyExistsException)
         {
-            await Release(id);
-            throw;
+            return false;
+        }
+    }
+
+    private async Task RunAndRecord(HttpContext http, IdempotencyRecord attempt)
+    {
+        var headers = Headers(http.Response);
+        var (body, failure) = await Capture(http, IdempotencyScope.Run(attempt));
+        if (failure is null && IsSuccess(http.Response.StatusCode))
+        {
+            // Recorded before the caller sees the answer, so an immediate retry finds it complete.
+            await Complete(http, attempt, body);
+            await Send(http, body);
+            return;
+        }
+
+        // It committed and then failed, or another attempt committed first: the answer is the committed one.
+        if (await LoadReceipt(attempt.Id) is { } receipt)
+        {
+            await AnswerFromReceipt(http, attempt, receipt, headers, thisAttempt: attempt.Attempt);
+            return;
+        }
+
+        await Release(attempt);
+        if (failure is not null)
+        {
+            ExceptionDispatchInfo.Throw(failure);
+        }
+
+        await Send(http, body);
+    }
+
+    /// <summary>Runs the endpoint again with its handler answered from the receipt: the committed answer, rebuilt, nothing written.</summary>
+    private async Task AnswerFromReceipt(HttpContext http, IdempotencyRecord record, IdempotencyReceipt receipt,
+        Dictionary<string, Microsoft.Extensions.Primitives.StringValues> headers, Guid? thisAttempt)
+    {
+        RestoreHeaders(http.Response, headers);
+        using var scope = IdempotencyScope.Answer(receipt);
+        var (body, failure) = await Capture(http, scope);
+        if (failure is not null)
+        {
+            ExceptionDispatchInfo.Throw(failure);
+        }
+
+        if (scope.Replayed)
+        {
+            // Replayed, unless this very request committed it and failed afterwards.
+            if (receipt.Attempt != thisAttempt)
+            {
+                http.Response.Headers[ReplayedHeader] = "true";
+            }
+
+            if (IsSuccess(http.Response.StatusCode))
+            {
+                await Complete(http, record, body);
+            }
+        }
+
+        await Send(http, body);
+    }
+
+    private async Task<(MemoryStream Body, Exception? Failure)> Capture(HttpContext http, IdempotencyScope scope)
+    {
+        var original = http.Response.Body;
+        var captured = new MemoryStream();
+        http.Response.Body = captured;
+        http.Request.Body.Position = 0;
+        try
+        {
+            using (scope)
+            {
+                await next(http);
+            }
+
+            return (captured, null);
+        }
+        catch (Exception e)
+        {
+            return (captured, e);
         }
         finally
         {
             http.Response.Body = original;
         }
-
-        // Recorded before the caller sees the answer, so an immediate retry finds it complete.
-        if (http.Response.StatusCode is >= 200 and < 300)
-        {
-            await Complete(http, id, hash, captured);
-        }
-        else
-        {
-            await Release(id);
-        }
-
-        captured.Position = 0;
-        await captured.CopyToAsync(original, http.RequestAborted);
     }
 
-    private async Task Complete(HttpContext http, string id, string hash, MemoryStream captured)
+    private static bool IsSuccess(int status) => status is >= 200 and < 300;
+
+    private static async Task Send(HttpContext http, MemoryStream body)
+    {
+        body.Position = 0;
+        await body.CopyToAsync(http.Response.Body, http.RequestAborted);
+    }
+
+    private static Dictionary<string, Microsoft.Extensions.Primitives.StringValues> Headers(HttpResponse response) =>
+        response.Headers.ToDictionary(x => x.Key, x => x.Value, StringComparer.OrdinalIgnoreCase);
+
+    private static void RestoreHeaders(HttpResponse response, Dictionary<string, Microsoft.Extensions.Primitives.StringValues> headers)
+    {
+        response.StatusCode = StatusCodes.Status200OK;
+        response.Headers.Clear();
+        foreach (var (name, value) in headers)
+        {
+            response.Headers[name] = value;
+        }
+    }
+
+    private async Task<IdempotencyReceipt?> LoadReceipt(string id)
+    {
+        await using var query = store.QuerySession();
+        return await query.LoadAsync<IdempotencyReceipt>(id, CancellationToken.None);
+    }
+
+    private async Task Complete(HttpContext http, IdempotencyRecord attempt, MemoryStream captured)
     {
         await using var session = store.LightweightSession();
         session.Store(new IdempotencyRecord
         {
-            Id = id,
-            RequestHash = hash,
-            StartedAt = clock.GetUtcNow(),
+            Id = attempt.Id,
+            RequestHash = attempt.RequestHash,
+            Attempt = attempt.Attempt,
+            Node = attempt.Node,
+            StartedAt = attempt.StartedAt,
             CompletedAt = clock.GetUtcNow(),
             Status = http.Response.StatusCode,
             ContentType = http.Response.ContentType,
@@ -158,31 +305,36 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IDocumentStore s
         await session.SaveChangesAsync(CancellationToken.None);
     }
 
-    private async Task Release(string id)
+    private async Task Release(IdempotencyRecord attempt)
     {
         await using var session = store.LightweightSession();
-        session.Delete<IdempotencyRecord>(id);
+        session.DeleteWhere<IdempotencyRecord>(x => x.Id == attempt.Id && x.Attempt == attempt.Attempt);
         await session.SaveChangesAsync(CancellationToken.None);
     }
 
-    private static async Task Answer(HttpContext http, IdempotencyRecord record, string hash)
+    private static Task KeyReused(HttpContext http) =>
+        Problems.Write(http, Problems.Create(422, "Idempotency-Key reused with a different request",
+            "This key already belongs to a request with another method, path or body. Use a new key.",
+            "idempotency-key-reused"));
+
+    /// <summary>
+    /// The first attempt has not committed and its node still runs: normally it answers within seconds; one that has not
+    /// for longer is likely stuck, and a retry takes over once it counts as abandoned.
+    /// </summary>
+    private static Task StillRunning(HttpContext http, TimeSpan age)
     {
-        if (record.RequestHash != hash)
-        {
-            await Problems.Write(http, Problems.Create(422, "Idempotency-Key reused with a different request",
-                "This key already belongs to a request with another method, path or body. Use a new key.",
-                "idempotency-key-reused"));
-            return;
-        }
+        var wait = age < NormallyAnsweredWithin ? TimeSpan.FromSeconds(1) : AbandonedAfter - age;
+        var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
+        http.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return Problems.Write(http, Problems.Create(409, "The first request with this Idempotency-Key is still running",
+            age < NormallyAnsweredWithin
+                ? "Retry in a moment to get its answer."
+                : $"It has not committed yet. Retry in {seconds} s: if it still has not, the retry runs it.",
+            "idempotency-key-in-flight"));
+    }
 
-        if (record.CompletedAt is null)
-        {
-            http.Response.Headers.RetryAfter = "1";
-            await Problems.Write(http, Problems.Create(409, "The first request with this Idempotency-Key is still running",
-                "Retry in a moment to get its answer.", "idempotency-key-in-flight"));
-            return;
-        }
-
+    private static async Task AnswerStored(HttpContext http, IdempotencyRecord record)
+    {
         http.Response.StatusCode = record.Status;
         http.Response.Headers[ReplayedHeader] = "true";
         if (record.ContentType is not null) http.Response.ContentType = record.ContentType;
