@@ -34,6 +34,7 @@ public static class HttpApi
             json.SerializerOptions.Converters.Add(new NoNulStrings());
         });
 
+        builder.AddRateLimits();
         builder.Services.AddWolverineHttp();
         builder.Services.AddOpenApi(openApi =>
         {
@@ -76,6 +77,7 @@ public static class HttpApi
         app.UseRateLimiter();
         app.Use(RequestHygiene.Middleware);
         app.UseMiddleware<RequestBodyLimit>();
+        app.UseMiddleware<RequestShape>();
         app.UseMiddleware<IdempotencyMiddleware>();
 
         app.MapOpenApi().AllowAnonymous();
