@@ -34,6 +34,7 @@ public sealed class ApiProcess : IAsyncDisposable
         start.Environment["Audit__SealEverySeconds"] = "0";
         start.Environment["Serilog__MinimumLevel__Default"] = "Warning";
         start.Environment["ClinicVetting__PublicFeed__RequestsPerMinute"] = "100000";
+        start.Environment["ClinicVetting__PublicApi__RequestsPerMinute"] = "100000";
 
         var process = Process.Start(start)!;
         process.OutputDataReceived += (_, _) => { };

@@ -17,10 +17,16 @@ public static class JsonBodyShape
     public const string Root = "$";
     private const int MaxErrors = 50;
 
-    public static FieldErrors Check(JsonElement json, JsonTypeInfo type)
+    public static FieldErrors Check(JsonElement json, Type type, JsonSerializerOptions options)
     {
+        if (!options.IsReadOnly)
+        {
+            // The contract comes from the options' resolver, which exists once they are locked for use.
+            options.MakeReadOnly(populateMissingResolver: true);
+        }
+
         var errors = new FieldErrors();
-        new Walker(type.Options, errors).Value(json, type.Type, Root, nullable: false);
+        new Walker(options, errors).Value(json, type, Root, nullable: false);
         return errors;
     }
 
@@ -28,7 +34,7 @@ public static class JsonBodyShape
     public static IReadOnlyList<string> NamesOf(Type enumType) =>
         Enum.GetNames(enumType).Select(x => JsonNamingPolicy.CamelCase.ConvertName(x)).ToList();
 
-    public static string OneOf(Type enumType) => $"must be one of: {string.Join(", ", NamesOf(enumType))}";
+    public static string OneOf(Type enumType) => FieldErrors.OneOf(NamesOf(enumType));
 
     /// <summary>A defined name of the enum, in any case; never a number.</summary>
     public static bool IsName(Type enumType, string value) =>
@@ -57,7 +63,7 @@ public static class JsonBodyShape
             {
                 if (!(nullable || underlying is not null))
                 {
-                    Add(path, path == Root ? "the body must be a JSON object, not null" : "must not be null");
+                    Add(path, path == Root ? "must be a JSON object, not null" : "must not be null");
                 }
 
                 return;
@@ -73,7 +79,7 @@ public static class JsonBodyShape
             switch (info.Kind)
             {
                 case JsonTypeInfoKind.Object when json.ValueKind != JsonValueKind.Object:
-                    Add(path, path == Root ? $"the body must be a JSON object, not {Describe(json)}" : $"must be a JSON object, not {Describe(json)}");
+                    Add(path, $"must be a JSON object, not {Describe(json)}");
                     break;
                 case JsonTypeInfoKind.Object:
                     Object(json, info, path);

@@ -68,7 +68,7 @@ public sealed class RequestShape(RequestDelegate next, IOptions<HttpJsonOptions>
 
         using (document)
         {
-            var errors = JsonBodyShape.Check(document.RootElement, json.Value.SerializerOptions.GetTypeInfo(bodyType));
+            var errors = JsonBodyShape.Check(document.RootElement, bodyType, json.Value.SerializerOptions);
             request.Body.Position = 0;
             return errors.Any ? Problems.Validation(errors.ToDictionary()) : null;
         }
