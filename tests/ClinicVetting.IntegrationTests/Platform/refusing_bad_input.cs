@@ -105,11 +105,11 @@ public class refusing_bad_input(AppFixture fixture) : IntegrationContext(fixture
     }
 
     [Theory]
-    [InlineData("{\"name\": ")]
-    [InlineData("{\"name\": \"x\"} trailing")]
-    [InlineData("")]
-    public async Task json_that_does_not_parse_is_a_400(string body) =>
-        await Refused(Staff, "POST", "/api/clinics", body);
+    [InlineData("{\"name\": ", "bad-request")]
+    [InlineData("{\"name\": \"x\"} trailing", "bad-request")]
+    [InlineData("", "validation")]
+    public async Task json_that_does_not_parse_is_a_400_of_the_apis_own_kind(string body, string type) =>
+        (await Refused(Staff, "POST", "/api/clinics", body)).Type.ShouldBe(ClinicVetting.Infrastructure.Http.Problems.TypeBase + type);
 
     [Fact]
     public async Task a_query_value_outside_its_vocabulary_names_the_allowed_values()

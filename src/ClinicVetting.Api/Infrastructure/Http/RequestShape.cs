@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
@@ -82,16 +83,9 @@ public sealed class RequestShape(RequestDelegate next, IOptions<HttpJsonOptions>
             return errors;
         }
 
-        var route = chain.RoutePattern?.Parameters.Select(x => x.Name).ToHashSet(StringComparer.OrdinalIgnoreCase) ?? [];
-        foreach (var parameter in chain.Method.Method.GetParameters())
+        foreach (var (name, type) in QueryParameters.GetOrAdd(chain, QueryParametersOf))
         {
-            if (parameter.Name is not { } name || route.Contains(name) || !query.TryGetValue(name, out var values))
-            {
-                continue;
-            }
-
-            var type = Nullable.GetUnderlyingType(parameter.ParameterType) ?? parameter.ParameterType;
-            if (!QueryValue.IsBound(type))
+            if (!query.TryGetValue(name, out var values))
             {
                 continue;
             }
@@ -107,6 +101,19 @@ public sealed class RequestShape(RequestDelegate next, IOptions<HttpJsonOptions>
         }
 
         return errors;
+    }
+
+    private static readonly ConcurrentDictionary<HttpChain, (string Name, Type Type)[]> QueryParameters = new();
+
+    /// <summary>The endpoint's parameters Wolverine binds from the query string: simple types that are not route values.</summary>
+    private static (string Name, Type Type)[] QueryParametersOf(HttpChain chain)
+    {
+        var route = chain.RoutePattern?.Parameters.Select(x => x.Name).ToHashSet(StringComparer.OrdinalIgnoreCase) ?? [];
+        return chain.Method.Method.GetParameters()
+            .Where(x => x.Name is not null && !route.Contains(x.Name))
+            .Select(x => (Name: x.Name!, Type: Nullable.GetUnderlyingType(x.ParameterType) ?? x.ParameterType))
+            .Where(x => QueryValue.IsBound(x.Type) && x.Type != typeof(string))
+            .ToArray();
     }
 }
 
