@@ -71,6 +71,11 @@ public class refusing_bad_input(AppFixture fixture) : IntegrationContext(fixture
         evidence.Errors!["reference"].ShouldBe(["must not be null"]);
         evidence.Errors["obtainedAt"].ShouldBe(["is required"]);
 
+        // Left out, an outcome would have bound as the enum's first value: evidence that the check passed.
+        var silent = await Refused(Staff, "POST", $"/api/vetting/cases/{caseId}/checks/license/evidence",
+            """{"reference": "https://registry.example/LIC-1", "obtainedAt": "2026-01-15T09:30:00Z"}""");
+        silent.Errors!.Keys.ShouldBe(["outcome", "source"], ignoreOrder: true);
+
         var clinic = await Refused(Staff, "POST", "/api/clinics",
             """{"name": "Nulls", "city": "Cancún", "country": "MX", "costRange": {"min": null}, "programs": [null], "bestFor": [null]}""");
         clinic.Errors!.Keys.ShouldBe(["costRange.min", "programs[0]", "bestFor[0]"], ignoreOrder: true);
