@@ -112,22 +112,22 @@ public sealed class RequestShape(RequestDelegate next, IOptions<HttpJsonOptions>
         return chain.Method.Method.GetParameters()
             .Where(x => x.Name is not null && !route.Contains(x.Name))
             .Select(x => (Name: x.Name!, Type: Nullable.GetUnderlyingType(x.ParameterType) ?? x.ParameterType))
-            .Where(x => QueryValue.IsBound(x.Type) && x.Type != typeof(string))
+            .Where(x => QueryValue.IsChecked(x.Type))
             .ToArray();
     }
 }
 
-/// <summary>How a query string value of a given type reads, as Wolverine binds it (invariant culture; enums by name).</summary>
+/// <summary>How a query string value of a given type reads, as Wolverine binds it (invariant culture; enums by name, never a number).</summary>
 internal static class QueryValue
 {
-    public static bool IsBound(Type type) =>
-        type == typeof(string) || type.IsEnum || type.IsPrimitive || type == typeof(decimal) || type == typeof(Guid)
+    /// <summary>The simple types Wolverine parses from the query string (a string needs no parsing).</summary>
+    public static bool IsChecked(Type type) =>
+        type.IsEnum || type.IsPrimitive || type == typeof(decimal) || type == typeof(Guid)
         || type == typeof(DateTimeOffset) || type == typeof(DateTime) || type == typeof(DateOnly);
 
     public static string? Problem(Type type, string value)
     {
         var invariant = CultureInfo.InvariantCulture;
-        if (type == typeof(string)) return null;
         if (type.IsEnum) return JsonBodyShape.IsName(type, value) ? null : JsonBodyShape.OneOf(type);
         if (type == typeof(bool)) return bool.TryParse(value, out _) ? null : "must be true or false";
         if (type == typeof(int)) return int.TryParse(value, invariant, out _) ? null : $"must be a whole number from {int.MinValue} to {int.MaxValue}";
