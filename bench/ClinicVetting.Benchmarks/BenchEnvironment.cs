@@ -65,6 +65,7 @@ public sealed class BenchEnvironment : IAsyncDisposable
         start.Environment["ClinicVetting__LoadDemoData"] = "true";
         start.Environment["ClinicVetting__Benchmarks__Plaintext"] = "true";
         start.Environment["ClinicVetting__PublicFeed__RequestsPerMinute"] = "100000000";
+        start.Environment["ClinicVetting__PublicApi__RequestsPerMinute"] = "100000000";
         start.Environment["ClinicVetting__MaxRequestBodyBytes"] = "1048576";
         _api = Process.Start(start)!;
         _api.OutputDataReceived += (_, _) => { };

@@ -84,6 +84,11 @@ public sealed record ClinicDetails(
             .When(Highlights?.Any(x => x is null || x.Length > 500) == true, "highlights", "entries must be at most 500 characters")
             .When(Programs is { Count: > 100 }, "programs", "must list at most 100 programs");
 
+        for (var i = 0; i < (BestFor?.Count ?? 0); i++)
+        {
+            errors.When(BestFor![i] is { Length: > 0 and <= 100 } condition && !Conditions.IsKnown(condition), $"bestFor[{i}]", Conditions.NotInCatalog(BestFor[i]));
+        }
+
         if (CostRange is not null)
         {
             errors.When(CostRange.Min < 0, "costRange.min", "must not be negative")
@@ -104,6 +109,7 @@ public sealed record ClinicDetails(
             errors.Nested($"programs[{i}]", new FieldErrors()
                 .Required("name", program.Name, 200)
                 .Required("condition", program.Condition, 100)
+                .When(program.Condition is { Length: > 0 and <= 100 } && !Conditions.IsKnown(program.Condition), "condition", Conditions.NotInCatalog(program.Condition))
                 .Optional("dose", program.Dose, 200)
                 .Range("lengthOfStayDays", program.LengthOfStayDays, 0, 365)
                 .When(program.Price < 0 || program.Price > 10_000_000, "price", "must be between 0 and 10,000,000")

@@ -11,17 +11,16 @@ namespace ClinicVetting.Clinics;
 
 public static class SearchClinicsEndpoint
 {
-    public static ProblemDetails Validate(string? country, string? status) => new FieldErrors()
+    public static ProblemDetails Validate(string? country, string? condition) => new FieldErrors()
         .When(country is not null && !Countries.IsKnown(country), "country", "must be an ISO 3166-1 alpha-2 code")
-        .When(status is not null && !Enum.TryParse<ClinicStatus>(status, ignoreCase: true, out _), "status",
-            $"must be one of {string.Join(", ", Enum.GetNames<ClinicStatus>().Select(x => x.ToLowerInvariant()))}")
+        .When(!string.IsNullOrWhiteSpace(condition) && !Conditions.IsKnown(condition), "condition", Conditions.NotInCatalog(condition))
         .ToProblem();
 
     /// <summary>List and search clinics by country, condition ("best for"), status and name; paged, by name.</summary>
     [WolverineGet("/api/clinics", OperationId = "SearchClinics"), Authorize(Policy = Policies.InternalRead)]
     [Tags("Clinics")]
     public static async Task<Page<ClinicProfile>> Get(
-        string? country, string? condition, string? status, string? q, int? page, int? pageSize,
+        string? country, string? condition, ClinicStatus? status, string? q, int? page, int? pageSize,
         IQuerySession session, CancellationToken cancellation)
     {
         var (number, size) = Paging.Normalize(page, pageSize);
@@ -39,9 +38,8 @@ public static class SearchClinicsEndpoint
             query = query.Where(x => x.BestFor.Contains(code));
         }
 
-        if (status is not null)
+        if (status is { } wanted)
         {
-            var wanted = Enum.Parse<ClinicStatus>(status, ignoreCase: true);
             query = query.Where(x => x.Status == wanted);
         }
 

@@ -113,7 +113,7 @@ public sealed class VetSeedClinics : IDemoStep
 
         await Claim(new RecordTeamMember(clinic.Id, LeadDoctor(clinic)));
         await Claim(new DescribeMedicalEvaluation(clinic.Id, new MedicalEvaluationInput(
-            VettingRuleSet.Default.Contraindications.Select(x => x.Code).ToList(), RequiresHealthHistory: true,
+            VettingRuleSet.Default.Contraindications.Select(x => x.Code).ToList(), RequiresHealthHistory: true, ApprovesBeforeReview: false,
             Description: "[Demo evidence] Health history, blood work and a physician consultation before acceptance.")));
         await Claim(new DescribeAftercare(clinic.Id, new AftercareInput("Follow-up calls at 1, 3 and 6 months; a report to the patient's own doctor",
             "A physician on call around the clock; a partner hospital for complications", 6)));

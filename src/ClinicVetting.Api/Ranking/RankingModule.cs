@@ -2,7 +2,6 @@ using ClinicVetting.Ranking.PublicFeed;
 using JasperFx.Events.Projections;
 using Marten;
 using Microsoft.AspNetCore.RateLimiting;
-using System.Threading.RateLimiting;
 using ClinicVetting.Infrastructure.Http;
 
 namespace ClinicVetting.Ranking;
@@ -39,18 +38,7 @@ public static class RankingModule
 
         var feed = builder.Configuration.GetSection(PublicFeedOptions.Section).Get<PublicFeedOptions>() ?? new PublicFeedOptions();
         builder.Services.AddSingleton(feed);
-        builder.Services.AddRateLimiter(limiter =>
-        {
-            limiter.AddPolicy(PublicRankingEndpoints.RateLimitPolicy, http => RateLimitPartition.GetFixedWindowLimiter(
-                http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = feed.RequestsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
-            limiter.OnRejected = async (context, cancellation) =>
-            {
-                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? (int)Math.Ceiling(after.TotalSeconds) : 60;
-                context.HttpContext.Response.Headers.RetryAfter = retryAfter.ToString();
-                await Problems.Write(context.HttpContext, Problems.Create(429, "Too many requests",
-                    $"At most {feed.RequestsPerMinute} requests a minute per client: retry in {retryAfter} s."));
-            };
-        });
+        builder.Services.AddRateLimiter(limiter => limiter.AddPolicy(PublicRankingEndpoints.RateLimitPolicy,
+            http => RateLimits.PerClient(http, PublicRankingEndpoints.RateLimitPolicy, feed.RequestsPerMinute)));
     }
 }

@@ -72,6 +72,11 @@ public static class PublishRankingPolicyHandler
     public static async Task<RankingPolicyVersion> Handle(PublishRankingPolicy command, IDocumentSession session, CancellationToken cancellation)
     {
         var stream = await session.Events.FetchForWriting<CurrentRankingPolicy>(CurrentRankingPolicy.StreamId, cancellation);
+        if (stream.Aggregate is { } current && Unchanged.Is(current.Policy, command.Input.Policy))
+        {
+            return new RankingPolicyVersion(current.Version);
+        }
+
         stream.AppendOne(new RankingPolicyPublished(command.Input.Policy, command.Input.Reason.Trim()));
         return new RankingPolicyVersion((stream.Aggregate?.Version ?? 0) + 1);
     }

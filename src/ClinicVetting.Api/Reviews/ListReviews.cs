@@ -3,29 +3,22 @@ using ClinicVetting.Infrastructure.Http;
 using Marten;
 using Marten.Pagination;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
 namespace ClinicVetting.Reviews;
 
 public static class ListReviewsEndpoint
 {
-    public static ProblemDetails Validate(string? status) => new FieldErrors()
-        .When(status is not null && !Enum.TryParse<ReviewStatus>(status, ignoreCase: true, out _), "status",
-            $"must be one of {string.Join(", ", Enum.GetNames<ReviewStatus>().Select(x => x.ToLowerInvariant()))}")
-        .ToProblem();
-
     /// <summary>The moderation queue and more: reviews by status and clinic, oldest submission first, paged.</summary>
     [WolverineGet("/api/reviews", OperationId = "ListReviews"), Authorize(Policy = Policies.InternalRead)]
     [Tags("Reviews")]
-    public static async Task<Page<Review>> Get(string? status, Guid? clinicId, int? page, int? pageSize, IQuerySession session,
+    public static async Task<Page<Review>> Get(ReviewStatus? status, Guid? clinicId, int? page, int? pageSize, IQuerySession session,
         CancellationToken cancellation)
     {
         var (number, size) = Paging.Normalize(page, pageSize);
         IQueryable<Review> query = session.Query<Review>();
-        if (status is not null)
+        if (status is { } wanted)
         {
-            var wanted = Enum.Parse<ReviewStatus>(status, ignoreCase: true);
             query = query.Where(x => x.Status == wanted);
         }
 

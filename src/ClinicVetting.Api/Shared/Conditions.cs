@@ -5,8 +5,8 @@ namespace ClinicVetting.Shared;
 
 /// <summary>
 /// The conditions clinics are "best for", under one code each so per-condition rankings gather like with like
-/// ("Orthopedics", "Orthopedic conditions" and "joint diseases" are one list). A label outside the catalog keeps
-/// its own code, made from its words.
+/// ("Orthopedics", "Orthopedic conditions" and "joint diseases" are one list). Writes accept a code, a label or a
+/// synonym of the catalog and nothing else (<see cref="IsKnown"/>); a label outside it would start a list of its own.
 /// </summary>
 public static class Conditions
 {
@@ -62,6 +62,15 @@ public static class Conditions
 
         return index;
     }
+
+    public static IEnumerable<string> Codes => Catalog.Select(x => x.Code);
+
+    /// <summary>A code, label or synonym of the catalog.</summary>
+    public static bool IsKnown(string? labelOrCode) => !string.IsNullOrWhiteSpace(labelOrCode) && ByKey.ContainsKey(Slug(labelOrCode));
+
+    /// <summary>The field error for a condition outside the catalog.</summary>
+    public static string NotInCatalog(string? value) =>
+        $"'{value}' is not in the condition catalog (GET /api/reference/conditions lists the synonyms too): must be one of: {string.Join(", ", Codes)}";
 
     /// <summary>The code for a label or code: the catalog's when it knows it, else the label's own slug.</summary>
     public static string CodeOf(string labelOrCode)

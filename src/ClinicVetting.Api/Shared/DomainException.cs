@@ -12,8 +12,9 @@ public abstract class DomainException(string title, string detail) : Exception(d
     public Dictionary<string, object?> Extensions { get; } = new();
 }
 
-public sealed class NotFound(string what, object id)
-    : DomainException($"{what} not found", $"No {what.ToLowerInvariant()} with id '{id}'.");
+/// <summary>Nothing has this id; <paramref name="hint"/> may say what would exist (the names of a fixed set).</summary>
+public sealed class NotFound(string what, object id, string? hint = null)
+    : DomainException($"{what} not found", $"No {what.ToLowerInvariant()} with id '{id}'." + (hint is null ? "" : $" {hint}"));
 
 /// <summary>The request cannot be understood as sent (a 400), beyond what field validation catches.</summary>
 public sealed class InvalidRequest(string title, string detail) : DomainException(title, detail);

@@ -4,6 +4,7 @@ using ClinicVetting.Clinics.Claims;
 using ClinicVetting.IntegrationTests.Support;
 using ClinicVetting.IntegrationTests.Vetting;
 using ClinicVetting.Vetting.ReferenceData;
+using Marten;
 
 namespace ClinicVetting.IntegrationTests.Clinics;
 
@@ -95,5 +96,108 @@ public class recording_claims(AppFixture fixture) : IntegrationContext(fixture)
         before.ByCountry.Keys.ShouldNotContain("BR");
         before.ByCountry.Count.ShouldBe(9);
         await Host.Send(Auditor, s => s.Get.Url("/api/reference/regulators?version=99"), 404);
+    }
+
+    [Fact]
+    public async Task a_medical_evaluation_that_leaves_out_its_flags_is_refused_not_read_as_no()
+    {
+        var clinicId = await Host.ACleanClinic(Staff, Fixture.Clock.Today);
+        var events = await DomainEventCount();
+
+        var problem = (await Host.PutJson(Staff, $"/api/clinics/{clinicId}/claims/medical-evaluation", new { }, 400)).ShouldBeProblem(400);
+
+        problem.Errors!.Keys.ShouldBe(["contraindicationsScreened", "requiresHealthHistory", "approvesBeforeReview"], ignoreOrder: true);
+        problem.Errors.Values.ShouldAllBe(x => x.Single() == "is required");
+        (await Claims(clinicId)).MedicalEvaluation!.RequiresHealthHistory.ShouldBeTrue();
+        (await DomainEventCount()).ShouldBe(events);
+    }
+
+    /// <summary>Every claim of a clinic sent again exactly as on file: each answers "unchanged" with the same version, and no event is appended.</summary>
+    [Fact]
+    public async Task a_claim_sent_again_as_it_is_on_file_writes_nothing()
+    {
+        var today = Fixture.Clock.Today;
+        var clinicId = await Host.ACleanClinic(Staff, today);
+        var claims = $"/api/clinics/{clinicId}/claims";
+        var version = (await Claims(clinicId)).Version;
+        var events = await DomainEventCount();
+
+        var answers = new[]
+        {
+            await Host.PostJson(Staff, $"{claims}/licenses", new LicenseInput("COFEPRIS", "LIC-2024-0042", today.AddYears(-1), today.AddYears(2))),
+            await Host.PostJson(Staff, $"{claims}/accreditations",
+                new AccreditationInput("Joint Commission International", "JCI-7781", today.AddYears(-1), today.AddYears(2), ["hospital"])),
+            await Host.PostJson(Staff, $"{claims}/therapies", new TherapyInput("Orthopedic conditions", CellType.Mesenchymal, CellSource.Autologous,
+                AdministrationRoute.LocalInjection, "CellLab Cancún", "COFEPRIS-LAB-99")),
+            await Host.PostJson(Staff, $"{claims}/team-members", new TeamMemberInput("Dr. Ana Ruiz", "Orthopedic surgery", 14, ["Board certified"])),
+            await Host.PostJson(Staff, $"{claims}/protocols", new ProtocolInput("Knee program", ["Evaluation", "Harvest", "Injection", "Follow-up"])),
+            await Host.PutJson(Staff, $"{claims}/medical-evaluation", new MedicalEvaluationInput(
+                VettingRuleSet.Default.Contraindications.Select(x => x.Code).ToList(), RequiresHealthHistory: true, ApprovesBeforeReview: false)),
+            await Host.PutJson(Staff, $"{claims}/aftercare", new AftercareInput("Calls at 1, 3 and 6 months", "24/7 physician line, partner hospital", 6)),
+            await Host.PostJson(Staff, $"{claims}/marketing-texts", new MarketingTextInput("https://esperanza.example", "Regenerative care with realistic expectations.")),
+        };
+
+        answers.Select(x => x.ReadAsJson<ClaimRecorded>()!).ShouldAllBe(x => x.Unchanged && x.Version == version);
+        (await DomainEventCount()).ShouldBe(events);
+
+        var changed = (await Host.PutJson(Staff, $"{claims}/medical-evaluation", new MedicalEvaluationInput(
+            VettingRuleSet.Default.Contraindications.Select(x => x.Code).ToList(), RequiresHealthHistory: true, ApprovesBeforeReview: true))).ReadAsJson<ClaimRecorded>()!;
+        (changed.Unchanged, changed.Version).ShouldBe((false, version + 1));
+    }
+
+    [Fact]
+    public async Task contraindications_are_codes_of_the_vetting_rules_and_their_labels_are_read_as_codes()
+    {
+        var clinicId = (await Host.RegisterClinic(Staff)).Id;
+        var url = $"/api/clinics/{clinicId}/claims/medical-evaluation";
+
+        await Host.PutJson(Staff, url, new MedicalEvaluationInput(["Active infection", "cancer", " Pregnancy or breastfeeding "], true, false));
+        (await Claims(clinicId)).MedicalEvaluation!.ContraindicationsScreened.ShouldBe(["active-infection", "cancer", "pregnancy-breastfeeding"]);
+
+        var problem = (await Host.PutJson(Staff, url, new MedicalEvaluationInput(["active-infection", "infections in general"], true, false), 400))
+            .ShouldBeProblem(400);
+        problem.Errors!.Keys.ShouldBe(["contraindicationsScreened[1]"]);
+        problem.Errors["contraindicationsScreened[1]"].Single().ShouldEndWith("must be one of: " +
+            string.Join(", ", VettingRuleSet.Default.Contraindications.Select(x => x.Code)));
+        (await Claims(clinicId)).MedicalEvaluation!.ContraindicationsScreened.Count.ShouldBe(3);
+    }
+
+    [Fact]
+    public async Task a_condition_outside_the_catalog_is_refused_and_the_catalog_named()
+    {
+        var clinicId = (await Host.RegisterClinic(Staff)).Id;
+        var events = await DomainEventCount();
+
+        var clinic = (await Host.PostJson(Staff, "/api/clinics", ClinicScenarios.AClinic("Knee Clinic") with { BestFor = ["Orthopedics", "Knee pain"] }, 400))
+            .ShouldBeProblem(400);
+        clinic.Errors!["bestFor[1]"].Single().ShouldContain("'Knee pain' is not in the condition catalog");
+        clinic.Errors["bestFor[1]"].Single().ShouldContain("orthopedics, sports-injuries");
+
+        var therapy = (await Host.PostJson(Staff, $"/api/clinics/{clinicId}/claims/therapies",
+            new TherapyInput("Knee pain", CellType.Mesenchymal, CellSource.Autologous, AdministrationRoute.LocalInjection), 400)).ShouldBeProblem(400);
+        therapy.Errors!.Keys.ShouldBe(["condition"]);
+
+        (await Host.Send(Staff, s => s.Get.Url("/api/clinics?condition=knee%20pain"), 400)).ShouldBeProblem(400).Errors!.Keys.ShouldBe(["condition"]);
+        (await DomainEventCount()).ShouldBe(events);
+    }
+
+    [Fact]
+    public async Task reference_data_and_the_policy_published_again_unchanged_write_nothing()
+    {
+        var regulators = (await Host.Send(Auditor, s => s.Get.Url("/api/reference/regulators"))).ReadAsJson<RegulatorDirectory>()!;
+        var mexico = regulators.ByCountry["MX"];
+        var rules = (await Host.Send(Auditor, s => s.Get.Url("/api/reference/vetting-rules"))).ReadAsJson<CurrentVettingRules>()!;
+        var policy = (await Host.Send(Auditor, s => s.Get.Url("/api/ranking/policy"))).ReadAsJson<ClinicVetting.Ranking.CurrentRankingPolicy>()!;
+        await using var session = Store.QuerySession();
+        var events = await session.Events.QueryAllRawEvents().CountAsync();
+
+        (await Host.PutJson(Approver, "/api/reference/regulators/MX", new RegulatorInput(mexico.Authority, mexico.Acronym, mexico.RegistryUrl,
+            mexico.RegistryApiUrl, mexico.Notes, "Checked again"))).ReadAsJson<RegulatorsVersion>()!.Version.ShouldBe(regulators.Version);
+        (await Host.PutJson(Approver, "/api/reference/vetting-rules", new PublishVettingRulesInput(rules.Rules, "Checked again")))
+            .ReadAsJson<VettingRulesVersion>()!.Version.ShouldBe(rules.Version);
+        (await Host.PutJson(Approver, "/api/ranking/policy", new ClinicVetting.Ranking.PublishRankingPolicyInput(policy.Policy, "Checked again")))
+            .ReadAsJson<ClinicVetting.Ranking.RankingPolicyVersion>()!.Version.ShouldBe(policy.Version);
+
+        (await session.Events.QueryAllRawEvents().CountAsync()).ShouldBe(events);
     }
 }

@@ -14,6 +14,19 @@ public static class EndpointAccessTable
     public sealed record Row(string Method, string Route, string[] Allowed, bool HasBody = true)
     {
         public bool Public => Allowed.Contains(Anonymous);
+
+        /// <summary>The capability the endpoint belongs to, as the sections below group them.</summary>
+        public string Family => Route switch
+        {
+            _ when Route.StartsWith("/api/public/rankings") => "public feed",
+            _ when Route.StartsWith("/api/audit") => "audit",
+            _ when Route.StartsWith("/api/reference") => "reference data",
+            _ when Route.StartsWith("/api/ranking") || Route.Contains("/efficiency/") || Route.EndsWith("/sponsored-placements") => "ranking",
+            _ when Route.StartsWith("/api/reviews") || Route.StartsWith("/api/public/clinics") || Route.EndsWith("/review-stats") => "reviews",
+            _ when Route.StartsWith("/api/vetting") || Route.Contains("/red-flags") || Route.EndsWith("/reinstatement") => "vetting",
+            _ when Route.Contains("/claims") => "claims",
+            _ => "clinics",
+        };
         public override string ToString() => $"{Method} {Route}";
     }
 

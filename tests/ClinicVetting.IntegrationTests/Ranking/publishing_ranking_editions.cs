@@ -85,7 +85,7 @@ public class publishing_ranking_editions(AppFixture fixture) : IntegrationContex
         (await Feed("?country=TR")).ReadAsJson<PublicRankingList>()!.Entries.Single().Name.ShouldBe("Better Clinic");
         (await Feed("?condition=Orthopedic%20conditions")).ReadAsJson<PublicRankingList>()!.Entries.Count.ShouldBe(2);
         (await Feed("?condition=autism")).ReadAsJson<PublicRankingList>()!.Entries.ShouldBeEmpty();
-        (await Feed("?country=Turkey", status: 400)).ShouldBeProblem(400);
+        (await Feed("?country=Turkey", status: 404)).ShouldBeProblem(404);
     }
 
     [Fact]

@@ -187,8 +187,32 @@ public class importing_reviews(AppFixture fixture) : ReviewsContext(fixture)
         (await session.Query<Review>().CountAsync()).ShouldBe(1);
     }
 
+    [Fact]
+    public async Task an_array_element_over_the_item_limit_is_refused_by_index_and_the_rest_imported()
+    {
+        var huge = AReview("huge", "BK-HUGE") with { Text = new string('x', 2 * 1024 * 1024) };
+        var body = $"[{JsonSerializer.Serialize(Historic(0, [ClinicId]), Json)},\n{JsonSerializer.Serialize(huge, Json)},\n{JsonSerializer.Serialize(Historic(1, [ClinicId]), Json)}]";
+
+        var summary = (await Import(body, "application/json")).ReadAsJson<ImportSummary>()!;
+
+        (summary.Received, summary.Accepted, summary.Rejected).ShouldBe((3, 2, 1));
+        summary.RejectedItems.Single().ShouldBe(new ImportIssue(null, 1, null, [$"is longer than {ImportBody.MaxItemBytes} bytes"]),
+            new ImportIssueComparer());
+    }
+
+    private sealed class ImportIssueComparer : IEqualityComparer<ImportIssue>
+    {
+        public bool Equals(ImportIssue? a, ImportIssue? b) =>
+            a is not null && b is not null && (a.Line, a.Index, a.ExternalReviewId) == (b.Line, b.Index, b.ExternalReviewId) && a.Reasons.SequenceEqual(b.Reasons);
+
+        public int GetHashCode(ImportIssue issue) => HashCode.Combine(issue.Line, issue.Index);
+    }
+
     [Theory]
     [InlineData("{}", "application/json", 400)]
+    [InlineData("null", "application/json", 400)]
+    [InlineData("\"reviews\"", "application/json", 400)]
+    [InlineData("true", "application/json", 400)]
     [InlineData("externalReviewId=1", "application/x-www-form-urlencoded", 415)]
     [InlineData("", "text/plain", 415)]
     public async Task a_body_that_is_not_reviews_is_refused(string body, string contentType, int status) =>

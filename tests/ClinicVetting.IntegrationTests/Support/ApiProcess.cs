@@ -36,6 +36,7 @@ public sealed class ApiProcess : IAsyncDisposable
         start.Environment["Audit__SealEverySeconds"] = "0";
         start.Environment["Serilog__MinimumLevel__Default"] = "Warning";
         start.Environment["ClinicVetting__PublicFeed__RequestsPerMinute"] = "100000";
+        start.Environment["ClinicVetting__PublicApi__RequestsPerMinute"] = "100000";
         foreach (var (name, value) in settings ?? new Dictionary<string, string>())
         {
             start.Environment[name] = value;

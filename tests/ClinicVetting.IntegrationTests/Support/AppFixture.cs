@@ -17,6 +17,7 @@ public sealed class AppFixture : IAsyncLifetime
     public const string Database = "clinicvetting_integration";
     public const string SigningKey = "integration-tests-signing-key-not-a-secret-0123456789";
     public const string PublicFeedRequestsPerMinute = "150";
+    public const string PublicApiRequestsPerMinute = "100";
     public const string SealKey = "aW50ZWdyYXRpb24tdGVzdHMtc2VhbC1rZXktbm90LWEtc2VjcmV0";
 
     public IAlbaHost Host { get; private set; } = null!;
@@ -49,6 +50,7 @@ public sealed class AppFixture : IAsyncLifetime
             web.UseSetting("Audit:SealEverySeconds", "0");
             web.UseSetting("Serilog:MinimumLevel:Default", "Warning");
             web.UseSetting("ClinicVetting:PublicFeed:RequestsPerMinute", PublicFeedRequestsPerMinute);
+            web.UseSetting("ClinicVetting:PublicApi:RequestsPerMinute", PublicApiRequestsPerMinute);
             web.UseSetting("ClinicVetting:PublicFeed:RevisionCheckMilliseconds", "0");
             foreach (var (key, value) in settings ?? new Dictionary<string, string>())
             {

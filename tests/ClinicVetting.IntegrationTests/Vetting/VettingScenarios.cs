@@ -62,7 +62,7 @@ public static class VettingScenarios
         await host.PostJson(token, $"{claims}/team-members", new TeamMemberInput("Dr. Ana Ruiz", "Orthopedic surgery", 14, ["Board certified"]));
         await host.PostJson(token, $"{claims}/protocols", new ProtocolInput("Knee program", ["Evaluation", "Harvest", "Injection", "Follow-up"]));
         await host.PutJson(token, $"{claims}/medical-evaluation", new MedicalEvaluationInput(
-            VettingRuleSet.Default.Contraindications.Select(x => x.Code).ToList(), RequiresHealthHistory: true));
+            VettingRuleSet.Default.Contraindications.Select(x => x.Code).ToList(), RequiresHealthHistory: true, ApprovesBeforeReview: false));
         await host.PutJson(token, $"{claims}/aftercare", new AftercareInput("Calls at 1, 3 and 6 months", "24/7 physician line, partner hospital", 6));
         await host.PostJson(token, $"{claims}/marketing-texts", new MarketingTextInput("https://esperanza.example", "Regenerative care with realistic expectations."));
         return clinic.Id;

@@ -33,6 +33,6 @@ public static class CaptureMarketingTextHandler
 {
     public static Task<(ClaimRecorded, OutgoingMessages)> Handle(CaptureMarketingText command, IDocumentSession session, TimeProvider clock,
         CancellationToken cancellation) =>
-        ClaimRecording.Append(session, command.ClinicId, claims => new MarketingTextCaptured(claims.Id,
+        ClaimRecording.Append(session, command.ClinicId, claims => ClaimDecisions.CaptureMarketingText(claims,
             new MarketingTextClaim(Guid.CreateVersion7(), command.Marketing.SourceUrl.Trim(), command.Marketing.Text, clock.GetUtcNow())), cancellation);
 }

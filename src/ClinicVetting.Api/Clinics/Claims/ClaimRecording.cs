@@ -5,9 +5,13 @@ using Wolverine;
 
 namespace ClinicVetting.Clinics.Claims;
 
-public sealed record ClaimRecorded(Guid ClinicId, Guid? ClaimId, long Version);
+/// <summary>The answer of a claim command; <c>unchanged</c> when the claim as sent was already on file and nothing was written.</summary>
+public sealed record ClaimRecorded(Guid ClinicId, Guid? ClaimId, long Version, bool Unchanged = false);
 
-/// <summary>The common shape of every claim command: fetch the clinic's claims, decide, append, re-run its vetting.</summary>
+/// <summary>
+/// The common shape of every claim command: fetch the clinic's claims, decide, append, re-run its vetting; a decision
+/// that there is nothing to record writes nothing and sends nothing.
+/// </summary>
 public static class ClaimRecording
 {
     public static async Task<(ClaimRecorded Recorded, OutgoingMessages Messages)> Append(IDocumentSession session, Guid clinicId,
@@ -16,6 +20,11 @@ public static class ClaimRecording
         var stream = await session.Events.FetchForWriting<ClinicClaims>(clinicId, cancellation);
         var claims = stream.Aggregate ?? throw new NotFound("Clinic", clinicId);
         var @event = decide(claims);
+        if (@event is NothingToRecord nothing)
+        {
+            return (new ClaimRecorded(clinicId, nothing.ClaimId, claims.Version, Unchanged: true), new OutgoingMessages());
+        }
+
         stream.AppendOne(@event);
 
         var messages = new OutgoingMessages { new ApplyVettingRules(clinicId, ThenLookUpLicense: licenseChanged) };

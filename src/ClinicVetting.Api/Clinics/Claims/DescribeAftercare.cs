@@ -34,7 +34,7 @@ public static class DescribeAftercareHandler
     public static Task<(ClaimRecorded, OutgoingMessages)> Handle(DescribeAftercare command, IDocumentSession session, CancellationToken cancellation)
     {
         var input = command.Aftercare;
-        return ClaimRecording.Append(session, command.ClinicId, claims => new AftercareDescribed(claims.Id,
-            new AftercareClaim(input.FollowUp.Trim(), input.ComplicationHandling.Trim(), input.FollowUpMonths)), cancellation);
+        return ClaimRecording.Append(session, command.ClinicId, claims => ClaimDecisions.DescribeAftercare(claims,
+            new AftercareClaim(input.FollowUp, input.ComplicationHandling, input.FollowUpMonths)), cancellation);
     }
 }

@@ -1,5 +1,6 @@
 using ClinicVetting.Infrastructure.Auth;
 using ClinicVetting.Infrastructure.Http;
+using ClinicVetting.Vetting.ReferenceData;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -8,8 +9,12 @@ using Wolverine.Http;
 
 namespace ClinicVetting.Clinics.Claims;
 
-public sealed record MedicalEvaluationInput(IReadOnlyList<string>? ContraindicationsScreened, bool RequiresHealthHistory,
-    bool ApprovesBeforeReview = false, string? Description = null)
+/// <summary>
+/// Both flags and the list are required: a body that leaves them out is refused, not read as "no screening, no
+/// health history". The list holds codes of the vetting rules (their labels are accepted too).
+/// </summary>
+public sealed record MedicalEvaluationInput(IReadOnlyList<string> ContraindicationsScreened, bool RequiresHealthHistory,
+    bool ApprovesBeforeReview, string? Description = null)
 {
     public FieldErrors Validate() => new FieldErrors()
         .Items("contraindicationsScreened", ContraindicationsScreened, 50, 100)
@@ -24,7 +29,8 @@ public static class DescribeMedicalEvaluationEndpoint
 
     /// <summary>
     /// Describe the pre-treatment evaluation: the contraindications it screens (codes of the vetting rules, such as
-    /// "active-infection" or "pregnancy-breastfeeding"), whether it requires the health history.
+    /// "active-infection" or "pregnancy-breastfeeding"), whether it requires the health history and whether the
+    /// clinic approves a patient before the review. The same description again writes nothing.
     /// </summary>
     [WolverinePut("/api/clinics/{clinicId}/claims/medical-evaluation", OperationId = "DescribeMedicalEvaluation"), Authorize(Policy = Policies.StaffWork)]
     [Tags("Claims")]
@@ -34,11 +40,11 @@ public static class DescribeMedicalEvaluationEndpoint
 
 public static class DescribeMedicalEvaluationHandler
 {
-    public static Task<(ClaimRecorded, OutgoingMessages)> Handle(DescribeMedicalEvaluation command, IDocumentSession session, CancellationToken cancellation)
+    public static async Task<(ClaimRecorded, OutgoingMessages)> Handle(DescribeMedicalEvaluation command, IDocumentSession session,
+        CancellationToken cancellation)
     {
-        var input = command.Evaluation;
-        var screened = (input.ContraindicationsScreened ?? []).Select(x => x.Trim().ToLowerInvariant()).Distinct().ToList();
-        return ClaimRecording.Append(session, command.ClinicId, claims => new MedicalEvaluationDescribed(claims.Id,
-            new MedicalEvaluationClaim(screened, input.RequiresHealthHistory, input.ApprovesBeforeReview, input.Description?.Trim())), cancellation);
+        var rules = (await session.LoadAsync<CurrentVettingRules>(CurrentVettingRules.StreamId, cancellation))?.Rules ?? VettingRuleSet.Default;
+        return await ClaimRecording.Append(session, command.ClinicId,
+            claims => ClaimDecisions.DescribeMedicalEvaluation(claims, command.Evaluation, rules), cancellation);
     }
 }

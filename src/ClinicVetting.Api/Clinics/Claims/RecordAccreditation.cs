@@ -45,6 +45,11 @@ public static class RecordAccreditationHandler
             new AccreditationClaim(Guid.CreateVersion7(), input.Issuer, input.CertificateId, input.ValidFrom, input.ValidUntil, input.Scopes ?? [])),
             cancellation);
 
+        if (recorded.Unchanged)
+        {
+            return (recorded, messages);
+        }
+
         var rules = await session.LoadAsync<CurrentVettingRules>(CurrentVettingRules.StreamId, cancellation);
         CredentialMonitoring.AddTo(messages, CredentialMonitoring.Plan(command.ClinicId, recorded.ClaimId!.Value, input.ValidUntil,
             (rules?.Rules ?? VettingRuleSet.Default).ExpiryReminderDays, clock.GetUtcNow()));

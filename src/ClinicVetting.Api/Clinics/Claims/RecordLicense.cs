@@ -44,6 +44,11 @@ public static class RecordLicenseHandler
             new LicenseClaim(Guid.CreateVersion7(), input.IssuedBy, input.Number, input.ValidFrom, input.ValidUntil, input.DocumentUrl)), cancellation,
             licenseChanged: true);
 
+        if (recorded.Unchanged)
+        {
+            return (recorded, messages);
+        }
+
         var rules = await session.LoadAsync<CurrentVettingRules>(CurrentVettingRules.StreamId, cancellation);
         CredentialMonitoring.AddTo(messages, CredentialMonitoring.Plan(command.ClinicId, recorded.ClaimId!.Value, input.ValidUntil,
             (rules?.Rules ?? VettingRuleSet.Default).ExpiryReminderDays, clock.GetUtcNow()));

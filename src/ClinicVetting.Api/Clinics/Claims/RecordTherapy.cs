@@ -1,5 +1,6 @@
 using ClinicVetting.Infrastructure.Auth;
 using ClinicVetting.Infrastructure.Http;
+using ClinicVetting.Shared;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -13,6 +14,7 @@ public sealed record TherapyInput(string Condition, CellType CellType, CellSourc
 {
     public FieldErrors Validate() => new FieldErrors()
         .Required("condition", Condition, 100)
+        .When(Condition is { Length: > 0 and <= 100 } && !Conditions.IsKnown(Condition), "condition", Conditions.NotInCatalog(Condition))
         .Optional("labName", LabName, 200)
         .Optional("labLicense", LabLicense, 100)
         .Optional("trialRegistryId", TrialRegistryId, 100);

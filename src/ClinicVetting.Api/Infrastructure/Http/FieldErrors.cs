@@ -64,4 +64,23 @@ public sealed class FieldErrors
 
     /// <summary>For Wolverine's Validate methods: NoProblems lets the request through.</summary>
     public ProblemDetails ToProblem() => Any ? Problems.Validation(ToDictionary()) : WolverineContinue.NoProblems;
+
+    /// <summary>For checks only a handler can make (against reference data in the store): the same 400 as Validate's.</summary>
+    public void ThrowIfAny()
+    {
+        if (Any)
+        {
+            throw new InvalidFields(ToDictionary());
+        }
+    }
+
+    /// <summary>"must be one of: a, b, c" for a vocabulary.</summary>
+    public static string OneOf(IEnumerable<string> allowed) => $"must be one of: {string.Join(", ", allowed)}";
+}
+
+/// <summary>Field errors found by a handler: a 400 with <c>errors</c>, exactly as the endpoint's validation would answer.</summary>
+public sealed class InvalidFields(IDictionary<string, string[]> errors)
+    : ClinicVetting.Shared.DomainException("The request is not valid", "See errors for what to correct.")
+{
+    public IDictionary<string, string[]> Errors { get; } = errors;
 }

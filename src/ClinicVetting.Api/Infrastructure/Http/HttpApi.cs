@@ -36,6 +36,7 @@ public static class HttpApi
             json.SerializerOptions.Converters.Add(new NoNulStrings());
         });
 
+        builder.AddRateLimits();
         builder.Services.AddWolverineHttp();
         builder.Services.AddOpenApi(openApi =>
         {
@@ -78,6 +79,7 @@ public static class HttpApi
         app.UseRateLimiter();
         app.Use(RequestHygiene.Middleware);
         app.UseMiddleware<RequestBodyLimit>();
+        app.UseMiddleware<RequestShape>();
         app.UseMiddleware<IdempotencyMiddleware>();
 
         app.MapOpenApi().AllowAnonymous();

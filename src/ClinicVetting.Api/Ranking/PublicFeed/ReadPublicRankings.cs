@@ -17,11 +17,27 @@ public static class PublicRankingEndpoints
 {
     public const string RateLimitPolicy = "public-feed";
 
-    public static ProblemDetails Validate(string? condition, string? country) => new FieldErrors()
-        .When(condition is not null && country is not null, "condition", "ask for one list: a condition or a country")
-        .When(country is not null && !Countries.IsKnown(country), "country", "must be an ISO 3166-1 alpha-2 code")
-        .When(condition is { Length: 0 or > 100 }, "condition", "must be 1 to 100 characters")
-        .ToProblem();
+    /// <summary>A list that cannot exist (a condition outside the catalog, a country that is not one) is not found.</summary>
+    public static ProblemDetails Validate(string? condition, string? country)
+    {
+        var errors = new FieldErrors()
+            .When(condition is not null && country is not null, "condition", "ask for one list: a condition or a country")
+            .When(condition is { Length: 0 or > 100 }, "condition", "must be 1 to 100 characters");
+        if (errors.Any)
+        {
+            return errors.ToProblem();
+        }
+
+        if (condition is not null && !Conditions.IsKnown(condition))
+        {
+            return Problems.Create(404, "No such ranking list",
+                $"There is no list for the condition '{condition}': the lists are per condition of the catalog ({string.Join(", ", Conditions.Codes)}).");
+        }
+
+        return country is not null && !Countries.IsKnown(country)
+            ? Problems.Create(404, "No such ranking list", $"There is no list for '{country}': countries are ISO 3166-1 alpha-2 codes, for example MX or TR.")
+            : WolverineContinue.NoProblems;
+    }
 
     /// <summary>The current top 10: overall, or for one condition (?condition=orthopedics) or country (?country=MX).</summary>
     [WolverineGet("/api/public/rankings", OperationId = "GetPublicRanking"), AllowAnonymous, EnableRateLimiting(RateLimitPolicy)]

@@ -12,5 +12,5 @@ public static class CheckRoute
 
     public static CheckKind Parse(string check) => ByName.TryGetValue(check, out var kind)
         ? kind
-        : throw new NotFound("Check", $"{check}' (one of {string.Join(", ", ByName.Keys)})");
+        : throw new NotFound("Check", check, $"The checks are {string.Join(", ", ByName.Keys)}.") { Extensions = { ["allowed"] = ByName.Keys.ToList() } };
 }

@@ -52,10 +52,15 @@ public static class RecordRegulatorHandler
     {
         var stream = await session.Events.FetchForWriting<RegulatorDirectory>(RegulatorDirectory.StreamId, cancellation);
         var input = command.Regulator;
-        stream.AppendOne(new RegulatorRecorded(new Regulator(command.Country, input.Authority.Trim(), input.Acronym?.Trim(),
+        var regulator = new Regulator(command.Country, input.Authority.Trim(), input.Acronym?.Trim(),
             input.RegistryUrl?.Trim(), input.RegistryApiUrl?.Trim(), input.Notes?.Trim(),
-            input.Aliases?.Select(x => x.Trim()).Distinct(StringComparer.OrdinalIgnoreCase).ToList()), input.Reason.Trim(),
-            Actor.Of(context), clock.GetUtcNow()));
+            input.Aliases?.Select(x => x.Trim()).Distinct(StringComparer.OrdinalIgnoreCase).ToList());
+        if (stream.Aggregate is { } directory && Unchanged.Is(directory.For(command.Country), regulator))
+        {
+            return (new RegulatorsVersion(directory.Version), new OutgoingMessages());
+        }
+
+        stream.AppendOne(new RegulatorRecorded(regulator, input.Reason.Trim(), Actor.Of(context), clock.GetUtcNow()));
 
         var affected = await session.Query<ClinicProfile>()
             .Where(x => x.Country == command.Country && x.OpenCaseId != null)

@@ -31,7 +31,20 @@ public sealed record PublishVettingRulesInput(VettingRuleSet Rules, string Reaso
             .Range("rules.evidenceFreshnessDays", Rules.EvidenceFreshnessDays, 1, 3650)
             .Range("rules.reverificationMonths", Rules.ReverificationMonths, 1, 120)
             .Range("rules.lapseGraceDays", Rules.LapseGraceDays, 0, 365)
-            .When(Rules.ExpiryReminderDays?.Any(x => x is < 1 or > 3650) == true, "rules.expiryReminderDays", "must be between 1 and 3650 days");
+            .When(Rules.ExpiryReminderDays?.Any(x => x is < 1 or > 3650) == true, "rules.expiryReminderDays", "must be between 1 and 3650 days")
+            .Nested("rules", Catalogued("usApprovedConditions", Rules.UsApprovedConditions))
+            .Nested("rules", Catalogued("usConditionsWithoutApprovedTherapy", Rules.UsConditionsWithoutApprovedTherapy));
+    }
+
+    private static FieldErrors Catalogued(string field, IReadOnlyList<string>? conditions)
+    {
+        var errors = new FieldErrors();
+        for (var i = 0; i < (conditions?.Count ?? 0); i++)
+        {
+            errors.When(!Conditions.IsKnown(conditions![i]), $"{field}[{i}]", Conditions.NotInCatalog(conditions[i]));
+        }
+
+        return errors;
     }
 }
 
@@ -61,6 +74,11 @@ public static class PublishVettingRulesHandler
             UsApprovedConditions = command.Input.Rules.UsApprovedConditions.Select(Conditions.CodeOf).ToList(),
             UsConditionsWithoutApprovedTherapy = command.Input.Rules.UsConditionsWithoutApprovedTherapy.Select(Conditions.CodeOf).ToList(),
         };
+        if (stream.Aggregate is { } current && Unchanged.Is(current.Rules, rules))
+        {
+            return (new VettingRulesVersion(current.Version), new OutgoingMessages());
+        }
+
         stream.AppendOne(new VettingRulesPublished(rules, command.Input.Reason.Trim(), Actor.Of(context), clock.GetUtcNow()));
 
         var open = await session.Query<ClinicProfile>().Where(x => x.OpenCaseId != null).Select(x => x.Id).ToListAsync(cancellation);
