@@ -192,7 +192,7 @@ public class recording_claims(AppFixture fixture) : IntegrationContext(fixture)
         var events = await session.Events.QueryAllRawEvents().CountAsync();
 
         (await Host.PutJson(Approver, "/api/reference/regulators/MX", new RegulatorInput(mexico.Authority, mexico.Acronym, mexico.RegistryUrl,
-            mexico.RegistryApiUrl, mexico.Notes, "Checked again"))).ReadAsJson<RegulatorsVersion>()!.Version.ShouldBe(regulators.Version);
+            mexico.RegistryApiUrl, mexico.Notes, "Checked again", mexico.Aliases))).ReadAsJson<RegulatorsVersion>()!.Version.ShouldBe(regulators.Version);
         (await Host.PutJson(Approver, "/api/reference/vetting-rules", new PublishVettingRulesInput(rules.Rules, "Checked again")))
             .ReadAsJson<VettingRulesVersion>()!.Version.ShouldBe(rules.Version);
         (await Host.PutJson(Approver, "/api/ranking/policy", new ClinicVetting.Ranking.PublishRankingPolicyInput(policy.Policy, "Checked again")))

@@ -48,6 +48,8 @@ public class rebuilding_projections(AppFixture fixture, Xunit.Abstractions.ITest
 
     private IDocumentStore AppStore => _app.Services.GetRequiredService<IDocumentStore>();
     private string Olivia => Fixture.TokenFor("olivia-approver", Roles.Approver);
+    // Whoever changes the reference data prepares every case decided after it (four eyes): a third approver keeps it.
+    private string Rhea => Fixture.TokenFor("rhea-reference-approver", Roles.Approver);
 
     public override async Task InitializeAsync()
     {
@@ -242,6 +244,13 @@ public class rebuilding_projections(AppFixture fixture, Xunit.Abstractions.ITest
 
         await _app.PostJson(Staff, $"/api/clinics/{flagged.Id}/red-flags/{flagged.OpenRedFlags.First().Flag.FlagId}/clearance",
             new ReasonBody("Removed from the clinic's site; checked again"));
+
+        // A clearance leaves the clinic suspended until a second person approves the reinstatement.
+        var cleared = await _app.GetClinic(Staff, flagged.Id);
+        if (cleared.Status == ClinicStatus.Suspended && !cleared.OpenRedFlags.Any() && _random.Next(2) == 0)
+        {
+            await _app.PostJson(Olivia, $"/api/clinics/{flagged.Id}/reinstatement/approval", new { });
+        }
     }
 
     /// <summary>An accreditation that lapses in <paramref name="days"/>: its reminders and its lapse are kept to be played as time passes.</summary>
@@ -280,6 +289,8 @@ public class rebuilding_projections(AppFixture fixture, Xunit.Abstractions.ITest
         await _app.PostJson(Staff, $"/api/clinics/{clinic}/claims/accreditations",
             lapsed with { ValidFrom = Fixture.Clock.Today, ValidUntil = Fixture.Clock.Today.AddYears(3) });
         await _app.PostJson(Staff, $"/api/clinics/{clinic}/reinstatement", new ReinstatementInput($"GMP Council registry, {lapsed.CertificateId} renewed"));
+        (await _app.GetClinic(Staff, clinic)).Status.ShouldBe(ClinicStatus.Suspended);
+        await _app.PostJson(Olivia, $"/api/clinics/{clinic}/reinstatement/approval", new { });
         (await _app.GetClinic(Staff, clinic)).Status.ShouldBe(ClinicStatus.Approved);
     }
 
@@ -332,11 +343,11 @@ public class rebuilding_projections(AppFixture fixture, Xunit.Abstractions.ITest
             new InquiryResponseInput(1 + _random.Next(90), Fixture.Clock.Now.AddDays(-_random.Next(1, 30)), "Mystery shopper"));
 
     private async Task ChangeVettingRules() =>
-        await _app.PutJson(Olivia, "/api/reference/vetting-rules", new PublishVettingRulesInput(
+        await _app.PutJson(Rhea, "/api/reference/vetting-rules", new PublishVettingRulesInput(
             VettingRuleSet.Default with { EvidenceFreshnessDays = 100 + _random.Next(60) }, "Committee review of evidence freshness"));
 
     private async Task ChangeARegulator() =>
-        await _app.PutJson(Olivia, "/api/reference/regulators/MX", new RegulatorInput("Federal Commission for Protection against Sanitary Risks",
+        await _app.PutJson(Rhea, "/api/reference/regulators/MX", new RegulatorInput("Federal Commission for Protection against Sanitary Risks",
             "COFEPRIS", "https://www.gob.mx/cofepris", null, $"Registry checked on {Fixture.Clock.Today}", "Annual review of the regulator list"));
 
     private async Task PublishAnEdition()

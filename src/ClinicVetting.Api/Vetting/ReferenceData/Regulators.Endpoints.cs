@@ -54,7 +54,7 @@ public static class RecordRegulatorHandler
         var input = command.Regulator;
         var regulator = new Regulator(command.Country, input.Authority.Trim(), input.Acronym?.Trim(),
             input.RegistryUrl?.Trim(), input.RegistryApiUrl?.Trim(), input.Notes?.Trim(),
-            input.Aliases?.Select(x => x.Trim()).Distinct(StringComparer.OrdinalIgnoreCase).ToList());
+            input.Aliases is { Count: > 0 } aliases ? aliases.Select(x => x.Trim()).Distinct(StringComparer.OrdinalIgnoreCase).ToList() : null);
         if (stream.Aggregate is { } directory && Unchanged.Is(directory.For(command.Country), regulator))
         {
             return (new RegulatorsVersion(directory.Version), new OutgoingMessages());
