@@ -44,6 +44,7 @@ public sealed class ClinicFacts(Guid id, string name)
     public string Name { get; } = name;
     public List<FlagFacts> Flags { get; } = [];
     public List<Guid> Licenses { get; } = [];
+    public bool Approved { get; set; }
 }
 
 /// <summary>
@@ -104,6 +105,12 @@ public sealed class EventLog(int evidenceFreshnessDays)
             case ClaimWithdrawn e when Clinic(e.ClinicId) is { } clinic:
                 clinic.Licenses.Remove(e.ClaimId);
                 break;
+            case ClinicVettingApproved e when Clinic(e.ClinicId) is { } clinic:
+                clinic.Approved = true;
+                break;
+            case ClinicVettingRejected e when Clinic(e.ClinicId) is { } clinic:
+                clinic.Approved = false;
+                break;
             case VettingCaseOpened e:
                 Cases.Add(new CaseFacts(e.CaseId, e.ClinicId, e.OpenedBy, logged.Sequence));
                 break;
@@ -137,11 +144,13 @@ public sealed class EventLog(int evidenceFreshnessDays)
                 flag.ClearedAt = logged.Sequence;
                 break;
             case VettingCaseApproved e when Case(e.CaseId) is { } c:
+                DecidedOnce(c, logged);
                 Judge(c, logged, e.DecidedBy, "approved");
                 JudgeApproval(c, logged, e.DecidedAt);
                 c.Status = CaseStatus.Approved;
                 break;
             case VettingCaseRejected e when Case(e.CaseId) is { } c:
+                DecidedOnce(c, logged);
                 Judge(c, logged, e.DecidedBy, "rejected");
                 c.Status = CaseStatus.Rejected;
                 break;
@@ -165,18 +174,40 @@ public sealed class EventLog(int evidenceFreshnessDays)
                 Proposals.Add(e.ProposalId);
                 break;
             case RankingProposalApproved e:
-                DecidedProposals.Add(e.ProposalId);
+                ProposalDecidedOnce(e.ProposalId, logged);
                 break;
             case RankingProposalDeclined e:
-                DecidedProposals.Add(e.ProposalId);
+                ProposalDecidedOnce(e.ProposalId, logged);
                 break;
             case RankingEditionPublished e:
+                if (e.Edition != Editions.Count + 1)
+                {
+                    Violations.Add(new Violation(Invariants.EditionsNumberedInOrder,
+                        $"edition {e.Edition} published after editions {string.Join(", ", Editions)} ({logged})"));
+                }
+
                 Editions.Add(e.Edition);
                 break;
         }
     }
 
     private CaseFacts? Case(Guid id) => Cases.FirstOrDefault(x => x.Id == id);
+
+    private void DecidedOnce(CaseFacts c, LoggedEvent decision)
+    {
+        if (c.Status != CaseStatus.Open)
+        {
+            Violations.Add(new Violation(Invariants.DecidedOnce, $"case {c.Id:N} was already {c.Status.ToString().ToLowerInvariant()} and is decided again ({decision})"));
+        }
+    }
+
+    private void ProposalDecidedOnce(Guid proposalId, LoggedEvent decision)
+    {
+        if (!DecidedProposals.Add(proposalId))
+        {
+            Violations.Add(new Violation(Invariants.DecidedOnce, $"proposal {proposalId:N} was already decided and is decided again ({decision})"));
+        }
+    }
 
     /// <summary>Four eyes, read from the log: nobody who prepared the case decides it.</summary>
     private void Judge(CaseFacts c, LoggedEvent decision, string decidedBy, string verb)

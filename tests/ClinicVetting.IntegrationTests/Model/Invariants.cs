@@ -15,6 +15,8 @@ public static class Invariants
     public const string FourEyes = "four-eyes-opener-or-evidence";
     public const string DecisionNamesItsDecider = "decision-records-the-caller-as-decider";
     public const string ApprovedOnlyWhenClean = "approved-only-with-every-check-passed-fresh-or-waived-and-no-open-flag";
+    public const string DecidedOnce = "a-case-or-proposal-is-decided-once";
+    public const string EditionsNumberedInOrder = "editions-numbered-1-2-3-in-log-order";
     public const string EditionReplays = "every-edition-replays";
     public const string LogIntact = "integrity-check-finds-the-log-intact";
 }

@@ -101,15 +101,18 @@ public sealed class ModelRun(ModelHost app, IReadOnlyList<Step> steps, IReadOnly
         ClearFlag s => ClearFlag(s),
         ApproveCase s => Decide(s.Worker, s.Case, approve: true),
         RejectCase s => Decide(s.Worker, s.Case, approve: false),
+        Vet s => Vet(s),
         AdvanceClock s => PassTime(s),
         SubmitReview s => SubmitReview(s),
         ModerateReview s => ModerateReview(s),
         Propose s => Propose(s),
+        Publish s => Publish(s),
         ApproveProposal s => DecideProposal(s.Worker, s.Proposal, approve: true),
         DeclineProposal s => DecideProposal(s.Worker, s.Proposal, approve: false),
         Retry s => Retry(s),
         Restart => RestartTheApi(),
         SendNotAnObject s => SendNotAnObject(s),
+        Race s => Race(s),
         _ => throw new InvalidOperationException($"No way to perform {step}"),
     };
 
@@ -382,6 +385,34 @@ public sealed class ModelRun(ModelHost app, IReadOnlyList<Step> steps, IReadOnly
         return what;
     }
 
+    private async Task<string> Vet(Vet step)
+    {
+        if (ClinicAt(step.Clinic) is not { } clinic)
+        {
+            return "no clinic yet: nothing to do";
+        }
+
+        var (staff, approver) = (People.Workers[step.Staff], People.Workers[step.Approver]);
+        if (_log.Cases.LastOrDefault(x => x.ClinicId == clinic.Id && x.Status == CaseStatus.Open) is null)
+        {
+            await Write(staff, HttpMethod.Post, "/api/vetting/cases", ToJson(new { clinicId = clinic.Id }), WriteOperations.OpenCase);
+        }
+
+        if (_log.Cases.LastOrDefault(x => x.ClinicId == clinic.Id && x.Status == CaseStatus.Open) is not { } vettingCase)
+        {
+            return $"{staff} cannot open a case on {Describe(clinic.Id)}";
+        }
+
+        foreach (var check in await Checks(staff, vettingCase))
+        {
+            await Evidence(staff, vettingCase, check.Kind, passed: !check.Blocked, stale: false);
+        }
+
+        var what = $"{staff} prepares {Describe(vettingCase)} and {approver} approves it";
+        await Write(approver, HttpMethod.Post, $"/api/vetting/cases/{vettingCase.Id}/approval", null, WriteOperations.ApproveCase);
+        return what;
+    }
+
     private Task<string> PassTime(AdvanceClock step)
     {
         app.Clock.Advance(TimeSpan.FromDays(step.Days));
@@ -392,7 +423,9 @@ public sealed class ModelRun(ModelHost app, IReadOnlyList<Step> steps, IReadOnly
 
     private async Task<string> SubmitReview(SubmitReview step)
     {
-        if (ClinicAt(step.Clinic) is not { } clinic)
+        // An approved clinic when there is one (most of the time), so that rankings have clinics to rank.
+        var approved = _log.Clinics.Where(x => x.Approved).ToList();
+        if ((step.Clinic > 0 && approved.Count > 0 ? approved[step.Clinic % approved.Count] : ClinicAt(step.Clinic)) is not { } clinic)
         {
             return "no clinic yet: nothing to do";
         }
@@ -469,8 +502,22 @@ public sealed class ModelRun(ModelHost app, IReadOnlyList<Step> steps, IReadOnly
     private async Task<string> Propose(Propose step)
     {
         var who = People.Workers[step.Worker];
-        await Write(who, HttpMethod.Post, "/api/ranking/proposals", null, WriteOperations.Propose);
-        return $"{who} proposes a ranking";
+        var proposed = await Write(who, HttpMethod.Post, "/api/ranking/proposals", null, WriteOperations.Propose);
+        return $"{who} proposes a ranking{(proposed.Json?["ranked"] is { } ranked ? $" ({ranked} clinic(s) ranked)" : "")}";
+    }
+
+    private async Task<string> Publish(Publish step)
+    {
+        var (staff, approver) = (People.Workers[step.Staff], People.Workers[step.Approver]);
+        var proposed = await Write(staff, HttpMethod.Post, "/api/ranking/proposals", null, WriteOperations.Propose);
+        if (proposed.Json?["id"]?.GetValue<Guid>() is not { } proposal)
+        {
+            return $"{staff} cannot propose a ranking";
+        }
+
+        await Write(approver, HttpMethod.Post, $"/api/ranking/proposals/{proposal}/approval", ToJson(new { overrides = Array.Empty<object>() }),
+            WriteOperations.ApproveProposal);
+        return $"{staff} proposes a ranking ({proposed.Json?["ranked"]} clinic(s) ranked) and {approver} approves it";
     }
 
     private async Task<string> DecideProposal(int worker, int index, bool approve)
@@ -495,6 +542,66 @@ public sealed class ModelRun(ModelHost app, IReadOnlyList<Step> steps, IReadOnly
         }
 
         return $"{who} {(approve ? "approves" : "declines")} {(open.Contains(proposal) ? "" : "the already decided ")}proposal {_log.Proposals.IndexOf(proposal)}";
+    }
+
+    // ---- Two callers at once ----
+
+    private async Task<string> Race(Race step)
+    {
+        var (ada, ben, sam, sue) = (People.Workers[2], People.Workers[3], People.Workers[0], People.Workers[1]);
+        if (step.Kind == RaceKind.ApproveProposal)
+        {
+            var open = _log.Proposals.Where(x => !_log.DecidedProposals.Contains(x)).ToList();
+            if (open.Count == 0)
+            {
+                return "no open proposal: nothing to race for";
+            }
+
+            var proposal = open[step.Target % open.Count];
+            var approval = ToJson(new { overrides = Array.Empty<object>() });
+            await WriteAtOnce(
+                Request(ada, HttpMethod.Post, $"/api/ranking/proposals/{proposal}/approval", approval, WriteOperations.ApproveProposal),
+                Request(ben, HttpMethod.Post, $"/api/ranking/proposals/{proposal}/approval", approval, WriteOperations.ApproveProposal));
+            return $"{ada} and {ben} approve proposal {_log.Proposals.IndexOf(proposal)} at the same instant";
+        }
+
+        if (CaseAt(step.Target) is not { } vettingCase)
+        {
+            return "no case yet: nothing to race for";
+        }
+
+        var what = $"{Describe(vettingCase)}";
+        var cases = $"/api/vetting/cases/{vettingCase.Id}";
+        var check = CheckRoute.NameOf(step.Check);
+        string EvidenceBody(Person who) => ToJson(new
+        {
+            outcome = "failed", source = "call", reference = $"https://evidence.example/{check}/{_step}/{who}",
+            obtainedAt = app.Clock.Now.AddDays(-1), note = "Called the issuer.",
+        });
+
+        switch (step.Kind)
+        {
+            case RaceKind.DecideCase:
+                await WriteAtOnce(
+                    Request(ada, HttpMethod.Post, $"{cases}/approval", null, WriteOperations.ApproveCase),
+                    Request(ben, HttpMethod.Post, $"{cases}/rejection", ToJson(new { reason = "Not convinced." }), WriteOperations.RejectCase));
+                return $"{ada} approves and {ben} rejects {what} at the same instant";
+            case RaceKind.RecordEvidence:
+                await WriteAtOnce(
+                    Request(sam, HttpMethod.Post, $"{cases}/checks/{check}/evidence", EvidenceBody(sam), WriteOperations.RecordEvidence),
+                    Request(sue, HttpMethod.Post, $"{cases}/checks/{check}/evidence", EvidenceBody(sue), WriteOperations.RecordEvidence));
+                return $"{sam} and {sue} record evidence on {check} of {what} at the same instant";
+            case RaceKind.WaiveCheck:
+                await WriteAtOnce(
+                    Request(ada, HttpMethod.Post, $"{cases}/checks/{check}/waiver", ToJson(new { reason = "Ada: not applicable." }), WriteOperations.Waive),
+                    Request(ben, HttpMethod.Post, $"{cases}/checks/{check}/waiver", ToJson(new { reason = "Ben: not applicable." }), WriteOperations.Waive));
+                return $"{ada} and {ben} waive {check} of {what} at the same instant";
+            default:
+                var first = Request(sam, HttpMethod.Post, $"{cases}/checks/{check}/evidence", EvidenceBody(sam), WriteOperations.RecordEvidence);
+                var again = Request(sam, HttpMethod.Post, first.Url, first.Body, WriteOperations.RecordEvidence, first.Key);
+                await WriteAtOnce(first, again);
+                return $"{sam} sends the same evidence on {check} of {what} twice at the same instant, with one Idempotency-Key";
+        }
     }
 
     // ---- Retries, restarts, shapeless bodies ----
@@ -596,6 +703,23 @@ public sealed class ModelRun(ModelHost app, IReadOnlyList<Step> steps, IReadOnly
 
     // ---- Requests and what they wrote ----
 
+    /// <summary>One write as sent: who, what, with which key, under which correlation id.</summary>
+    private sealed record WriteRequest(Person Who, HttpMethod Method, string Url, string? Body, WriteOperation Operation, string? Key,
+        string Correlation, bool ExpectWrites, DateTimeOffset SentAt)
+    {
+        public override string ToString() => $"{Who} {Method} {Url} ({Operation})";
+    }
+
+    private sealed record Response(int Status, string Body, bool Replayed);
+
+    private WriteRequest Request(Person who, HttpMethod method, string url, string? body, WriteOperation operation, string? key = null,
+        bool expectWrites = true)
+    {
+        var correlation = $"model-{_step}-{++_requests}";
+        return new WriteRequest(who, method, url, body, operation, key ?? (method == HttpMethod.Post ? $"key-{_step}-{_requests}" : null),
+            correlation, expectWrites, app.Clock.Now);
+    }
+
     /// <summary>
     /// Sends one write (a POST with a fresh Idempotency-Key unless given one), waits for every message it set off, reads
     /// what the log gained and checks it: no 5xx, the role enforced, nothing written when refused or replayed, every
@@ -604,62 +728,84 @@ public sealed class ModelRun(ModelHost app, IReadOnlyList<Step> steps, IReadOnly
     private async Task<Answer> Write(Person who, HttpMethod method, string url, string? body, WriteOperation operation, string? key = null,
         bool expectWrites = true)
     {
-        var correlation = $"model-{_step}-{++_requests}";
-        key ??= method == HttpMethod.Post ? $"key-{_step}-{_requests}" : null;
-        var sentAt = app.Clock.Now;
-        var response = await app.AndWait(async () =>
-        {
-            using var request = new HttpRequestMessage(method, url);
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token(who));
-            request.Headers.Add("X-Correlation-ID", correlation);
-            if (key is not null) request.Headers.Add("Idempotency-Key", key);
-            if (body is not null) request.Content = new StringContent(body, Encoding.UTF8, "application/json");
-            using var answer = await app.Client.SendAsync(request);
-            return (Status: (int)answer.StatusCode, Body: await answer.Content.ReadAsStringAsync(),
-                Replayed: answer.Headers.TryGetValues("Idempotent-Replayed", out var replayed) && replayed.Contains("true"));
-        });
+        var request = Request(who, method, url, body, operation, key, expectWrites);
+        var response = await app.AndWait(() => Send(request));
+        return Judge(request, response, await PullWrites(), alone: true);
+    }
 
+    /// <summary>Several writes at the same instant: each is judged on the events of its own correlation id.</summary>
+    private async Task<IReadOnlyList<Answer>> WriteAtOnce(params WriteRequest[] requests)
+    {
+        var responses = await app.AndWait(() => Task.WhenAll(requests.Select(Send)));
+        var written = await PullWrites();
+        return requests.Zip(responses, (request, response) => Judge(request, response, written, alone: false)).ToList();
+    }
+
+    private async Task<Response> Send(WriteRequest write)
+    {
+        using var request = new HttpRequestMessage(write.Method, write.Url);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token(write.Who));
+        request.Headers.Add("X-Correlation-ID", write.Correlation);
+        if (write.Key is not null) request.Headers.Add("Idempotency-Key", write.Key);
+        if (write.Body is not null) request.Content = new StringContent(write.Body, Encoding.UTF8, "application/json");
+        using var answer = await app.Client.SendAsync(request);
+        return new Response((int)answer.StatusCode, await answer.Content.ReadAsStringAsync(),
+            answer.Headers.TryGetValues("Idempotent-Replayed", out var replayed) && replayed.Contains("true"));
+    }
+
+    /// <summary>What the log gained (Marten's placeholders for sequence numbers of failed appends aside).</summary>
+    private async Task<List<LoggedEvent>> PullWrites()
+    {
         var written = (await _log.Pull(app.Store)).Where(x => !x.IsPlaceholder).ToList();
         _stepWrote |= written.Count > 0;
+        return written;
+    }
+
+    /// <summary>Alone, everything the log gained is the request's; at once with others, what carries its correlation id.</summary>
+    private Answer Judge(WriteRequest request, Response response, IReadOnlyList<LoggedEvent> gained, bool alone)
+    {
+        var written = alone ? gained : gained.Where(x => x.Correlation == request.Correlation).ToList();
         var result = new Answer(response.Status, response.Body, response.Replayed, written);
         _answers.Add(response.Replayed ? $"{response.Status}r" : $"{response.Status}");
-        var request = $"{who} {method} {url} ({operation}) -> {response.Status}";
+        var what = $"{request} -> {response.Status}";
 
         if (response.Status >= 500)
         {
-            Fail(Invariants.NoServerError, $"{request}: {Excerpt(response.Body)}");
+            Fail(Invariants.NoServerError, $"{what}: {Excerpt(response.Body)}");
         }
 
-        if (operation.Roles.Length > 0 && !operation.Roles.Contains(who.Role) && who != Everyone && response.Status != 403)
+        var who = request.Who;
+        if (request.Operation.Roles.Length > 0 && !request.Operation.Roles.Contains(who.Role) && who != Everyone && response.Status != 403)
         {
-            Fail(Invariants.RoleEnforced, $"{request}, but a {who.Role} may not {operation}");
+            Fail(Invariants.RoleEnforced, $"{what}, but a {who.Role} may not {request.Operation}");
         }
 
         if (!result.Succeeded && written.Count > 0)
         {
-            Fail(Invariants.RefusedWritesNothing, $"{request} wrote {string.Join("; ", written)}");
+            Fail(Invariants.RefusedWritesNothing, $"{what} wrote {string.Join("; ", written)}");
         }
-        else if (result.Succeeded && (response.Replayed || !expectWrites) && written.Count > 0)
+        else if (result.Succeeded && (response.Replayed || !request.ExpectWrites) && written.Count > 0)
         {
-            Fail(Invariants.RetryWritesNothing, $"{request} (replayed) wrote {string.Join("; ", written)}");
+            Fail(Invariants.RetryWritesNothing, $"{what} (replayed) wrote {string.Join("; ", written)}");
         }
-        else if (result.Succeeded && !response.Replayed && expectWrites)
+        else if (result.Succeeded && !response.Replayed && request.ExpectWrites)
         {
-            foreach (var type in operation.Writes)
+            foreach (var type in request.Operation.Writes)
             {
-                var count = written.Count(x => x.Data.GetType() == type && x.Correlation == correlation);
+                var count = written.Count(x => x.Data.GetType() == type && x.Correlation == request.Correlation);
                 if (count != 1)
                 {
-                    Fail(Invariants.AcknowledgedOnce, $"{request}, but the log holds {count} {type.Name} of that request");
+                    Fail(Invariants.AcknowledgedOnce, $"{what}, but the log holds {count} {type.Name} of that request");
                 }
             }
 
-            _acknowledged.Add(new Acknowledged(correlation, operation, request));
+            _acknowledged.Add(new Acknowledged(request.Correlation, request.Operation, what));
         }
 
-        if (key is not null && operation != WriteOperations.Unshaped)
+        if (request.Key is not null && request.Operation != WriteOperations.Unshaped)
         {
-            _keyed.Add(new Sent(who, method, url, body, key, operation, response.Status, response.Body, sentAt));
+            _keyed.Add(new Sent(who, request.Method, request.Url, request.Body, request.Key, request.Operation, response.Status, response.Body,
+                request.SentAt));
         }
 
         return result;
@@ -802,7 +948,9 @@ public sealed class ModelRun(ModelHost app, IReadOnlyList<Step> steps, IReadOnly
             return """{"retried":true}""";
         }
 
-        var field = json.FirstOrDefault(x => x.Value is JsonValue value && value.TryGetValue<string>(out _));
+        var text = json.Where(x => x.Value is JsonValue value && value.TryGetValue<string>(out _)).ToList();
+        var field = text.FirstOrDefault(x => x.Key is "reason" or "note" or "reference" or "text" or "description" or "name");
+        field = field.Key is null ? text.FirstOrDefault() : field;
         if (field.Key is null)
         {
             json["retried"] = true;

@@ -34,6 +34,17 @@ public enum ReviewVariant
     SameBooking,
 }
 
+public enum RaceKind
+{
+    /// <summary>One approver approves while the other rejects.</summary>
+    DecideCase,
+    ApproveProposal,
+    RecordEvidence,
+    WaiveCheck,
+    /// <summary>One request sent twice at once with one Idempotency-Key.</summary>
+    SameKeyTwice,
+}
+
 public enum NotAnObject
 {
     Null,
@@ -56,17 +67,23 @@ public sealed record WaiveAll(int Worker, int Case) : Step;
 public sealed record RaiseFlag(int Worker, int Clinic) : Step;
 public sealed record ClearFlag(int Worker, int Clinic, int Flag) : Step;
 public sealed record ApproveCase(int Worker, int Case) : Step;
+/// <summary>The way a clinic is meant to get through: staff open a case (unless one is open) and prepare it, an approver approves.</summary>
+public sealed record Vet(int Staff, int Approver, int Clinic) : Step;
 public sealed record RejectCase(int Worker, int Case) : Step;
 public sealed record AdvanceClock(int Days) : Step;
 /// <summary>New: that many reviews of the clinic, days apart; the other variants send one review again in some way.</summary>
 public sealed record SubmitReview(int Clinic, int Rating, bool Verified, ReviewVariant Variant, int Count) : Step;
 public sealed record ModerateReview(int Worker, int Review, ModerationAction Action) : Step;
 public sealed record Propose(int Worker) : Step;
+/// <summary>The way an edition is meant to come out: staff propose, an approver approves the proposal.</summary>
+public sealed record Publish(int Staff, int Approver) : Step;
 public sealed record ApproveProposal(int Worker, int Proposal) : Step;
 public sealed record DeclineProposal(int Worker, int Proposal) : Step;
 /// <summary>Send one of the last keyed requests again with its Idempotency-Key, with the same body or another.</summary>
 public sealed record Retry(int Back, bool SameBody) : Step;
 public sealed record Restart : Step;
+/// <summary>Two callers at the same instant (or one caller twice): one case, one proposal, one check.</summary>
+public sealed record Race(RaceKind Kind, int Target, CheckKind Check) : Step;
 /// <summary>A whole body that is not an object (null, an array, a string, a number) to one of the write operations.</summary>
 public sealed record SendNotAnObject(int Worker, int Operation, NotAnObject Shape) : Step;
 
@@ -97,24 +114,34 @@ public static class StepGenerator
         (6, Gen.Select(Gen.Int[0, People.Workers.Length - 1], Pick, Pick, (w, c, f) => (Step)new ClearFlag(w, c, f))),
         (9, Gen.Select(Approver, Pick, (w, c) => (Step)new ApproveCase(w, c))),
         (2, Gen.Select(Approver, Pick, (w, c) => (Step)new RejectCase(w, c))),
+        (3, Gen.Select(Staff, Approver, Pick, (s, a, c) => (Step)new Vet(s, a, c))),
         (2, Gen.OneOf(1, 30, 130).Select(days => (Step)new AdvanceClock(days))),
-        (6, Gen.Select(Pick, Gen.Int[1, 5], Gen.Int[0, 4], Gen.Frequency((3, ReviewVariant.New), (1, ReviewVariant.SameAgain),
-                (1, ReviewVariant.SameIdOtherContent), (1, ReviewVariant.SameBooking)), Gen.Int[1, 6],
+        (7, Gen.Select(Pick, Gen.Int[1, 5], Gen.Int[0, 9], Gen.Frequency((4, ReviewVariant.New), (1, ReviewVariant.SameAgain),
+                (1, ReviewVariant.SameIdOtherContent), (1, ReviewVariant.SameBooking)), Gen.Int[2, 10],
             (c, rating, verified, variant, count) => (Step)new SubmitReview(c, rating, verified > 0, variant, count))),
         (3, Gen.Select(Staff, Pick, Gen.Enum<ModerationAction>(), (w, r, a) => (Step)new ModerateReview(w, r, a))),
         (3, Staff.Select(w => (Step)new Propose(w))),
+        (3, Gen.Select(Staff, Approver, (s, a) => (Step)new Publish(s, a))),
         (3, Gen.Select(Approver, Pick, (w, p) => (Step)new ApproveProposal(w, p))),
         (1, Gen.Select(Approver, Pick, (w, p) => (Step)new DeclineProposal(w, p))),
         (6, Gen.Select(Gen.Int[0, 5], Gen.Bool, (back, same) => (Step)new Retry(back, same))),
-        (2, Gen.Select(Staff, Gen.Int[0, 63], Gen.Enum<NotAnObject>(), (w, o, s) => (Step)new SendNotAnObject(w, o, s))));
+        (2, Gen.Select(Staff, Gen.Int[0, 63], Gen.Enum<NotAnObject>(), (w, o, s) => (Step)new SendNotAnObject(w, o, s))),
+        (4, Gen.Select(Gen.Enum<RaceKind>(), Pick, Check, (k, t, c) => (Step)new Race(k, t, c))));
 
-    /// <summary>A run: a clinic or two registered and maybe a case opened first (steps on what does not exist do nothing), then anything.</summary>
+    /// <summary>
+    /// A run: a clean clinic and maybe another registered, then often a case opened or the first clinic vetted (so that
+    /// later steps find cases to decide and clinics to rank), then anything.
+    /// </summary>
     public static Gen<Step[]> Run(int length, double restartsPerHundredSteps)
     {
         var restarts = (int)Math.Round(restartsPerHundredSteps * 10);
+        var start = Gen.Frequency<Step[]>(
+            (1, Gen.Const(Array.Empty<Step>())),
+            (1, Staff.Select(w => new Step[] { new OpenCase(w, 0) })),
+            (2, Gen.Select(Staff, Approver, (s, a) => new Step[] { new Vet(s, a, 0) })));
         return Gen.Select(
-            Registration.Array[1, 2],
-            Gen.Select(Staff, (w) => (Step)new OpenCase(w, 0)).Array[0, 1],
+            Gen.Select(Staff, Registration.Array[0, 1], (w, more) => more.Prepend(new Register(w, ClinicKind.Clean)).ToArray()),
+            start,
             Gen.Frequency<Step>((restarts, Gen.Const<Step>(new Restart())), (1000 - restarts, Step)).Array[length, length],
             (registrations, opening, rest) => registrations.Concat(opening).Concat(rest).ToArray());
     }
