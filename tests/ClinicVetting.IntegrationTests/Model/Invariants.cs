@@ -6,7 +6,7 @@ public static class Invariants
     public const string NoServerError = "no-5xx";
     public const string RefusedWritesNothing = "refused-request-writes-nothing";
     public const string AcknowledgedOnce = "acknowledged-write-in-the-log-exactly-once";
-    public const string NothingLost = "nothing-acknowledged-lost";
+    public const string NothingLost = "nothing-acknowledged-lost-or-doubled-since";
     public const string RetryReplays = "retry-with-the-same-key-replays-the-first-answer";
     public const string RetryWritesNothing = "retry-with-the-same-key-writes-nothing";
     public const string KeyReuseRefused = "same-key-other-body-is-refused";

@@ -784,6 +784,10 @@ public sealed class ModelRun(ModelHost app, IReadOnlyList<Step> steps, IReadOnly
         {
             Fail(Invariants.RefusedWritesNothing, $"{what} wrote {string.Join("; ", written)}");
         }
+        else if (result.Succeeded && request.Operation == WriteOperations.Unshaped)
+        {
+            // Judged by the caller: such a body is never accepted, whatever it wrote.
+        }
         else if (result.Succeeded && (response.Replayed || !request.ExpectWrites) && written.Count > 0)
         {
             Fail(Invariants.RetryWritesNothing, $"{what} (replayed) wrote {string.Join("; ", written)}");

@@ -18,7 +18,7 @@ public static class Shrinker
 
         // First, all at once, the steps that wrote nothing (refused, replayed, nothing to do): they seldom matter.
         var active = kept.Where((_, position) => position == kept.Count - 1 || !failure.Inert[position]).ToList();
-        if (active.Count < kept.Count)
+        if (active.Count < kept.Count && budget > TimeSpan.Zero)
         {
             var result = await new ModelRun(app, active.Select(i => steps[i]).ToList(), ignored, active).Execute();
             if (result.Violations.Any(x => x.Invariant == invariant))

@@ -57,8 +57,9 @@ public class driving_the_api_with_random_command_sequences(ITestOutputHelper out
             {
                 searching.Stop();
                 shrinking.Start();
-                var (shrunk, shrunkResult) = await Shrinker.Shrink(app, steps, kept, result, first.Invariant, ignored,
-                    settings.ShrinkBudget, output.WriteLine);
+                // Each failure gets its budget, all of them together three budgets: a broken build still ends in minutes.
+                var budget = TimeSpan.FromTicks(Math.Min(settings.ShrinkBudget.Ticks, Math.Max(0, 3 * settings.ShrinkBudget.Ticks - shrinking.Elapsed.Ticks)));
+                var (shrunk, shrunkResult) = await Shrinker.Shrink(app, steps, kept, result, first.Invariant, ignored, budget, output.WriteLine);
                 shrinking.Stop();
                 searching.Start();
                 failure = failure with { Kept = shrunk, Shrunk = shrunkResult };
