@@ -105,9 +105,9 @@ public sealed partial class ModelRun
 
     private async Task<string> SendNotAnObject(SendNotAnObject step)
     {
-        var clinic = ClinicAt(step.Worker)?.Id ?? Guid.NewGuid();
-        var vettingCase = CaseAt(step.Worker)?.Id ?? Guid.NewGuid();
-        var flag = ClinicAt(step.Worker)?.Flags.FirstOrDefault()?.Flag.FlagId ?? Guid.NewGuid();
+        var clinic = ClinicAt(step.Target)?.Id ?? Guid.NewGuid();
+        var vettingCase = CaseAt(step.Target)?.Id ?? Guid.NewGuid();
+        var flag = ClinicAt(step.Target)?.Flags.FirstOrDefault()?.Flag.FlagId ?? Guid.NewGuid();
         var review = _log.ReviewIds.FirstOrDefault(Guid.NewGuid());
         var proposal = _log.Proposals.FirstOrDefault(Guid.NewGuid());
         (HttpMethod Method, string Url)[] writes =

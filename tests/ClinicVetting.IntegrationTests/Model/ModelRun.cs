@@ -67,7 +67,7 @@ public sealed partial class ModelRun(ModelHost app, IReadOnlyList<Step> steps, I
         for (_step = 0; _step < steps.Count; _step++)
         {
             _answers = [];
-            _stepWrote = steps[_step] is Restart or AdvanceClock;
+            _stepWrote = steps[_step] is AdvanceClock;
             var what = await Perform(steps[_step]);
             _inert.Add(!_stepWrote);
             _trace.Add($"{Number,3}. {steps[_step]}  ->  {what}{(_answers.Count > 0 ? $"  [{string.Join(" ", _answers)}]" : "")}");

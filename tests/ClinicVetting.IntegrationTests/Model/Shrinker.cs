@@ -16,7 +16,7 @@ public static class Shrinker
         var kept = UpTo(failing, failure);
         var best = failure;
 
-        // First, all at once, the steps that wrote nothing (refused, replayed, nothing to do): they seldom matter.
+        // First, all at once, the steps that wrote nothing (refused, replayed, nothing to do, restarts): they seldom matter.
         var active = kept.Where((_, position) => position == kept.Count - 1 || !failure.Inert[position]).ToList();
         if (active.Count < kept.Count && budget > TimeSpan.Zero)
         {

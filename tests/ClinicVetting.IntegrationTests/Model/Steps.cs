@@ -85,7 +85,7 @@ public sealed record Restart : Step;
 /// <summary>Two callers at the same instant (or one caller twice): one case, one proposal, one check.</summary>
 public sealed record Race(RaceKind Kind, int Target, CheckKind Check) : Step;
 /// <summary>A whole body that is not an object (null, an array, a string, a number) to one of the write operations.</summary>
-public sealed record SendNotAnObject(int Worker, int Operation, NotAnObject Shape) : Step;
+public sealed record SendNotAnObject(int Target, int Operation, NotAnObject Shape) : Step;
 
 public static class StepGenerator
 {
@@ -125,7 +125,7 @@ public static class StepGenerator
         (3, Gen.Select(Approver, Pick, (w, p) => (Step)new ApproveProposal(w, p))),
         (1, Gen.Select(Approver, Pick, (w, p) => (Step)new DeclineProposal(w, p))),
         (6, Gen.Select(Gen.Int[0, 5], Gen.Bool, (back, same) => (Step)new Retry(back, same))),
-        (2, Gen.Select(Staff, Gen.Int[0, 63], Gen.Enum<NotAnObject>(), (w, o, s) => (Step)new SendNotAnObject(w, o, s))),
+        (2, Gen.Select(Pick, Gen.Int[0, 63], Gen.Enum<NotAnObject>(), (t, o, s) => (Step)new SendNotAnObject(t, o, s))),
         (4, Gen.Select(Gen.Enum<RaceKind>(), Pick, Check, (k, t, c) => (Step)new Race(k, t, c))));
 
     /// <summary>
