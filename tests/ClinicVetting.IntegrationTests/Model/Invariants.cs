@@ -10,6 +10,7 @@ public static class Invariants
     public const string RetryReplays = "retry-with-the-same-key-replays-the-first-answer";
     public const string RetryWritesNothing = "retry-with-the-same-key-writes-nothing";
     public const string KeyReuseRefused = "same-key-other-body-is-refused";
+    public const string OneKeyRunsOnce = "one-idempotency-key-runs-once-even-at-the-same-instant";
     public const string RoleEnforced = "caller-without-the-role-gets-403";
     public const string BodyMustBeAnObject = "a-body-that-is-not-an-object-is-refused";
     public const string FourEyes = "four-eyes-opener-or-evidence";

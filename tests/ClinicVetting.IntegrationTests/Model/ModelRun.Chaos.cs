@@ -29,7 +29,7 @@ public sealed partial class ModelRun
             return "no case yet: nothing to race for";
         }
 
-        var what = $"{Describe(vettingCase)}";
+        var what = Describe(vettingCase);
         var cases = $"/api/vetting/cases/{vettingCase.Id}";
         var check = CheckRoute.NameOf(step.Check);
         string EvidenceBody(Person who) => ToJson(new
@@ -58,11 +58,16 @@ public sealed partial class ModelRun
             default:
                 var first = Request(sam, HttpMethod.Post, $"{cases}/checks/{check}/evidence", EvidenceBody(sam), WriteOperations.RecordEvidence);
                 var again = Request(sam, HttpMethod.Post, first.Url, first.Body, WriteOperations.RecordEvidence, first.Key);
-                await WriteAtOnce(first, again);
+                var answers = await WriteAtOnce(first, again);
+                if (answers.All(x => x.Succeeded && !x.Replayed))
+                {
+                    Fail(Invariants.OneKeyRunsOnce, $"{sam} sent one request twice at once with one Idempotency-Key and both ran: " +
+                                                    string.Join("; ", answers.SelectMany(x => x.Written)));
+                }
+
                 return $"{sam} sends the same evidence on {check} of {what} twice at the same instant, with one Idempotency-Key";
         }
     }
-
 
     private async Task<string> Retry(Retry step)
     {

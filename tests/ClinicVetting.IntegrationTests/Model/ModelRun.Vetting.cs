@@ -135,7 +135,6 @@ public sealed partial class ModelRun
         return $"{who} captures {(step.Guarantee ? "a guarantee in" : "plain")} marketing of {Describe(clinic.Id)}";
     }
 
-
     private async Task<string> OpenCase(OpenCase step)
     {
         if (ClinicAt(step.Clinic) is not { } clinic)

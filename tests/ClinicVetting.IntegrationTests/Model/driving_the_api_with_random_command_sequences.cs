@@ -27,8 +27,7 @@ public class driving_the_api_with_random_command_sequences(ITestOutputHelper out
 
         var failures = new List<Failure>();
         var ignored = new HashSet<string>(settings.Ignored);
-        var shrinking = Stopwatch.StartNew();
-        shrinking.Stop();
+        var shrinking = new Stopwatch();
         var searching = Stopwatch.StartNew();
         for (var run = 0; settings.Seed is not null ? run < 1 : run < settings.Runs && searching.Elapsed < settings.Budget; run++)
         {
