@@ -1,6 +1,5 @@
 using System.Globalization;
 using ClinicVetting.Clinics;
-using ClinicVetting.Shared;
 
 namespace ClinicVetting.Ranking;
 

@@ -46,7 +46,7 @@ public class retiring_the_bayesian_review_score(AppFixture fixture) : Integratio
 
         var policy = await Json(null, "/api/ranking/policy");
         policy.GetProperty("version").GetInt64().ShouldBe(retiredVersion + 1, "published once, however often the seed runs");
-        policy.GetProperty("reason").GetString().ShouldBe(ReferenceDataSeed.RetiredReviewScoreReason);
+        policy.GetProperty("reason").GetString().ShouldBe(RankingPolicySeed.RetiredReviewScoreReason);
         var reviews = policy.GetProperty("policy").GetProperty("reviews");
         reviews.GetProperty("z").GetDecimal().ShouldBe(1.645m);
         reviews.GetProperty("pseudoCounts").GetProperty("one").GetDecimal().ShouldBe(1m);

@@ -1,11 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using ClinicVetting.Infrastructure.Auth;
 using ClinicVetting.Infrastructure.Hosting;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.OpenApi;
 using Scalar.AspNetCore;
-using Wolverine.Http;
 
 namespace ClinicVetting.Infrastructure.Http;
 

@@ -1,5 +1,4 @@
 using System.Text;
-using ClinicVetting.Shared;
 
 namespace ClinicVetting.Vetting.ReferenceData;
 
