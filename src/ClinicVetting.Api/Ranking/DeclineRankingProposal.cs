@@ -1,4 +1,3 @@
-using ClinicVetting.Vetting.Cases;
 
 namespace ClinicVetting.Ranking;
 

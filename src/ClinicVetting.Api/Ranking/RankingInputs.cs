@@ -23,6 +23,7 @@ public sealed record ReviewFacts(StarCounts Stars, DateTimeOffset? LatestAt)
 }
 
 /// <summary>One clinic's documents turned into what the ranking reads; the same for a proposal and for a replay.</summary>
+[Published]
 public static class RankingInputs
 {
     public static ClinicRankingInput For(ClinicProfile clinic, ClinicStanding? standing, ClinicClaims? claims, ClinicEfficiency? efficiency, ReviewFacts reviews,

@@ -1,5 +1,6 @@
 namespace ClinicVetting.Ranking;
 
+[Published]
 public sealed record PublishRankingPolicyInput(RankingPolicy Policy, string Reason)
 {
     public FieldErrors Validate()

@@ -3,6 +3,7 @@ using ClinicVetting.Clinics;
 namespace ClinicVetting.Vetting;
 
 /// <summary>A clinic as staff read it: the registry's profile and vetting's standing, side by side.</summary>
+[Published]
 public sealed record ClinicOverview(
     Guid Id,
     long Version,

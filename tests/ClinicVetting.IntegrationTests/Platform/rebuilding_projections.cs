@@ -1,3 +1,4 @@
+using ClinicVetting.Shared;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Alba;

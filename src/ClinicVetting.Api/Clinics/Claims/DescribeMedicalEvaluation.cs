@@ -48,6 +48,7 @@ public sealed record Contraindication(string Code, string Label);
 /// The contraindications in force, as the vetting rules name them. Vetting provides it: the registry records what a clinic
 /// claims in the rules' words without depending on Vetting.
 /// </summary>
+[Published]
 public interface IContraindicationCatalog
 {
     Task<IReadOnlyList<Contraindication>> InForce(IQuerySession session, CancellationToken cancellation);

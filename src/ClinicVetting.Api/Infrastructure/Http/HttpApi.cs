@@ -91,12 +91,6 @@ public static class HttpApi
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") })
             .AllowAnonymous();
 
-        if (app.Configuration.GetValue<bool>("ClinicVetting:Benchmarks:Plaintext"))
-        {
-            // The benchmarks' baseline for the public feed: the same pipeline with no work behind it.
-            app.MapGet("/bench/plaintext", () => Results.Text("Hello, World!")).AllowAnonymous().ExcludeFromDescription();
-        }
-
         app.MapWolverineEndpoints(wolverine =>
         {
             wolverine.AddPolicy<CorrelationPolicy>();

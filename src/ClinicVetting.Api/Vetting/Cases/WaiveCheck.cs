@@ -1,10 +1,5 @@
 namespace ClinicVetting.Vetting.Cases;
 
-public sealed record ReasonBody(string Reason)
-{
-    public FieldErrors Validate() => new FieldErrors().Required("reason", Reason, 4000);
-}
-
 public sealed record WaiveCheck(Guid CaseId, CheckKind Check, string Reason);
 
 public static class WaiveCheckEndpoint
