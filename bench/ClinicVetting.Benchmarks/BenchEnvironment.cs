@@ -50,7 +50,11 @@ public sealed class BenchEnvironment : IAsyncDisposable
     public async Task StartApi(string database)
     {
         var port = 5600 + Random.Shared.Next(300);
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "ClinicVetting.Api.dll"), "--urls", $"http://127.0.0.1:{port}"])
+        // Run with the bench's dependencies, so the API loads PlaintextBaseline as a hosting startup.
+        var start = new ProcessStartInfo("dotnet", ["exec",
+            "--depsfile", Path.Combine(AppContext.BaseDirectory, "ClinicVetting.Benchmarks.deps.json"),
+            "--runtimeconfig", Path.Combine(AppContext.BaseDirectory, "ClinicVetting.Api.runtimeconfig.json"),
+            Path.Combine(AppContext.BaseDirectory, "ClinicVetting.Api.dll"), "--urls", $"http://127.0.0.1:{port}"])
         {
             WorkingDirectory = AppContext.BaseDirectory,
             RedirectStandardOutput = true,
@@ -63,7 +67,7 @@ public sealed class BenchEnvironment : IAsyncDisposable
         start.Environment["Serilog__MinimumLevel__Default"] = "Warning";
         start.Environment["Serilog__MinimumLevel__Override__Serilog.AspNetCore.RequestLoggingMiddleware"] = "Warning";
         start.Environment["ClinicVetting__LoadDemoData"] = "true";
-        start.Environment["ClinicVetting__Benchmarks__Plaintext"] = "true";
+        start.Environment["ASPNETCORE_HOSTINGSTARTUPASSEMBLIES"] = typeof(PlaintextBaseline).Assembly.GetName().Name;
         start.Environment["ClinicVetting__PublicFeed__RequestsPerMinute"] = "100000000";
         start.Environment["ClinicVetting__PublicApi__RequestsPerMinute"] = "100000000";
         start.Environment["ClinicVetting__MaxRequestBodyBytes"] = "1048576";

@@ -1,20 +1,28 @@
-using ClinicVetting.Audit.Integrity;
+using ClinicVetting.Audit;
+using ClinicVetting.Clinics;
 using ClinicVetting.Demo;
-using ClinicVetting.Ranking;
-using ClinicVetting.Infrastructure.Auth;
 using ClinicVetting.Infrastructure.Hosting;
-using ClinicVetting.Infrastructure.Http;
+using ClinicVetting.Ranking;
+using ClinicVetting.Reviews;
+using ClinicVetting.Vetting;
 using JasperFx;
 
 var builder = WebApplication.CreateBuilder(args);
 
+// The platform every capability runs on.
 builder.AddLogging();
 builder.AddTelemetry();
 builder.AddAuth();
 builder.AddCritterStack();
 builder.AddHttpApi();
+
+// The capabilities, each registering its own streams, documents, projections, handlers and queues.
+builder.AddClinics();
+builder.AddVetting();
+builder.AddReviews();
 builder.AddRanking();
-builder.AddLogIntegrity();
+builder.AddAudit();
+
 builder.AddDemo();
 
 var app = builder.Build();

@@ -1,14 +1,14 @@
-using Marten;
+using ClinicVetting.Audit.Integrity;
 
 namespace ClinicVetting.Audit;
 
+/// <summary>Audit: reading the log, replaying editions and clinic files, and the tamper-evident log. It reads; it writes no event.</summary>
 public static class AuditModule
 {
-    public static void Configure(StoreOptions opts) => opts.Events.AddEventTypes(LogReplayer.Relevant);
-
-    public static void AddAudit(this IServiceCollection services)
+    public static void AddAudit(this WebApplicationBuilder builder)
     {
-        services.AddSingleton<LogReplayer>();
-        services.AddSingleton<EditionReplayer>();
+        builder.Services.AddSingleton<LogReplayer>();
+        builder.Services.AddSingleton<EditionReplayer>();
+        builder.AddLogIntegrity();
     }
 }

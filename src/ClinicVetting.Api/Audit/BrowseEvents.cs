@@ -1,10 +1,3 @@
-using ClinicVetting.Infrastructure.Auth;
-using ClinicVetting.Infrastructure.Http;
-using Marten;
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc;
-using Wolverine.Http;
-
 namespace ClinicVetting.Audit;
 
 public sealed record EventPage(IReadOnlyList<LoggedEvent> Events, long? NextAfterSequence);

@@ -1,16 +1,10 @@
 using ClinicVetting.Clinics;
 using ClinicVetting.Clinics.Claims;
-using ClinicVetting.Infrastructure.Auth;
-using ClinicVetting.Infrastructure.Http;
 using ClinicVetting.Ranking;
 using ClinicVetting.Reviews;
 using ClinicVetting.Vetting;
 using ClinicVetting.Vetting.Cases;
 using JasperFx.Events;
-using Marten;
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc;
-using Wolverine.Http;
 
 namespace ClinicVetting.Audit;
 
@@ -23,7 +17,7 @@ public sealed record ReviewCounts(int Pending, int Held, int Published, int Reje
 public sealed record ClinicFile(
     Guid ClinicId,
     DateTimeOffset AsOf,
-    ClinicProfile Profile,
+    ClinicOverview Profile,
     ClinicClaims? Claims,
     ClinicEfficiency? Efficiency,
     IReadOnlyList<VettingCase> Cases,
@@ -50,11 +44,13 @@ public static class ClinicFileAsOfEndpoint
         }
 
         ClinicProfile? profile = null;
+        ClinicStanding? standing = null;
         ClinicClaims? claims = null;
         ClinicEfficiency? efficiency = null;
         foreach (var e in clinicEvents)
         {
             profile = EventFolder<ClinicProfile>.Evolve(profile, e.Data, e.Version);
+            standing = EventFolder<ClinicStanding>.Evolve(standing, e.Data, e.Version);
             claims = EventFolder<ClinicClaims>.Evolve(claims, e.Data, e.Version);
             efficiency = EventFolder<ClinicEfficiency>.Evolve(efficiency, e.Data, e.Version);
         }
@@ -75,7 +71,7 @@ public static class ClinicFileAsOfEndpoint
         }
 
         var reviews = await Reviews(session, clinicId, instant, cancellation);
-        return Results.Json(new ClinicFile(clinicId, instant, profile!, claims, efficiency, cases, reviews,
+        return Results.Json(new ClinicFile(clinicId, instant, ClinicOverview.Of(profile!, standing), claims, efficiency, cases, reviews,
             events.OrderBy(x => x.Sequence).Select(x => new LoggedEvent(EventRef.Of(x), x.Data)).ToList()));
     }
 

@@ -4,9 +4,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using ClinicVetting.Ranking;
-using ClinicVetting.Shared;
 using JasperFx.Events;
-using Marten;
 
 namespace ClinicVetting.Audit;
 

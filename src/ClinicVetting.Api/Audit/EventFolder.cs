@@ -21,8 +21,6 @@ public static class EventFolder<T> where T : class, new()
         .Distinct()
         .ToList();
 
-    public static bool Handles(Type eventType) => Creator(eventType) is not null || Applier(eventType) is not null;
-
     public static T? Evolve(T? current, object @event, long version)
     {
         var type = @event.GetType();

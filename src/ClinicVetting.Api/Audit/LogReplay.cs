@@ -5,7 +5,6 @@ using ClinicVetting.Reviews;
 using ClinicVetting.Vetting;
 using ClinicVetting.Vetting.ReferenceData;
 using JasperFx.Events;
-using Marten;
 using Marten.Events;
 using Npgsql;
 
@@ -23,6 +22,7 @@ public sealed record EventRef(Guid StreamId, long Version, long Sequence, string
 public sealed class ReplayedClinic
 {
     public ClinicProfile? Profile { get; set; }
+    public ClinicStanding? Standing { get; set; }
     public ClinicClaims? Claims { get; set; }
     public ClinicEfficiency? Efficiency { get; set; }
     public Dictionary<string, List<EventRef>> EventsBehind { get; } = new();
@@ -51,7 +51,7 @@ public sealed class ReplayedLog
     {
         var reviews = Reviews.Values.GroupBy(x => x.ClinicId).ToDictionary(x => x.Key, ReviewFacts.Of);
         return Clinics.Values.Where(x => x.Profile is not null)
-            .Select(x => Ranking.RankingInputs.For(x.Profile!, x.Claims, x.Efficiency, reviews.GetValueOrDefault(x.Profile!.Id, ReviewFacts.None), Regulators))
+            .Select(x => Ranking.RankingInputs.For(x.Profile!, x.Standing, x.Claims, x.Efficiency, reviews.GetValueOrDefault(x.Profile!.Id, ReviewFacts.None), Regulators))
             .ToList();
     }
 }
@@ -67,8 +67,9 @@ public sealed class ReplayedLog
 /// </remarks>
 public sealed class LogReplayer(IDocumentStore store)
 {
-    /// <summary>The event types a replay reads; registered with Marten up front (<see cref="AuditModule.Configure"/>) so their stored names are known.</summary>
+    /// <summary>The event types a replay reads; registered with Marten up front by the capabilities that write them, so their stored names are known.</summary>
     public static readonly Type[] Relevant = EventFolder<ClinicProfile>.EventTypes
+        .Concat(EventFolder<ClinicStanding>.EventTypes)
         .Concat(EventFolder<ClinicClaims>.EventTypes)
         .Concat(EventFolder<ClinicEfficiency>.EventTypes)
         .Concat(EventFolder<Review>.EventTypes)
@@ -134,6 +135,7 @@ public sealed class LogReplayer(IDocumentStore store)
 
         var clinic = Clinic(log, e.StreamId);
         clinic.Profile = EventFolder<ClinicProfile>.Evolve(clinic.Profile, data, e.Version);
+        clinic.Standing = EventFolder<ClinicStanding>.Evolve(clinic.Standing, data, e.Version);
         clinic.Claims = EventFolder<ClinicClaims>.Evolve(clinic.Claims, data, e.Version);
         clinic.Efficiency = EventFolder<ClinicEfficiency>.Evolve(clinic.Efficiency, data, e.Version);
         if (PartOf(data) is { } part)

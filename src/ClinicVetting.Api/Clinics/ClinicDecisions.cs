@@ -1,5 +1,3 @@
-using ClinicVetting.Shared;
-
 namespace ClinicVetting.Clinics;
 
 /// <summary>The registry's decisions: state and command in, events out, no I/O.</summary>

@@ -1,6 +1,3 @@
-using ClinicVetting.Infrastructure.Http;
-using ClinicVetting.Shared;
-
 namespace ClinicVetting.Clinics;
 
 public enum CellType

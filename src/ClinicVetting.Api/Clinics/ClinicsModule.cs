@@ -1,18 +1,29 @@
+using ClinicVetting.Clinics.Claims;
 using JasperFx.Events.Projections;
-using Marten;
-using Weasel.Postgresql.Tables;
 
 namespace ClinicVetting.Clinics;
 
+/// <summary>The clinic registry and what clinics claim: the clinic's stream, its profile and its claims.</summary>
 public static class ClinicsModule
 {
-    public static void Configure(StoreOptions opts)
+    /// <summary>Every event the registry writes; known to Marten from the start, so any process reads old ones before it writes one.</summary>
+    public static readonly Type[] Events =
+    [
+        typeof(ClinicRegistered), typeof(ClinicProfileUpdated),
+        typeof(LicenseClaimed), typeof(AccreditationClaimed), typeof(TherapyClaimed), typeof(TeamMemberClaimed), typeof(ProtocolClaimed),
+        typeof(MedicalEvaluationDescribed), typeof(AftercareDescribed), typeof(MarketingTextCaptured), typeof(ClaimWithdrawn),
+    ];
+
+    public static void AddClinics(this WebApplicationBuilder builder) => builder.Services.ConfigureMarten(opts =>
     {
+        opts.Events.AddEventTypes(Events);
+
         opts.Projections.Snapshot<ClinicProfile>(SnapshotLifecycle.Inline);
         opts.Schema.For<ClinicProfile>()
             .UniqueIndex(x => x.IdentityKey)
             .Index(x => x.Country)
-            .Index(x => x.Status)
             .GinIndexJsonData();
-    }
+
+        opts.Projections.Snapshot<ClinicClaims>(SnapshotLifecycle.Inline);
+    });
 }

@@ -1,11 +1,3 @@
-using ClinicVetting.Infrastructure.Auth;
-using ClinicVetting.Infrastructure.Http;
-using Marten;
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc;
-using Wolverine;
-using Wolverine.Http;
-
 namespace ClinicVetting.Clinics;
 
 public sealed record RegisterClinic(Guid ClinicId, ClinicDetails Details);

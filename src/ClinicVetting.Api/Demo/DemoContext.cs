@@ -1,5 +1,3 @@
-using Wolverine;
-
 namespace ClinicVetting.Demo;
 
 /// <summary>What a demo step works with: the message bus, acting as a named demo user.</summary>

@@ -1,5 +1,3 @@
-using Marten;
-
 namespace ClinicVetting.Demo;
 
 /// <summary>Records that a demo step ran, so a restart never loads it twice.</summary>
@@ -21,8 +19,6 @@ public interface IDemoStep
 
 public static class DemoData
 {
-    public static void Configure(StoreOptions opts) => opts.Schema.For<DemoDataMarker>().DocumentAlias("demo_data_marker");
-
     /// <summary>The demo steps in order; later capabilities append theirs.</summary>
     public static readonly IReadOnlyList<IDemoStep> Steps =
     [
@@ -38,6 +34,7 @@ public static class DemoSetup
     /// <summary>After Marten and Wolverine, so their runtimes are up when the demo steps invoke commands.</summary>
     public static void AddDemo(this WebApplicationBuilder builder)
     {
+        builder.Services.ConfigureMarten(opts => opts.Schema.For<DemoDataMarker>().DocumentAlias("demo_data_marker"));
         builder.Services.AddHostedService<DemoDataLoader>();
         builder.Services.AddHostedService<DevBanner>();
     }

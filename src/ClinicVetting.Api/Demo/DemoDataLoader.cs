@@ -1,5 +1,4 @@
 using ClinicVetting.Infrastructure.Hosting;
-using Marten;
 
 namespace ClinicVetting.Demo;
 

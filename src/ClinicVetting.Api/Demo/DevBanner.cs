@@ -1,5 +1,4 @@
 using System.Text.Json;
-using ClinicVetting.Infrastructure.Auth;
 using ClinicVetting.Infrastructure.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;

@@ -1,7 +1,6 @@
 using ClinicVetting.Clinics;
 using ClinicVetting.Ranking;
 using ClinicVetting.Reviews;
-using Marten;
 
 namespace ClinicVetting.Demo;
 

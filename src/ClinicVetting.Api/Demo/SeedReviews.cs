@@ -1,7 +1,5 @@
 using ClinicVetting.Clinics;
 using ClinicVetting.Reviews;
-using ClinicVetting.Shared;
-using Marten;
 
 namespace ClinicVetting.Demo;
 

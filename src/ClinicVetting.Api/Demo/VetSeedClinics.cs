@@ -1,8 +1,8 @@
 using ClinicVetting.Clinics;
 using ClinicVetting.Clinics.Claims;
+using ClinicVetting.Vetting;
 using ClinicVetting.Vetting.Cases;
 using ClinicVetting.Vetting.ReferenceData;
-using Marten;
 
 namespace ClinicVetting.Demo;
 
@@ -26,7 +26,8 @@ public sealed class VetSeedClinics : IDemoStep
 
         foreach (var (clinic, index) in clinics.Where(x => SeedClinics.Clinics.Any(s => s.IdentityKey == x.IdentityKey)).Select((x, i) => (x, i)))
         {
-            if (clinic.Status == ClinicStatus.Approved)
+            var standing = await query.LoadAsync<ClinicStanding>(clinic.Id, cancellation);
+            if (standing?.Status == ClinicStatus.Approved)
             {
                 continue;
             }
@@ -37,7 +38,7 @@ public sealed class VetSeedClinics : IDemoStep
                 await RecordClaims(context, clinic, regulators.For(clinic.Country), index, today, cancellation);
             }
 
-            var caseId = clinic.OpenCaseId
+            var caseId = standing?.OpenCaseId
                          ?? (await context.Invoke<CaseOpened>(DemoContext.StaffUser, new OpenVettingCase(Guid.CreateVersion7(), clinic.Id), cancellation)).Id;
             var vettingCase = await AutomaticStepsDone(store, caseId, cancellation);
             var regulator = regulators.For(clinic.Country);
@@ -88,7 +89,7 @@ public sealed class VetSeedClinics : IDemoStep
     private static async Task RecordClaims(DemoContext context, ClinicProfile clinic, Regulator? regulator, int index, DateOnly today,
         CancellationToken cancellation)
     {
-        async Task Claim(object command) => await context.Invoke<ClaimRecorded>(DemoContext.StaffUser, command, cancellation);
+        async Task Claim(object command) => await context.Invoke<ClaimOnFile>(DemoContext.StaffUser, command, cancellation);
         var validFrom = today.AddYears(-1);
         var validUntil = today.AddYears(2).AddDays(index * 30);
         var lab = $"{clinic.Name} cell laboratory";

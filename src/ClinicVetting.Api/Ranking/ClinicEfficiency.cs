@@ -18,6 +18,7 @@ public sealed record InquiryResponse(decimal Hours, MeasurementSource Source, Da
 public sealed record FollowUpCompletion(int PatientsDue, int Completed, DateOnly PeriodEnd, DateTimeOffset MeasuredAt);
 
 /// <summary>The efficiency measurements of a clinic, from its stream (kept inline).</summary>
+[Published]
 public sealed partial class ClinicEfficiency
 {
     public Guid Id { get; set; }

@@ -1,6 +1,5 @@
 using System.Globalization;
 using ClinicVetting.Clinics;
-using ClinicVetting.Shared;
 
 namespace ClinicVetting.Ranking;
 
@@ -70,6 +69,7 @@ public sealed record RankingComputation(
 /// The ranking as a pure function: inputs and policy in, ranking out. Decimal arithmetic rounded at fixed places, and a
 /// total order (ties end on the clinic id), so the same inputs give the same ranking bit for bit, on any machine.
 /// </summary>
+[Published]
 public static class RankingCalculator
 {
     private const int Places = 6;

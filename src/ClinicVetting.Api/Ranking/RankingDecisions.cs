@@ -1,5 +1,3 @@
-using ClinicVetting.Shared;
-
 namespace ClinicVetting.Ranking;
 
 /// <summary>Proposals and editions as pure decisions.</summary>

@@ -23,6 +23,7 @@ public sealed record RankingEditionPublished(
 public sealed record EditionSummary(int Edition, Guid ProposalId, DateTimeOffset PublishedAt, long PolicyVersion, long LogPosition, int Entries);
 
 /// <summary>The editions stream's state: how many, and a line per edition.</summary>
+[Published]
 public sealed partial class RankingEditionCatalog
 {
     public static readonly Guid StreamId = new("5e6b0c1e-7a53-4c55-9d1f-0000000000b2");

@@ -1,6 +1,7 @@
 using ClinicVetting.Clinics;
 using ClinicVetting.Clinics.Claims;
 using ClinicVetting.Reviews;
+using ClinicVetting.Vetting;
 using ClinicVetting.Vetting.ReferenceData;
 
 namespace ClinicVetting.Ranking;
@@ -22,9 +23,10 @@ public sealed record ReviewFacts(StarCounts Stars, DateTimeOffset? LatestAt)
 }
 
 /// <summary>One clinic's documents turned into what the ranking reads; the same for a proposal and for a replay.</summary>
+[Published]
 public static class RankingInputs
 {
-    public static ClinicRankingInput For(ClinicProfile clinic, ClinicClaims? claims, ClinicEfficiency? efficiency, ReviewFacts reviews,
+    public static ClinicRankingInput For(ClinicProfile clinic, ClinicStanding? standing, ClinicClaims? claims, ClinicEfficiency? efficiency, ReviewFacts reviews,
         RegulatorDirectory regulators)
     {
         var regulator = regulators.For(clinic.Country);
@@ -38,10 +40,10 @@ public static class RankingInputs
             clinic.BestFor,
             clinic.CostRange,
             clinic.YearsOfExperience,
-            VettingApproved: clinic.ApprovedCaseId is not null,
-            clinic.ApprovedAt,
-            clinic.Suspensions.Select(x => x.Reason).ToList(),
-            clinic.OpenRedFlags.Count(),
+            VettingApproved: standing?.ApprovedCaseId is not null,
+            standing?.ApprovedAt,
+            (standing?.Suspensions ?? []).Select(x => x.Reason).ToList(),
+            standing?.OpenRedFlags.Count() ?? 0,
             RegulatorLicenses: regulator is null
                 ? []
                 : (claims?.Licenses ?? []).Where(x => regulator.Issued(x.IssuedBy)).Select(x => new ValidityWindow(x.ValidFrom, x.ValidUntil)).ToList(),

@@ -40,6 +40,7 @@ public sealed record EditionLists(
     IReadOnlyDictionary<string, IReadOnlyList<ListEntry>> ByCondition,
     IReadOnlyDictionary<string, IReadOnlyList<ListEntry>> ByCountry);
 
+[Published]
 public static class RankingLists
 {
     /// <summary>

@@ -1,44 +1,34 @@
 using ClinicVetting.Ranking.PublicFeed;
 using JasperFx.Events.Projections;
-using Marten;
-using Microsoft.AspNetCore.RateLimiting;
-using ClinicVetting.Infrastructure.Http;
 
 namespace ClinicVetting.Ranking;
 
-public sealed class PublicFeedOptions
-{
-    public const string Section = "ClinicVetting:PublicFeed";
-
-    /// <summary>Requests per minute per client (IP address) on the anonymous feed.</summary>
-    public int RequestsPerMinute { get; set; } = 600;
-
-    /// <summary>How often the feed asks the database whether the ranking changed (0: on every request).</summary>
-    public int RevisionCheckMilliseconds { get; set; } = 250;
-}
-
+/// <summary>The ranking: its policy, efficiency facts, proposals, editions and the public feed.</summary>
 public static class RankingModule
 {
-    public static void Configure(StoreOptions opts)
-    {
-        opts.Projections.Snapshot<ClinicEfficiency>(SnapshotLifecycle.Inline);
-        opts.Projections.Snapshot<CurrentRankingPolicy>(SnapshotLifecycle.Inline);
-        opts.Projections.Snapshot<RankingProposal>(SnapshotLifecycle.Inline);
-        opts.Projections.Snapshot<RankingEditionCatalog>(SnapshotLifecycle.Inline);
-        opts.Projections.Add<RankingEditionProjection>(ProjectionLifecycle.Inline);
-        opts.Projections.Add<PublicRankingProjection>(ProjectionLifecycle.Async);
-        opts.Schema.For<RankingProposal>().Index(x => x.Status);
-    }
+    /// <summary>Every event the ranking writes; known to Marten from the start, so any process reads old ones before it writes one.</summary>
+    public static readonly Type[] Events =
+    [
+        typeof(RankingPolicyPublished), typeof(InquiryResponseMeasured), typeof(FollowUpCompletionMeasured), typeof(RankingProposed),
+        typeof(RankingProposalApproved), typeof(RankingProposalDeclined), typeof(RankingEditionPublished), typeof(SponsoredPlacementRecorded),
+    ];
 
     public static void AddRanking(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<RankingSnapshotReader>();
-        builder.Services.AddSingleton<PublicFeedCache>();
-        builder.Services.AddSingleton<PublicRankingRevision>();
+        builder.AddPublicFeed();
 
-        var feed = builder.Configuration.GetSection(PublicFeedOptions.Section).Get<PublicFeedOptions>() ?? new PublicFeedOptions();
-        builder.Services.AddSingleton(feed);
-        builder.Services.AddRateLimiter(limiter => limiter.AddPolicy(PublicRankingEndpoints.RateLimitPolicy,
-            http => RateLimits.PerClient(http, PublicRankingEndpoints.RateLimitPolicy, feed.RequestsPerMinute)));
+        builder.Services.ConfigureMarten(opts =>
+        {
+            opts.Events.AddEventTypes(Events);
+            opts.Projections.Snapshot<ClinicEfficiency>(SnapshotLifecycle.Inline);
+            opts.Projections.Snapshot<CurrentRankingPolicy>(SnapshotLifecycle.Inline);
+            opts.Projections.Snapshot<RankingProposal>(SnapshotLifecycle.Inline);
+            opts.Projections.Snapshot<RankingEditionCatalog>(SnapshotLifecycle.Inline);
+            opts.Projections.Add<RankingEditionProjection>(ProjectionLifecycle.Inline);
+            opts.Projections.Add<PublicRankingProjection>(ProjectionLifecycle.Async);
+            opts.Schema.For<RankingProposal>().Index(x => x.Status);
+        });
+        builder.Services.InitializeMartenWith<RankingPolicySeed>();
     }
 }

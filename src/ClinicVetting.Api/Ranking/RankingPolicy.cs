@@ -120,6 +120,7 @@ public sealed record RankingPolicy(
 public sealed record RankingPolicyPublished(RankingPolicy Policy, string Reason);
 
 /// <summary>The policy in force; its Version is the policy version every proposal and edition records.</summary>
+[Published]
 public sealed partial class CurrentRankingPolicy
 {
     public static readonly Guid StreamId = new("5e6b0c1e-7a53-4c55-9d1f-0000000000b1");

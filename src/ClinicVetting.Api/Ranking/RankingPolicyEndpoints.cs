@@ -1,14 +1,6 @@
-using ClinicVetting.Infrastructure.Auth;
-using ClinicVetting.Infrastructure.Http;
-using ClinicVetting.Shared;
-using Marten;
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc;
-using Wolverine;
-using Wolverine.Http;
-
 namespace ClinicVetting.Ranking;
 
+[Published]
 public sealed record PublishRankingPolicyInput(RankingPolicy Policy, string Reason)
 {
     public FieldErrors Validate()

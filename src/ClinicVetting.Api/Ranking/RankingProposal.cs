@@ -17,6 +17,7 @@ public sealed record RankingProposalApproved(Guid ProposalId, int Edition, IRead
 public sealed record RankingProposalDeclined(Guid ProposalId, string Reason, string DeclinedBy, DateTimeOffset DeclinedAt);
 
 /// <summary>A proposed ranking: every clinic's factors, shares and exclusions at one position of the log, waiting for an approver.</summary>
+[Published]
 public sealed partial class RankingProposal
 {
     public Guid Id { get; set; }

@@ -2,8 +2,8 @@ using System.Data;
 using ClinicVetting.Clinics;
 using ClinicVetting.Clinics.Claims;
 using ClinicVetting.Reviews;
+using ClinicVetting.Vetting;
 using ClinicVetting.Vetting.ReferenceData;
-using Marten;
 using Npgsql;
 
 namespace ClinicVetting.Ranking;
@@ -40,6 +40,7 @@ public sealed class RankingSnapshotReader(IDocumentStore store)
         var policy = await session.LoadAsync<CurrentRankingPolicy>(CurrentRankingPolicy.StreamId, cancellation) ?? new CurrentRankingPolicy();
         var regulators = await session.LoadAsync<RegulatorDirectory>(RegulatorDirectory.StreamId, cancellation) ?? new RegulatorDirectory();
         var clinics = await session.Query<ClinicProfile>().ToListAsync(cancellation);
+        var standings = (await session.Query<ClinicStanding>().ToListAsync(cancellation)).ToDictionary(x => x.Id);
         var claims = (await session.Query<ClinicClaims>().ToListAsync(cancellation)).ToDictionary(x => x.Id);
         var efficiency = (await session.Query<ClinicEfficiency>().ToListAsync(cancellation)).ToDictionary(x => x.Id);
         var reviews = (await session.Query<Review>()
@@ -50,7 +51,7 @@ public sealed class RankingSnapshotReader(IDocumentStore store)
             .ToDictionary(x => x.Key, x => new ReviewFacts(StarCounts.Of(x.Select(r => r.Rating)), x.Max(r => r.WrittenAt)));
         await transaction.CommitAsync(cancellation);
 
-        var inputs = clinics.Select(clinic => RankingInputs.For(clinic, claims.GetValueOrDefault(clinic.Id), efficiency.GetValueOrDefault(clinic.Id),
+        var inputs = clinics.Select(clinic => RankingInputs.For(clinic, standings.GetValueOrDefault(clinic.Id), claims.GetValueOrDefault(clinic.Id), efficiency.GetValueOrDefault(clinic.Id),
             reviews.GetValueOrDefault(clinic.Id, ReviewFacts.None), regulators)).ToList();
         return new RankingSnapshot(position, policy.Version, policy.Policy, inputs);
     }

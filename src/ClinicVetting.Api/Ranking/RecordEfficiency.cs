@@ -1,13 +1,5 @@
 using System.Security.Claims;
 using ClinicVetting.Clinics;
-using ClinicVetting.Infrastructure.Auth;
-using ClinicVetting.Infrastructure.Http;
-using ClinicVetting.Shared;
-using Marten;
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc;
-using Wolverine;
-using Wolverine.Http;
 
 namespace ClinicVetting.Ranking;
 

@@ -1,15 +1,11 @@
 using ClinicVetting.Clinics;
-using ClinicVetting.Infrastructure.Auth;
-using ClinicVetting.Infrastructure.Http;
-using ClinicVetting.Ranking.PublicFeed;
-using ClinicVetting.Shared;
-using Marten;
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc;
-using Wolverine;
-using Wolverine.Http;
 
 namespace ClinicVetting.Ranking;
+
+/// <summary>A paid placement: shown apart from the merit lists, labelled, never moving a clinic's rank.</summary>
+public sealed record SponsoredPlacement(Guid PlacementId, Guid ClinicId, string ClinicName, string Label, DateTimeOffset From, DateTimeOffset Until);
+
+public sealed record SponsoredPlacementRecorded(Guid ClinicId, SponsoredPlacement Placement);
 
 public sealed record SponsoredPlacementInput(string Label, DateTimeOffset From, DateTimeOffset Until)
 {

@@ -3,6 +3,7 @@ using Marten.Events.Projections;
 namespace ClinicVetting.Reviews;
 
 /// <summary>A clinic's reviews counted by status, and the published verified ones that its score is made of.</summary>
+[Published]
 public sealed class ClinicReviewStats
 {
     /// <summary>The clinic's id.</summary>

@@ -1,10 +1,5 @@
 using ClinicVetting.Clinics;
-using ClinicVetting.Infrastructure.Http;
-using Marten;
 using Marten.Pagination;
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc;
-using Wolverine.Http;
 
 namespace ClinicVetting.Reviews;
 

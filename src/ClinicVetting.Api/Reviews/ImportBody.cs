@@ -2,7 +2,6 @@ using System.Buffers;
 using System.IO.Pipelines;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
-using ClinicVetting.Infrastructure.Http;
 using Microsoft.Net.Http.Headers;
 
 namespace ClinicVetting.Reviews;

@@ -1,12 +1,3 @@
-using ClinicVetting.Infrastructure.Auth;
-using ClinicVetting.Infrastructure.Http;
-using ClinicVetting.Shared;
-using Marten;
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc;
-using Wolverine;
-using Wolverine.Http;
-
 namespace ClinicVetting.Reviews;
 
 public sealed record ModerateReview(Guid ReviewId, ModerationAction Action, ModerationReason Reason, string Note, long? ExpectedVersion);

@@ -98,6 +98,7 @@ public enum ModerationReason
 /// A patient review: the write model of its stream and, kept inline with every append, the document the moderation
 /// queue and the public list are read from. The reviewer's e-mail is never stored: only its domain, for screening.
 /// </summary>
+[Published]
 public sealed partial class Review
 {
     public Guid Id { get; set; }

@@ -55,6 +55,7 @@ public sealed record ReviewScoreParameters(StarPseudoCounts PseudoCounts, decima
 /// stars rise or when more reviews of the same mix arrive.
 /// Decimal throughout, the square root by Newton's method in decimal: the same digits on every machine.
 /// </remarks>
+[Published]
 public static class ReviewScore
 {
     public const int Places = 6;

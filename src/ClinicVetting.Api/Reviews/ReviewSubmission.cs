@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text.Json;
-using ClinicVetting.Infrastructure.Http;
 
 namespace ClinicVetting.Reviews;
 

@@ -1,26 +1,33 @@
 using JasperFx.Events.Projections;
-using Marten;
-using Wolverine;
 
 namespace ClinicVetting.Reviews;
 
+/// <summary>Patient reviews: submission and import, screening, moderation, and the per-clinic counts.</summary>
 public static class ReviewsModule
 {
-    public static void Configure(StoreOptions opts)
+    /// <summary>Every event a review's stream holds; known to Marten from the start, so any process reads old ones before it writes one.</summary>
+    public static readonly Type[] Events =
+        [typeof(ReviewSubmitted), typeof(ReviewHeldForModeration), typeof(ReviewPublished), typeof(ReviewRejected), typeof(ReviewRestored)];
+
+    public static void AddReviews(this WebApplicationBuilder builder)
     {
-        opts.Projections.Snapshot<Review>(SnapshotLifecycle.Inline);
-        opts.Schema.For<Review>()
-            .UniqueIndex(x => x.BookingId)
-            // A clinic's reviews (its page, its stats), and those written near a time (screening for bursts).
-            .Index([x => x.ClinicId, x => x.WrittenAt])
-            .Index(x => x.Status)
-            .Index(x => x.WrittenAt)
-            .Index(x => x.TextFingerprint);
+        builder.Services.ConfigureMarten(opts =>
+        {
+            opts.Events.AddEventTypes(Events);
+            opts.Projections.Snapshot<Review>(SnapshotLifecycle.Inline);
+            opts.Schema.For<Review>()
+                .UniqueIndex(x => x.BookingId)
+                // A clinic's reviews (its page, its stats), and those written near a time (screening for bursts).
+                .Index([x => x.ClinicId, x => x.WrittenAt])
+                .Index(x => x.Status)
+                .Index(x => x.WrittenAt)
+                .Index(x => x.TextFingerprint);
 
-        opts.Projections.Add<ClinicReviewStatsProjection>(ProjectionLifecycle.Async);
+            opts.Projections.Add<ClinicReviewStatsProjection>(ProjectionLifecycle.Async);
+        });
+
+        builder.Services.ConfigureWolverine(opts =>
+            // One batch at a time: each review is screened against every review screened before it.
+            opts.LocalQueueFor<ScreenReviews>().Sequential());
     }
-
-    public static void Configure(WolverineOptions opts) =>
-        // One batch at a time: each review is screened against every review screened before it.
-        opts.LocalQueueFor<ScreenReviews>().Sequential();
 }

@@ -1,5 +1,4 @@
 using ClinicVetting.Clinics;
-using Marten;
 
 namespace ClinicVetting.Reviews;
 

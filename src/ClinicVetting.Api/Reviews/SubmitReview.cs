@@ -1,12 +1,5 @@
 using ClinicVetting.Clinics;
-using ClinicVetting.Infrastructure.Auth;
-using ClinicVetting.Infrastructure.Http;
 using ClinicVetting.Infrastructure.Messaging;
-using Marten;
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc;
-using Wolverine;
-using Wolverine.Http;
 
 namespace ClinicVetting.Reviews;
 

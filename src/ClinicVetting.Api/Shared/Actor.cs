@@ -1,5 +1,3 @@
-using Wolverine;
-
 namespace ClinicVetting.Shared;
 
 /// <summary>Who is acting: the authenticated user Wolverine relays from HTTP, or the system for its own work.</summary>

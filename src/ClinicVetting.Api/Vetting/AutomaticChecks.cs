@@ -1,6 +1,5 @@
 using ClinicVetting.Clinics;
 using ClinicVetting.Clinics.Claims;
-using ClinicVetting.Shared;
 using ClinicVetting.Vetting.Cases;
 using ClinicVetting.Vetting.ReferenceData;
 

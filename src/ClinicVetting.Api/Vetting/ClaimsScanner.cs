@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text;
 using System.Text.RegularExpressions;
-using ClinicVetting.Shared;
 using ClinicVetting.Vetting.ReferenceData;
 
 namespace ClinicVetting.Vetting;

@@ -1,13 +1,6 @@
 using System.Security.Claims;
 using ClinicVetting.Clinics;
-using ClinicVetting.Infrastructure.Auth;
-using ClinicVetting.Shared;
 using ClinicVetting.Vetting.Cases;
-using Marten;
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc;
-using Wolverine;
-using Wolverine.Http;
 
 namespace ClinicVetting.Vetting;
 
@@ -34,7 +27,7 @@ public static class ClearRedFlagHandler
     public static async Task<RedFlagRecorded> Handle(ClearRedFlag command, IDocumentSession session, IMessageContext context, TimeProvider clock,
         CancellationToken cancellation)
     {
-        var stream = await session.Events.FetchForWriting<ClinicProfile>(command.ClinicId, cancellation);
+        var stream = await session.Events.FetchForWriting<ClinicStanding>(command.ClinicId, cancellation);
         var clinic = stream.Aggregate ?? throw new NotFound("Clinic", command.ClinicId);
 
         var cleared = VettingDecisions.ClearRedFlag(clinic, command.FlagId, command.Reason, Actor.Of(context), command.ByApprover, clock.GetUtcNow());

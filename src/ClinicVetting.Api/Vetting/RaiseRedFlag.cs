@@ -1,13 +1,5 @@
 using ClinicVetting.Clinics;
-using ClinicVetting.Infrastructure.Auth;
-using ClinicVetting.Infrastructure.Http;
-using ClinicVetting.Shared;
 using ClinicVetting.Vetting.Monitoring;
-using Marten;
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc;
-using Wolverine;
-using Wolverine.Http;
 
 namespace ClinicVetting.Vetting;
 
@@ -38,7 +30,7 @@ public static class RaiseRedFlagHandler
     public static async Task<RedFlagRecorded> Handle(RaiseRedFlag command, IDocumentSession session, IMessageContext context, TimeProvider clock,
         CancellationToken cancellation)
     {
-        var stream = await session.Events.FetchForWriting<ClinicProfile>(command.ClinicId, cancellation);
+        var stream = await session.Events.FetchForWriting<ClinicStanding>(command.ClinicId, cancellation);
         var clinic = stream.Aggregate ?? throw new NotFound("Clinic", command.ClinicId);
         var now = clock.GetUtcNow();
 

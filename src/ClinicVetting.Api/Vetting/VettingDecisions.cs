@@ -1,6 +1,5 @@
 using ClinicVetting.Clinics;
 using ClinicVetting.Clinics.Claims;
-using ClinicVetting.Shared;
 using ClinicVetting.Vetting.Cases;
 using ClinicVetting.Vetting.ReferenceData;
 
@@ -14,7 +13,7 @@ public sealed record Preparation(string By, string What);
 /// <summary>The vetting rules as pure functions: state and command in, events out (or a refusal that says why).</summary>
 public static class VettingDecisions
 {
-    public static (VettingCaseOpened Case, ClinicVettingCaseOpened Clinic) Open(ClinicProfile clinic, Guid caseId, VettingRuleSet rules,
+    public static (VettingCaseOpened Case, ClinicVettingCaseOpened Clinic) Open(ClinicStanding clinic, Guid caseId, VettingRuleSet rules,
         string openedBy, DateTimeOffset now)
     {
         if (clinic.OpenCaseId is { } open)
@@ -30,7 +29,7 @@ public static class VettingDecisions
     }
 
     /// <summary>The rules' findings, only when they differ from what the case holds; and the flags not raised before.</summary>
-    public static (AutomaticRulesApplied? Findings, IReadOnlyList<RedFlagRaised> Flags) ApplyRules(VettingCase vettingCase, ClinicProfile clinic,
+    public static (AutomaticRulesApplied? Findings, IReadOnlyList<RedFlagRaised> Flags) ApplyRules(VettingCase vettingCase, ClinicStanding clinic,
         AutomaticOutcome outcome, long rulesVersion, long regulatorsVersion, DateTimeOffset now)
     {
         if (vettingCase.Status != CaseStatus.Open)
@@ -131,7 +130,7 @@ public static class VettingDecisions
     /// decision (its registration if none), cleared one of its red flags, changed its country's regulator or published the
     /// vetting rules (each of these can be what lets the case through). They may not decide it.
     /// </summary>
-    public static IReadOnlyList<Preparation> PreparationOf(VettingCase vettingCase, ClinicProfile clinic,
+    public static IReadOnlyList<Preparation> PreparationOf(VettingCase vettingCase, ClinicStanding clinic,
         IEnumerable<ReferenceDataChange>? referenceData = null)
     {
         var since = clinic.LastDecisionAt ?? clinic.RegisteredAt;
@@ -158,7 +157,7 @@ public static class VettingDecisions
         preparation.Select(x => x.By).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
 
     /// <summary>What stands between the case and approval, in words; empty when it can be approved.</summary>
-    public static IReadOnlyList<string> WhatIsMissing(VettingCase vettingCase, ClinicProfile clinic, VettingRuleSet rules, DateTimeOffset now)
+    public static IReadOnlyList<string> WhatIsMissing(VettingCase vettingCase, ClinicStanding clinic, VettingRuleSet rules, DateTimeOffset now)
     {
         var missing = new List<string>();
         foreach (var check in vettingCase.Checks)
@@ -196,7 +195,7 @@ public static class VettingDecisions
         return missing;
     }
 
-    public static (VettingCaseApproved Case, ClinicVettingApproved Clinic) Approve(VettingCase vettingCase, ClinicProfile clinic,
+    public static (VettingCaseApproved Case, ClinicVettingApproved Clinic) Approve(VettingCase vettingCase, ClinicStanding clinic,
         VettingRuleSet rules, string approver, DateTimeOffset now, IEnumerable<ReferenceDataChange>? referenceData = null)
     {
         EnsureOpen(vettingCase);
@@ -212,7 +211,7 @@ public static class VettingDecisions
             new ClinicVettingApproved(clinic.Id, vettingCase.Id, now, reverifyBy));
     }
 
-    public static (VettingCaseRejected Case, ClinicVettingRejected Clinic) Reject(VettingCase vettingCase, ClinicProfile clinic, string reason,
+    public static (VettingCaseRejected Case, ClinicVettingRejected Clinic) Reject(VettingCase vettingCase, ClinicStanding clinic, string reason,
         string approver, DateTimeOffset now, IEnumerable<ReferenceDataChange>? referenceData = null)
     {
         EnsureOpen(vettingCase);
@@ -221,7 +220,7 @@ public static class VettingDecisions
             new ClinicVettingRejected(vettingCase.ClinicId, vettingCase.Id, reason.Trim(), now));
     }
 
-    public static (RedFlagRaised Flag, ClinicSuspended? Suspension) RaiseRedFlag(ClinicProfile clinic, RedFlagCategory category,
+    public static (RedFlagRaised Flag, ClinicSuspended? Suspension) RaiseRedFlag(ClinicStanding clinic, RedFlagCategory category,
         string description, string? excerpt, string raisedBy, DateTimeOffset now)
     {
         var flag = new RedFlag(Guid.CreateVersion7(), $"staff:{Guid.NewGuid():N}", category, description.Trim(), excerpt?.Trim(),
@@ -230,7 +229,7 @@ public static class VettingDecisions
     }
 
     /// <summary>A new red flag on an approved clinic takes it out of the ranking at once.</summary>
-    public static ClinicSuspended? SuspendForFlag(ClinicProfile clinic, RedFlag flag, DateTimeOffset now) =>
+    public static ClinicSuspended? SuspendForFlag(ClinicStanding clinic, RedFlag flag, DateTimeOffset now) =>
         clinic.ApprovedCaseId is null
             ? null
             : new ClinicSuspended(clinic.Id, SuspensionCauses.RedFlag(flag.FlagId), $"Red flag raised: {flag.Description}", now);
@@ -239,7 +238,7 @@ public static class VettingDecisions
     /// Clear a red flag with the reason. A flag the rules raised needs an approver (who then prepared the clinic's case). A
     /// suspension the flag caused stays until another approver approves the reinstatement.
     /// </summary>
-    public static RedFlagCleared ClearRedFlag(ClinicProfile clinic, Guid flagId, string reason, string clearedBy, bool byApprover, DateTimeOffset now)
+    public static RedFlagCleared ClearRedFlag(ClinicStanding clinic, Guid flagId, string reason, string clearedBy, bool byApprover, DateTimeOffset now)
     {
         var flag = clinic.RedFlags.FirstOrDefault(x => x.Flag.FlagId == flagId) ?? throw new NotFound("Red flag", flagId);
         if (!flag.IsOpen)
@@ -260,7 +259,7 @@ public static class VettingDecisions
     /// After a lapse, staff re-verify the renewed credential (only within the grace period; a longer lapse needs a new full
     /// case). The clinic stays suspended until an approver who did not re-verify it approves the reinstatement.
     /// </summary>
-    public static IReadOnlyList<LapsedCredentialReverified> ReverifyLapses(ClinicProfile clinic, ClinicClaims claims, VettingRuleSet rules,
+    public static IReadOnlyList<LapsedCredentialReverified> ReverifyLapses(ClinicStanding clinic, ClinicClaims claims, VettingRuleSet rules,
         string evidenceReference, string by, DateTimeOffset now)
     {
         if (clinic.Lapses.Count == 0)
@@ -302,7 +301,7 @@ public static class VettingDecisions
     /// An approver puts a suspended clinic back for every cause someone else resolved: a red flag cleared, a lapsed credential
     /// re-verified and valid again. Four eyes: never for a cause the approver resolved themselves.
     /// </summary>
-    public static IReadOnlyList<ClinicReinstated> ApproveReinstatement(ClinicProfile clinic, ClinicClaims? claims, string approver, DateTimeOffset now)
+    public static IReadOnlyList<ClinicReinstated> ApproveReinstatement(ClinicStanding clinic, ClinicClaims? claims, string approver, DateTimeOffset now)
     {
         if (clinic.Suspensions.Count == 0)
         {
@@ -372,7 +371,7 @@ public static class VettingDecisions
     }
 
     /// <summary>The decider prepared none of the case; answers who did, for the decision's record.</summary>
-    private static IReadOnlyList<string> EnsureFourEyes(VettingCase vettingCase, ClinicProfile clinic, string approver,
+    private static IReadOnlyList<string> EnsureFourEyes(VettingCase vettingCase, ClinicStanding clinic, string approver,
         IEnumerable<ReferenceDataChange>? referenceData)
     {
         var preparation = PreparationOf(vettingCase, clinic, referenceData);

@@ -1,13 +1,7 @@
 using ClinicVetting.Clinics;
 using ClinicVetting.Clinics.Claims;
-using ClinicVetting.Infrastructure.Auth;
-using ClinicVetting.Infrastructure.Http;
 using ClinicVetting.Vetting.Cases;
 using ClinicVetting.Vetting.Monitoring;
-using Marten;
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc;
-using Wolverine.Http;
 
 namespace ClinicVetting.Vetting;
 
@@ -46,12 +40,12 @@ public static class WorkQueueEndpoint
             where exists (select 1 from jsonb_array_elements(d.data -> 'licenses') c where (c ->> 'validUntil')::date <= ?::date)
                or exists (select 1 from jsonb_array_elements(d.data -> 'accreditations') c where (c ->> 'validUntil')::date <= ?::date)
             """, cancellation, horizon.ToString("yyyy-MM-dd"), horizon.ToString("yyyy-MM-dd"));
-        var dueClinics = await session.Query<ClinicProfile>()
+        var dueClinics = await session.Query<ClinicStanding>()
             .Where(x => x.ReverifyBy != null && x.ReverifyBy <= now.AddDays(within))
             .ToListAsync(cancellation);
 
         var clinicIds = openCases.Select(x => x.ClinicId).Concat(expiring.Select(x => x.Id)).Distinct().ToArray();
-        var clinics = (await session.LoadManyAsync<ClinicProfile>(cancellation, clinicIds)).ToDictionary(x => x.Id);
+        var clinics = (await session.LoadManyAsync<ClinicStanding>(cancellation, clinicIds)).ToDictionary(x => x.Id);
         string NameOf(Guid id) => clinics.TryGetValue(id, out var clinic) ? clinic.Name : "";
 
         return new WorkQueue(within,

@@ -37,7 +37,7 @@ public class recording_claims(AppFixture fixture) : IntegrationContext(fixture)
         var before = (await Claims(clinicId)).Licenses.Single();
 
         var renewed = (await Host.PostJson(Staff, $"/api/clinics/{clinicId}/claims/licenses",
-            new LicenseInput(" cofepris ", "lic-2024-0042", Fixture.Clock.Today, Fixture.Clock.Today.AddYears(5)))).ReadAsJson<ClaimRecorded>()!;
+            new LicenseInput(" cofepris ", "lic-2024-0042", Fixture.Clock.Today, Fixture.Clock.Today.AddYears(5)))).ReadAsJson<ClaimOnFile>()!;
 
         renewed.ClaimId.ShouldBe(before.ClaimId);
         (await Claims(clinicId)).Licenses.ShouldHaveSingleItem().ValidUntil.ShouldBe(Fixture.Clock.Today.AddYears(5));
@@ -137,11 +137,11 @@ public class recording_claims(AppFixture fixture) : IntegrationContext(fixture)
             await Host.PostJson(Staff, $"{claims}/marketing-texts", new MarketingTextInput("https://esperanza.example", "Regenerative care with realistic expectations.")),
         };
 
-        answers.Select(x => x.ReadAsJson<ClaimRecorded>()!).ShouldAllBe(x => x.Unchanged && x.Version == version);
+        answers.Select(x => x.ReadAsJson<ClaimOnFile>()!).ShouldAllBe(x => x.Unchanged && x.Version == version);
         (await DomainEventCount()).ShouldBe(events);
 
         var changed = (await Host.PutJson(Staff, $"{claims}/medical-evaluation", new MedicalEvaluationInput(
-            VettingRuleSet.Default.Contraindications.Select(x => x.Code).ToList(), RequiresHealthHistory: true, ApprovesBeforeReview: true))).ReadAsJson<ClaimRecorded>()!;
+            VettingRuleSet.Default.Contraindications.Select(x => x.Code).ToList(), RequiresHealthHistory: true, ApprovesBeforeReview: true))).ReadAsJson<ClaimOnFile>()!;
         (changed.Unchanged, changed.Version).ShouldBe((false, version + 1));
     }
 

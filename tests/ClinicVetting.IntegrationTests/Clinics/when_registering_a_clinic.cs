@@ -1,3 +1,4 @@
+using ClinicVetting.Vetting;
 using Alba;
 using ClinicVetting.Clinics;
 using ClinicVetting.IntegrationTests.Support;
@@ -25,7 +26,7 @@ public class when_registering_a_clinic(AppFixture fixture) : IntegrationContext(
             s.Get.Url($"/api/clinics/{created.Id}");
             s.Header("ETag").SingleValueShouldEqual("\"1\"");
         });
-        var clinic = read.ReadAsJson<ClinicProfile>().ShouldNotBeNull();
+        var clinic = read.ReadAsJson<ClinicOverview>().ShouldNotBeNull();
         clinic.Name.ShouldBe("Clínica Esperanza");
         clinic.Country.ShouldBe("MX");
         clinic.CountryName.ShouldBe("Mexico");

@@ -1,3 +1,4 @@
+using ClinicVetting.Vetting;
 using Alba;
 using ClinicVetting.Clinics;
 using ClinicVetting.Infrastructure.Http;
@@ -15,14 +16,14 @@ public class when_searching_clinics(AppFixture fixture) : IntegrationContext(fix
         await Host.RegisterClinic(Staff, ClinicScenarios.AClinic("Gamma Center", "Bangkok", "TH") with { BestFor = ["Joint diseases", "Alopecia"] });
     }
 
-    private async Task<Page<ClinicProfile>> Search(string query)
+    private async Task<Page<ClinicOverview>> Search(string query)
     {
         var result = await Call(Auditor, s =>
         {
             s.Get.Url("/api/clinics" + query);
             s.StatusCodeShouldBe(200);
         });
-        return result.ReadAsJson<Page<ClinicProfile>>()!;
+        return result.ReadAsJson<Page<ClinicOverview>>()!;
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using ClinicVetting.Vetting;
 using ClinicVetting.Clinics;
 using ClinicVetting.Clinics.Claims;
 using ClinicVetting.Vetting.Cases;
@@ -83,7 +84,8 @@ public class loading_the_demo_data(AppFixture fixture) : IntegrationContext(fixt
         await Load();
 
         await using var session = Store.QuerySession();
-        var clinics = await session.Query<ClinicProfile>().ToListAsync();
+        var clinics = await session.Query<ClinicStanding>().ToListAsync();
+        clinics.Count.ShouldBe(10);
         clinics.ShouldAllBe(x => x.Status == ClinicStatus.Approved && x.OpenRedFlags.Count() == 0);
         var cases = await session.Query<VettingCase>().ToListAsync();
         cases.Count.ShouldBe(10);

@@ -1,3 +1,4 @@
+using ClinicVetting.Shared;
 using System.Text.Json;
 using Alba;
 using ClinicVetting.Clinics;
@@ -113,8 +114,8 @@ public class each_allowed_role_completes_real_work(AppFixture fixture) : Integra
             clinicId = (await Host.RegisterClinic(Staff, ClinicScenarios.AClinic($"Real {_role} Clinic", "Tulum"))).Id;
         }
 
-        Read<ClinicProfile>(await Get("/api/clinics/{clinicId}", $"/api/clinics/{clinicId}")).City.ShouldBe("Tulum");
-        Read<Page<ClinicProfile>>(await Get("/api/clinics", "/api/clinics?q=Real")).Items.Select(x => x.Id).ShouldContain(clinicId);
+        Read<ClinicOverview>(await Get("/api/clinics/{clinicId}", $"/api/clinics/{clinicId}")).City.ShouldBe("Tulum");
+        Read<Page<ClinicOverview>>(await Get("/api/clinics", "/api/clinics?q=Real")).Items.Select(x => x.Id).ShouldContain(clinicId);
     }
 
     private async Task Claims()
@@ -126,7 +127,7 @@ public class each_allowed_role_completes_real_work(AppFixture fixture) : Integra
             var today = Fixture.Clock.Today;
             await As("POST", "/api/clinics/{clinicId}/claims/licenses", $"{claims}/licenses",
                 new LicenseInput("COFEPRIS", "LIC-REAL", today.AddYears(-1), today.AddYears(2)));
-            var therapy = Read<ClaimRecorded>(await As("POST", "/api/clinics/{clinicId}/claims/therapies", $"{claims}/therapies",
+            var therapy = Read<ClaimOnFile>(await As("POST", "/api/clinics/{clinicId}/claims/therapies", $"{claims}/therapies",
                 new TherapyInput("orthopedics", CellType.Mesenchymal, CellSource.Autologous, AdministrationRoute.LocalInjection)));
             await As("PUT", "/api/clinics/{clinicId}/claims/medical-evaluation", $"{claims}/medical-evaluation",
                 new MedicalEvaluationInput(["active-infection", "cancer"], RequiresHealthHistory: true, ApprovesBeforeReview: false));

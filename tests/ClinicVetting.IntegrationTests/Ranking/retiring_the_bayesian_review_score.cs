@@ -41,12 +41,12 @@ public class retiring_the_bayesian_review_score(AppFixture fixture) : Integratio
         published.ReviewPriorMean.ShouldBe(4.666667m);
         published.Ranked.Select(x => (x.Name, x.ReviewScore)).ShouldBe([("Few Perfect Clinic", 4.743590m), ("Good Clinic", 4.604167m)]);
 
-        await new ReferenceDataSeed().Populate(Store, CancellationToken.None);
-        await new ReferenceDataSeed().Populate(Store, CancellationToken.None);
+        await new RankingPolicySeed().Populate(Store, CancellationToken.None);
+        await new RankingPolicySeed().Populate(Store, CancellationToken.None);
 
         var policy = await Json(null, "/api/ranking/policy");
         policy.GetProperty("version").GetInt64().ShouldBe(retiredVersion + 1, "published once, however often the seed runs");
-        policy.GetProperty("reason").GetString().ShouldBe(ReferenceDataSeed.RetiredReviewScoreReason);
+        policy.GetProperty("reason").GetString().ShouldBe(RankingPolicySeed.RetiredReviewScoreReason);
         var reviews = policy.GetProperty("policy").GetProperty("reviews");
         reviews.GetProperty("z").GetDecimal().ShouldBe(1.645m);
         reviews.GetProperty("pseudoCounts").GetProperty("one").GetDecimal().ShouldBe(1m);

@@ -1,3 +1,4 @@
+using ClinicVetting.Ranking;
 using ClinicVetting.Infrastructure.Http;
 using ClinicVetting.IntegrationTests.Support;
 using ClinicVetting.Reviews;

@@ -1,3 +1,4 @@
+using ClinicVetting.Vetting;
 using Alba;
 using ClinicVetting.Clinics;
 using ClinicVetting.Clinics.Claims;
@@ -101,8 +102,8 @@ public static class VettingScenarios
     public static async Task<VettingCaseView> GetCase(this IAlbaHost host, string token, Guid caseId) =>
         (await host.Send(token, s => s.Get.Url($"/api/vetting/cases/{caseId}"))).ReadAsJson<VettingCaseView>()!;
 
-    public static async Task<ClinicProfile> GetClinic(this IAlbaHost host, string token, Guid clinicId) =>
-        (await host.Send(token, s => s.Get.Url($"/api/clinics/{clinicId}"))).ReadAsJson<ClinicProfile>()!;
+    public static async Task<ClinicOverview> GetClinic(this IAlbaHost host, string token, Guid clinicId) =>
+        (await host.Send(token, s => s.Get.Url($"/api/clinics/{clinicId}"))).ReadAsJson<ClinicOverview>()!;
 
     /// <summary>An extension member of a problem details answer ("rule", "whoMayAct"), as text.</summary>
     public static string? ProblemExtension(this IScenarioResult result, string name) =>

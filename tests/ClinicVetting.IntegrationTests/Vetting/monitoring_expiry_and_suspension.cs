@@ -1,3 +1,4 @@
+using ClinicVetting.Shared;
 using Alba;
 using ClinicVetting.Clinics;
 using ClinicVetting.Clinics.Claims;
@@ -28,7 +29,7 @@ public class monitoring_expiry_and_suspension(AppFixture fixture) : IntegrationC
             .Json(new AccreditationInput("GMP Council", "GMP-555", Fixture.Clock.Today.AddYears(-1), Fixture.Clock.Today.AddDays(days)))
             .ToUrl($"/api/clinics/{clinicId}/claims/accreditations"));
         result.Context.Response.StatusCode.ShouldBe(200);
-        return (result.ReadAsJson<ClaimRecorded>()!.ClaimId!.Value,
+        return (result.ReadAsJson<ClaimOnFile>()!.ClaimId!.Value,
             tracked.Scheduled.MessagesOf<CredentialCheckDue>().OrderByDescending(x => x.DaysBefore ?? -1).ToList());
     }
 

@@ -1,3 +1,4 @@
+using ClinicVetting.Shared;
 using Alba;
 using ClinicVetting.Clinics;
 using ClinicVetting.IntegrationTests.Support;

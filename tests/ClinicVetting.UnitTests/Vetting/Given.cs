@@ -40,9 +40,9 @@ public static class Given
     public static AutomaticOutcome Evaluate(ClinicClaims claims) =>
         AutomaticChecks.Evaluate(claims, claims.Country, RegulatorOf(claims.Country), Rules, Now);
 
-    public static ClinicProfile Clinic(params object[] events)
+    public static ClinicStanding Clinic(params object[] events)
     {
-        var clinic = ClinicProfile.Create(new ClinicRegistered(ClinicId, new ClinicDetails("Clínica Uno", "Cancún", "MX"), Now.AddYears(-1)));
+        var clinic = ClinicStanding.Create(new ClinicRegistered(ClinicId, new ClinicDetails("Clínica Uno", "Cancún", "MX"), Now.AddYears(-1)));
         foreach (var @event in events)
         {
             ((dynamic)clinic).Apply((dynamic)@event);

@@ -22,7 +22,7 @@ public class keeping_four_eyes
     }
 
     /// <summary>A US clinic's case with the rules' "unapproved US therapy" red flag raised on the clinic.</summary>
-    private static (VettingCase Case, ClinicProfile Clinic, RedFlag Flag) ACaseWithTheFdaFlag()
+    private static (VettingCase Case, ClinicStanding Clinic, RedFlag Flag) ACaseWithTheFdaFlag()
     {
         var clinic = Given.Clinic();
         var vettingCase = Given.ReadyCase();

@@ -91,7 +91,7 @@ public class monitoring_credential_expiry
         CredentialMonitoring.OnDue(new CredentialCheckDue(Given.ClinicId, ClaimId, Given.Today.AddDays(-1), null), Given.Clinic(),
             ClaimsWithLicenseUntil(Given.Today.AddDays(-1)), Given.Now).ShouldHaveSingleItem().ShouldBeOfType<CredentialLapsed>();
 
-    private static ClinicProfile SuspendedForALapse() =>
+    private static ClinicStanding SuspendedForALapse() =>
         Given.Clinic(new ClinicVettingApproved(Given.ClinicId, Guid.NewGuid(), Given.Now.AddYears(-1), Given.Now.AddYears(2)),
             new CredentialLapsed(Given.ClinicId, ClaimId, CredentialKind.License, "license LIC-001", Given.Today.AddDays(-10), Given.Now.AddDays(-9)),
             new ClinicSuspended(Given.ClinicId, SuspensionCauses.Credential(ClaimId), "lapsed", Given.Now.AddDays(-9)));

@@ -1,15 +1,13 @@
 using ClinicVetting.Infrastructure.Hosting;
-using Marten;
 
 namespace ClinicVetting.Audit.Integrity;
 
 /// <summary>The tamper-evident event log: the hash chain written by PostgreSQL, signed seals, and their verification.</summary>
 public static class IntegrityModule
 {
-    public static void Configure(StoreOptions opts) => opts.Storage.Add<HashChainSchema>();
-
     public static void AddLogIntegrity(this WebApplicationBuilder builder)
     {
+        builder.Services.ConfigureMarten(opts => opts.Storage.Add<HashChainSchema>());
         var options = AuditOptions.From(builder.Configuration);
         builder.Services.AddSingleton(options);
         // Resolved on first use, so commands such as db-apply run without a key; serving resolves it at start.

@@ -1,6 +1,5 @@
 using System.Data;
 using JasperFx.Events;
-using Marten;
 using Npgsql;
 
 namespace ClinicVetting.Audit.Integrity;

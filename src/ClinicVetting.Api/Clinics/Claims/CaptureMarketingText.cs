@@ -1,11 +1,3 @@
-using ClinicVetting.Infrastructure.Auth;
-using ClinicVetting.Infrastructure.Http;
-using Marten;
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc;
-using Wolverine;
-using Wolverine.Http;
-
 namespace ClinicVetting.Clinics.Claims;
 
 public sealed record MarketingTextInput(string SourceUrl, string Text)
@@ -25,13 +17,13 @@ public static class CaptureMarketingTextEndpoint
     /// <summary>Keep a snapshot of the clinic's marketing text (where it was found and what it said) for the claims scanner.</summary>
     [WolverinePost("/api/clinics/{clinicId}/claims/marketing-texts", OperationId = "CaptureMarketingText"), Authorize(Policy = Policies.StaffWork)]
     [Tags("Claims")]
-    public static Task<ClaimRecorded> Post(Guid clinicId, MarketingTextInput marketing, IMessageBus bus) =>
-        bus.InvokeAsync<ClaimRecorded>(new CaptureMarketingText(clinicId, marketing));
+    public static Task<ClaimOnFile> Post(Guid clinicId, MarketingTextInput marketing, IMessageBus bus) =>
+        bus.InvokeAsync<ClaimOnFile>(new CaptureMarketingText(clinicId, marketing));
 }
 
 public static class CaptureMarketingTextHandler
 {
-    public static Task<(ClaimRecorded, OutgoingMessages)> Handle(CaptureMarketingText command, IDocumentSession session, TimeProvider clock,
+    public static Task<(ClaimOnFile, OutgoingMessages)> Handle(CaptureMarketingText command, IDocumentSession session, TimeProvider clock,
         CancellationToken cancellation) =>
         ClaimRecording.Append(session, command.ClinicId, claims => ClaimDecisions.CaptureMarketingText(claims,
             new MarketingTextClaim(Guid.CreateVersion7(), command.Marketing.SourceUrl.Trim(), command.Marketing.Text, clock.GetUtcNow())), cancellation);

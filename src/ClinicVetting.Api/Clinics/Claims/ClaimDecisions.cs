@@ -1,6 +1,3 @@
-using ClinicVetting.Infrastructure.Http;
-using ClinicVetting.Shared;
-using ClinicVetting.Vetting.ReferenceData;
 
 namespace ClinicVetting.Clinics.Claims;
 
@@ -66,18 +63,18 @@ public static class ClaimDecisions
     /// The contraindications are codes of the vetting rules in force (their labels are accepted and stored as codes): a
     /// screening written in other words would later count as missing, so it is refused here with the codes allowed.
     /// </summary>
-    public static object DescribeMedicalEvaluation(ClinicClaims claims, MedicalEvaluationInput input, VettingRuleSet rules)
+    public static object DescribeMedicalEvaluation(ClinicClaims claims, MedicalEvaluationInput input, IReadOnlyList<Contraindication> contraindications)
     {
         var errors = new FieldErrors();
         var screened = new List<string>();
         for (var i = 0; i < input.ContraindicationsScreened.Count; i++)
         {
             var given = input.ContraindicationsScreened[i];
-            var rule = rules.Contraindications.FirstOrDefault(x => x.Code == given.Trim().ToLowerInvariant() || Conditions.Slug(x.Label) == Conditions.Slug(given));
+            var rule = contraindications.FirstOrDefault(x => x.Code == given.Trim().ToLowerInvariant() || Conditions.Slug(x.Label) == Conditions.Slug(given));
             if (rule is null)
             {
                 errors.Add($"contraindicationsScreened[{i}]",
-                    $"'{given}' is not a contraindication of the vetting rules: {FieldErrors.OneOf(rules.Contraindications.Select(x => x.Code))}");
+                    $"'{given}' is not a contraindication of the vetting rules: {FieldErrors.OneOf(contraindications.Select(x => x.Code))}");
             }
             else if (!screened.Contains(rule.Code))
             {

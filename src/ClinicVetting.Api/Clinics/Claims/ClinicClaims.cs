@@ -58,6 +58,7 @@ public sealed record MarketingTextCaptured(Guid ClinicId, MarketingTextClaim Mar
 public sealed record ClaimWithdrawn(Guid ClinicId, Guid ClaimId, string Reason);
 
 /// <summary>Everything the clinic claims, from its stream (kept inline, beside its profile).</summary>
+[Published]
 public sealed partial class ClinicClaims
 {
     public Guid Id { get; set; }

@@ -1,11 +1,3 @@
-using ClinicVetting.Infrastructure.Auth;
-using ClinicVetting.Infrastructure.Http;
-using Marten;
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc;
-using Wolverine;
-using Wolverine.Http;
-
 namespace ClinicVetting.Clinics.Claims;
 
 public sealed record AftercareInput(string FollowUp, string ComplicationHandling, int? FollowUpMonths = null)
@@ -25,13 +17,13 @@ public static class DescribeAftercareEndpoint
     /// <summary>Describe post-treatment support: follow-up care and how complications are handled.</summary>
     [WolverinePut("/api/clinics/{clinicId}/claims/aftercare", OperationId = "DescribeAftercare"), Authorize(Policy = Policies.StaffWork)]
     [Tags("Claims")]
-    public static Task<ClaimRecorded> Put(Guid clinicId, AftercareInput aftercare, IMessageBus bus) =>
-        bus.InvokeAsync<ClaimRecorded>(new DescribeAftercare(clinicId, aftercare));
+    public static Task<ClaimOnFile> Put(Guid clinicId, AftercareInput aftercare, IMessageBus bus) =>
+        bus.InvokeAsync<ClaimOnFile>(new DescribeAftercare(clinicId, aftercare));
 }
 
 public static class DescribeAftercareHandler
 {
-    public static Task<(ClaimRecorded, OutgoingMessages)> Handle(DescribeAftercare command, IDocumentSession session, CancellationToken cancellation)
+    public static Task<(ClaimOnFile, OutgoingMessages)> Handle(DescribeAftercare command, IDocumentSession session, CancellationToken cancellation)
     {
         var input = command.Aftercare;
         return ClaimRecording.Append(session, command.ClinicId, claims => ClaimDecisions.DescribeAftercare(claims,

@@ -1,11 +1,3 @@
-using ClinicVetting.Infrastructure.Auth;
-using ClinicVetting.Infrastructure.Http;
-using ClinicVetting.Vetting.ReferenceData;
-using Marten;
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc;
-using Wolverine;
-using Wolverine.Http;
 
 namespace ClinicVetting.Clinics.Claims;
 
@@ -34,17 +26,30 @@ public static class DescribeMedicalEvaluationEndpoint
     /// </summary>
     [WolverinePut("/api/clinics/{clinicId}/claims/medical-evaluation", OperationId = "DescribeMedicalEvaluation"), Authorize(Policy = Policies.StaffWork)]
     [Tags("Claims")]
-    public static Task<ClaimRecorded> Put(Guid clinicId, MedicalEvaluationInput evaluation, IMessageBus bus) =>
-        bus.InvokeAsync<ClaimRecorded>(new DescribeMedicalEvaluation(clinicId, evaluation));
+    public static Task<ClaimOnFile> Put(Guid clinicId, MedicalEvaluationInput evaluation, IMessageBus bus) =>
+        bus.InvokeAsync<ClaimOnFile>(new DescribeMedicalEvaluation(clinicId, evaluation));
 }
 
 public static class DescribeMedicalEvaluationHandler
 {
-    public static async Task<(ClaimRecorded, OutgoingMessages)> Handle(DescribeMedicalEvaluation command, IDocumentSession session,
+    public static async Task<(ClaimOnFile, OutgoingMessages)> Handle(DescribeMedicalEvaluation command, IDocumentSession session, IContraindicationCatalog catalog,
         CancellationToken cancellation)
     {
-        var rules = (await session.LoadAsync<CurrentVettingRules>(CurrentVettingRules.StreamId, cancellation))?.Rules ?? VettingRuleSet.Default;
+        var contraindications = await catalog.InForce(session, cancellation);
         return await ClaimRecording.Append(session, command.ClinicId,
-            claims => ClaimDecisions.DescribeMedicalEvaluation(claims, command.Evaluation, rules), cancellation);
+            claims => ClaimDecisions.DescribeMedicalEvaluation(claims, command.Evaluation, contraindications), cancellation);
     }
+}
+
+/// <summary>A contraindication an evaluation can screen for: its code and its label.</summary>
+public sealed record Contraindication(string Code, string Label);
+
+/// <summary>
+/// The contraindications in force, as the vetting rules name them. Vetting provides it: the registry records what a clinic
+/// claims in the rules' words without depending on Vetting.
+/// </summary>
+[Published]
+public interface IContraindicationCatalog
+{
+    Task<IReadOnlyList<Contraindication>> InForce(IQuerySession session, CancellationToken cancellation);
 }

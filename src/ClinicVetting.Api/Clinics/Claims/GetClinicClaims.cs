@@ -1,9 +1,3 @@
-using ClinicVetting.Infrastructure.Auth;
-using Marten;
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc;
-using Wolverine.Http;
-
 namespace ClinicVetting.Clinics.Claims;
 
 public static class GetClinicClaimsEndpoint

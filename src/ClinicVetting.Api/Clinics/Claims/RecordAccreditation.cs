@@ -1,12 +1,3 @@
-using ClinicVetting.Infrastructure.Auth;
-using ClinicVetting.Infrastructure.Http;
-using ClinicVetting.Vetting.Monitoring;
-using ClinicVetting.Vetting.ReferenceData;
-using Marten;
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc;
-using Wolverine;
-using Wolverine.Http;
 
 namespace ClinicVetting.Clinics.Claims;
 
@@ -31,28 +22,17 @@ public static class RecordAccreditationEndpoint
     /// <summary>Record an accreditation the clinic claims (issuer, certificate, validity, scopes such as "surgical").</summary>
     [WolverinePost("/api/clinics/{clinicId}/claims/accreditations", OperationId = "RecordAccreditationClaim"), Authorize(Policy = Policies.StaffWork)]
     [Tags("Claims")]
-    public static Task<ClaimRecorded> Post(Guid clinicId, AccreditationInput accreditation, IMessageBus bus) =>
-        bus.InvokeAsync<ClaimRecorded>(new RecordAccreditation(clinicId, accreditation));
+    public static Task<ClaimOnFile> Post(Guid clinicId, AccreditationInput accreditation, IMessageBus bus) =>
+        bus.InvokeAsync<ClaimOnFile>(new RecordAccreditation(clinicId, accreditation));
 }
 
 public static class RecordAccreditationHandler
 {
-    public static async Task<(ClaimRecorded, OutgoingMessages)> Handle(RecordAccreditation command, IDocumentSession session, TimeProvider clock,
-        CancellationToken cancellation)
+    public static Task<(ClaimOnFile, OutgoingMessages)> Handle(RecordAccreditation command, IDocumentSession session, CancellationToken cancellation)
     {
         var input = command.Accreditation;
-        var (recorded, messages) = await ClaimRecording.Append(session, command.ClinicId, claims => ClaimDecisions.RecordAccreditation(claims,
+        return ClaimRecording.Append(session, command.ClinicId, claims => ClaimDecisions.RecordAccreditation(claims,
             new AccreditationClaim(Guid.CreateVersion7(), input.Issuer, input.CertificateId, input.ValidFrom, input.ValidUntil, input.Scopes ?? [])),
             cancellation);
-
-        if (recorded.Unchanged)
-        {
-            return (recorded, messages);
-        }
-
-        var rules = await session.LoadAsync<CurrentVettingRules>(CurrentVettingRules.StreamId, cancellation);
-        CredentialMonitoring.AddTo(messages, CredentialMonitoring.Plan(command.ClinicId, recorded.ClaimId!.Value, input.ValidUntil,
-            (rules?.Rules ?? VettingRuleSet.Default).ExpiryReminderDays, clock.GetUtcNow()));
-        return (recorded, messages);
     }
 }

@@ -1,12 +1,3 @@
-using ClinicVetting.Infrastructure.Auth;
-using ClinicVetting.Infrastructure.Http;
-using ClinicVetting.Vetting.Monitoring;
-using ClinicVetting.Vetting.ReferenceData;
-using Marten;
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc;
-using Wolverine;
-using Wolverine.Http;
 
 namespace ClinicVetting.Clinics.Claims;
 
@@ -30,28 +21,16 @@ public static class RecordLicenseEndpoint
     /// <summary>Record the clinic's license (authority, number, validity). The same authority and number again renews it.</summary>
     [WolverinePost("/api/clinics/{clinicId}/claims/licenses", OperationId = "RecordLicenseClaim"), Authorize(Policy = Policies.StaffWork)]
     [Tags("Claims")]
-    public static Task<ClaimRecorded> Post(Guid clinicId, LicenseInput license, IMessageBus bus) =>
-        bus.InvokeAsync<ClaimRecorded>(new RecordLicense(clinicId, license));
+    public static Task<ClaimOnFile> Post(Guid clinicId, LicenseInput license, IMessageBus bus) =>
+        bus.InvokeAsync<ClaimOnFile>(new RecordLicense(clinicId, license));
 }
 
 public static class RecordLicenseHandler
 {
-    public static async Task<(ClaimRecorded, OutgoingMessages)> Handle(RecordLicense command, IDocumentSession session, TimeProvider clock,
-        CancellationToken cancellation)
+    public static Task<(ClaimOnFile, OutgoingMessages)> Handle(RecordLicense command, IDocumentSession session, CancellationToken cancellation)
     {
         var input = command.License;
-        var (recorded, messages) = await ClaimRecording.Append(session, command.ClinicId, claims => ClaimDecisions.RecordLicense(claims,
-            new LicenseClaim(Guid.CreateVersion7(), input.IssuedBy, input.Number, input.ValidFrom, input.ValidUntil, input.DocumentUrl)), cancellation,
-            licenseChanged: true);
-
-        if (recorded.Unchanged)
-        {
-            return (recorded, messages);
-        }
-
-        var rules = await session.LoadAsync<CurrentVettingRules>(CurrentVettingRules.StreamId, cancellation);
-        CredentialMonitoring.AddTo(messages, CredentialMonitoring.Plan(command.ClinicId, recorded.ClaimId!.Value, input.ValidUntil,
-            (rules?.Rules ?? VettingRuleSet.Default).ExpiryReminderDays, clock.GetUtcNow()));
-        return (recorded, messages);
+        return ClaimRecording.Append(session, command.ClinicId, claims => ClaimDecisions.RecordLicense(claims,
+            new LicenseClaim(Guid.CreateVersion7(), input.IssuedBy, input.Number, input.ValidFrom, input.ValidUntil, input.DocumentUrl)), cancellation);
     }
 }

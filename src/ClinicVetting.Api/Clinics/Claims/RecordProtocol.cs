@@ -1,11 +1,3 @@
-using ClinicVetting.Infrastructure.Auth;
-using ClinicVetting.Infrastructure.Http;
-using Marten;
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc;
-using Wolverine;
-using Wolverine.Http;
-
 namespace ClinicVetting.Clinics.Claims;
 
 public sealed record ProtocolInput(string Program, IReadOnlyList<string>? Steps = null, string? DocumentUrl = null)
@@ -25,13 +17,13 @@ public static class RecordProtocolEndpoint
     /// <summary>Record the written step-by-step protocol of a program. The same program again replaces it.</summary>
     [WolverinePost("/api/clinics/{clinicId}/claims/protocols", OperationId = "RecordProtocolClaim"), Authorize(Policy = Policies.StaffWork)]
     [Tags("Claims")]
-    public static Task<ClaimRecorded> Post(Guid clinicId, ProtocolInput protocol, IMessageBus bus) =>
-        bus.InvokeAsync<ClaimRecorded>(new RecordProtocol(clinicId, protocol));
+    public static Task<ClaimOnFile> Post(Guid clinicId, ProtocolInput protocol, IMessageBus bus) =>
+        bus.InvokeAsync<ClaimOnFile>(new RecordProtocol(clinicId, protocol));
 }
 
 public static class RecordProtocolHandler
 {
-    public static Task<(ClaimRecorded, OutgoingMessages)> Handle(RecordProtocol command, IDocumentSession session, CancellationToken cancellation)
+    public static Task<(ClaimOnFile, OutgoingMessages)> Handle(RecordProtocol command, IDocumentSession session, CancellationToken cancellation)
     {
         var input = command.Protocol;
         return ClaimRecording.Append(session, command.ClinicId, claims => ClaimDecisions.RecordProtocol(claims,

@@ -1,11 +1,3 @@
-using ClinicVetting.Infrastructure.Auth;
-using ClinicVetting.Infrastructure.Http;
-using Marten;
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc;
-using Wolverine;
-using Wolverine.Http;
-
 namespace ClinicVetting.Clinics.Claims;
 
 public sealed record TeamMemberInput(string Name, string Specialty, int YearsOfExperience, IReadOnlyList<string>? Certifications = null,
@@ -28,13 +20,13 @@ public static class RecordTeamMemberEndpoint
     /// <summary>Record a doctor of the medical team: specialty, years, certifications and procedures credentialed for.</summary>
     [WolverinePost("/api/clinics/{clinicId}/claims/team-members", OperationId = "RecordTeamMemberClaim"), Authorize(Policy = Policies.StaffWork)]
     [Tags("Claims")]
-    public static Task<ClaimRecorded> Post(Guid clinicId, TeamMemberInput member, IMessageBus bus) =>
-        bus.InvokeAsync<ClaimRecorded>(new RecordTeamMember(clinicId, member));
+    public static Task<ClaimOnFile> Post(Guid clinicId, TeamMemberInput member, IMessageBus bus) =>
+        bus.InvokeAsync<ClaimOnFile>(new RecordTeamMember(clinicId, member));
 }
 
 public static class RecordTeamMemberHandler
 {
-    public static Task<(ClaimRecorded, OutgoingMessages)> Handle(RecordTeamMember command, IDocumentSession session, CancellationToken cancellation)
+    public static Task<(ClaimOnFile, OutgoingMessages)> Handle(RecordTeamMember command, IDocumentSession session, CancellationToken cancellation)
     {
         var input = command.Member;
         return ClaimRecording.Append(session, command.ClinicId, claims => ClaimDecisions.RecordTeamMember(claims,

@@ -1,12 +1,3 @@
-using ClinicVetting.Infrastructure.Auth;
-using ClinicVetting.Infrastructure.Http;
-using ClinicVetting.Shared;
-using Marten;
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc;
-using Wolverine;
-using Wolverine.Http;
-
 namespace ClinicVetting.Clinics.Claims;
 
 public sealed record TherapyInput(string Condition, CellType CellType, CellSource Source, AdministrationRoute Route,
@@ -29,13 +20,13 @@ public static class RecordTherapyEndpoint
     /// <summary>Record an offered therapy: condition, cell type, autologous or allogeneic, route, processing lab, trial.</summary>
     [WolverinePost("/api/clinics/{clinicId}/claims/therapies", OperationId = "RecordTherapyClaim"), Authorize(Policy = Policies.StaffWork)]
     [Tags("Claims")]
-    public static Task<ClaimRecorded> Post(Guid clinicId, TherapyInput therapy, IMessageBus bus) =>
-        bus.InvokeAsync<ClaimRecorded>(new RecordTherapy(clinicId, therapy));
+    public static Task<ClaimOnFile> Post(Guid clinicId, TherapyInput therapy, IMessageBus bus) =>
+        bus.InvokeAsync<ClaimOnFile>(new RecordTherapy(clinicId, therapy));
 }
 
 public static class RecordTherapyHandler
 {
-    public static Task<(ClaimRecorded, OutgoingMessages)> Handle(RecordTherapy command, IDocumentSession session, CancellationToken cancellation)
+    public static Task<(ClaimOnFile, OutgoingMessages)> Handle(RecordTherapy command, IDocumentSession session, CancellationToken cancellation)
     {
         var input = command.Therapy;
         return ClaimRecording.Append(session, command.ClinicId, claims => ClaimDecisions.RecordTherapy(claims,

@@ -1,11 +1,3 @@
-using ClinicVetting.Infrastructure.Auth;
-using ClinicVetting.Infrastructure.Http;
-using Marten;
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc;
-using Wolverine;
-using Wolverine.Http;
-
 namespace ClinicVetting.Clinics.Claims;
 
 public sealed record WithdrawalInput(string Reason);
@@ -19,12 +11,12 @@ public static class WithdrawClaimEndpoint
     /// <summary>Withdraw a claim that no longer holds (the clinic dropped a therapy, a team member left), with the reason.</summary>
     [WolverinePost("/api/clinics/{clinicId}/claims/{claimId}/withdrawal", OperationId = "WithdrawClaim"), Authorize(Policy = Policies.StaffWork)]
     [Tags("Claims")]
-    public static Task<ClaimRecorded> Post(Guid clinicId, Guid claimId, WithdrawalInput withdrawal, IMessageBus bus) =>
-        bus.InvokeAsync<ClaimRecorded>(new WithdrawClaim(clinicId, claimId, withdrawal.Reason));
+    public static Task<ClaimOnFile> Post(Guid clinicId, Guid claimId, WithdrawalInput withdrawal, IMessageBus bus) =>
+        bus.InvokeAsync<ClaimOnFile>(new WithdrawClaim(clinicId, claimId, withdrawal.Reason));
 }
 
 public static class WithdrawClaimHandler
 {
-    public static Task<(ClaimRecorded, OutgoingMessages)> Handle(WithdrawClaim command, IDocumentSession session, CancellationToken cancellation) =>
+    public static Task<(ClaimOnFile, OutgoingMessages)> Handle(WithdrawClaim command, IDocumentSession session, CancellationToken cancellation) =>
         ClaimRecording.Append(session, command.ClinicId, claims => ClaimDecisions.Withdraw(claims, command.ClaimId, command.Reason), cancellation);
 }

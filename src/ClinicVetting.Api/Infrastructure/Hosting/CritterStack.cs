@@ -1,25 +1,17 @@
-using ClinicVetting.Audit;
-using ClinicVetting.Audit.Integrity;
-using ClinicVetting.Clinics;
-using ClinicVetting.Demo;
-using ClinicVetting.Infrastructure.Http;
-using ClinicVetting.Vetting;
-using ClinicVetting.Vetting.ReferenceData;
-using ClinicVetting.Ranking;
-using ClinicVetting.Reviews;
 using JasperFx;
 using JasperFx.CodeGeneration;
 using JasperFx.Events;
 using JasperFx.Events.Daemon;
-using Marten;
 using Weasel.Core;
-using Wolverine;
 using Wolverine.ErrorHandling;
 using Wolverine.Marten;
 
 namespace ClinicVetting.Infrastructure.Hosting;
 
-/// <summary>Marten (events and documents on PostgreSQL) and Wolverine (handlers, durable messaging).</summary>
+/// <summary>
+/// Marten (events and documents on PostgreSQL) and Wolverine (handlers, durable messaging), as every capability uses them.
+/// The capabilities add their own streams, documents, projections and queues (builder.AddVetting() and the others).
+/// </summary>
 public static class CritterStack
 {
     public static void AddCritterStack(this WebApplicationBuilder builder)
@@ -28,8 +20,6 @@ public static class CritterStack
         var connectionString = AppOptions.ConnectionString(builder.Configuration);
 
         builder.Services.AddSingleton(ShiftedClock.For(builder));
-        builder.Services.AddVetting();
-        builder.Services.AddAudit();
 
         builder.Services.AddMarten(opts =>
             {
@@ -44,15 +34,7 @@ public static class CritterStack
                 opts.Events.MetadataConfig.UserNameEnabled = true;
 
                 IdempotencyStore.Configure(opts);
-                ClinicsModule.Configure(opts);
-                VettingModule.Configure(opts);
-                ReviewsModule.Configure(opts);
-                RankingModule.Configure(opts);
-                DemoData.Configure(opts);
-                AuditModule.Configure(opts);
-                IntegrityModule.Configure(opts);
             })
-            .InitializeWith(new ReferenceDataSeed())
             .UseLightweightSessions()
             .AddAsyncDaemon(Enum.Parse<DaemonMode>(app.ProjectionDaemon, ignoreCase: true))
             .IntegrateWithWolverine(integration => integration.MessageStorageSchemaName = app.SchemaName);
@@ -80,8 +62,6 @@ public static class CritterStack
 
             // A command sent under an Idempotency-Key commits its receipt with its events.
             IdempotencyReceipts.Configure(opts);
-            VettingModule.Configure(opts);
-            ReviewsModule.Configure(opts);
         });
     }
 }

@@ -2,8 +2,6 @@ using ClinicVetting.Infrastructure.Hosting;
 using JasperFx;
 using JasperFx.CodeGeneration;
 using JasperFx.CodeGeneration.Frames;
-using Wolverine;
-using Wolverine.Http;
 
 namespace ClinicVetting.Infrastructure.Http;
 

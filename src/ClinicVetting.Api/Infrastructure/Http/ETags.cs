@@ -1,5 +1,3 @@
-using ClinicVetting.Shared;
-
 namespace ClinicVetting.Infrastructure.Http;
 
 /// <summary>A stream's version as a strong ETag, and If-Match read back into the version a writer expects.</summary>

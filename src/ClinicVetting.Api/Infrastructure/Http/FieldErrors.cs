@@ -1,6 +1,3 @@
-using Microsoft.AspNetCore.Mvc;
-using Wolverine.Http;
-
 namespace ClinicVetting.Infrastructure.Http;
 
 /// <summary>Collects field errors for a 400 answer: <c>{"errors": {"name": ["is required"]}}</c>.</summary>

@@ -1,11 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using ClinicVetting.Infrastructure.Auth;
 using ClinicVetting.Infrastructure.Hosting;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.OpenApi;
 using Scalar.AspNetCore;
-using Wolverine.Http;
 
 namespace ClinicVetting.Infrastructure.Http;
 
@@ -92,12 +90,6 @@ public static class HttpApi
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") })
             .AllowAnonymous();
-
-        if (app.Configuration.GetValue<bool>("ClinicVetting:Benchmarks:Plaintext"))
-        {
-            // The benchmarks' baseline for the public feed: the same pipeline with no work behind it.
-            app.MapGet("/bench/plaintext", () => Results.Text("Hello, World!")).AllowAnonymous().ExcludeFromDescription();
-        }
 
         app.MapWolverineEndpoints(wolverine =>
         {

@@ -2,7 +2,6 @@ using System.Runtime.ExceptionServices;
 using System.Security.Cryptography;
 using ClinicVetting.Infrastructure.Hosting;
 using JasperFx;
-using Marten;
 using Microsoft.Net.Http.Headers;
 
 namespace ClinicVetting.Infrastructure.Http;

@@ -1,8 +1,6 @@
 using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Marten;
-using Wolverine;
 using Wolverine.Runtime.Handlers;
 
 namespace ClinicVetting.Infrastructure.Http;

@@ -1,9 +1,7 @@
-using ClinicVetting.Shared;
 using JasperFx;
 using JasperFx.Events;
 using Marten.Exceptions;
 using Microsoft.AspNetCore.Diagnostics;
-using Microsoft.AspNetCore.Mvc;
 using Npgsql;
 
 namespace ClinicVetting.Infrastructure.Http;

@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Mvc;
-
 namespace ClinicVetting.Infrastructure.Http;
 
 public static class Problems

@@ -6,11 +6,6 @@ namespace ClinicVetting.Ranking.PublicFeed;
 
 public sealed record ClinicSuspensionMark(Guid ClinicId, string Cause, string Reason);
 
-/// <summary>A paid placement: shown apart from the merit lists, labelled, never moving a clinic's rank.</summary>
-public sealed record SponsoredPlacement(Guid PlacementId, Guid ClinicId, string ClinicName, string Label, DateTimeOffset From, DateTimeOffset Until);
-
-public sealed record SponsoredPlacementRecorded(Guid ClinicId, SponsoredPlacement Placement);
-
 /// <summary>
 /// What the public feed serves: the latest edition's lists, with every clinic suspended since marked at once, and the paid
 /// placements. Asynchronous: one document fed by many streams, updated in order by the daemon. LastEventId names the last

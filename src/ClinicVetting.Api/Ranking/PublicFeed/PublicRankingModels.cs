@@ -1,5 +1,4 @@
 using ClinicVetting.Clinics;
-using ClinicVetting.Shared;
 
 namespace ClinicVetting.Ranking.PublicFeed;
 

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using Marten;
 using System.Security.Cryptography;
 using Microsoft.Net.Http.Headers;
 

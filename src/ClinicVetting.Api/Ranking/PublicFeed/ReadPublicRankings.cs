@@ -1,14 +1,8 @@
 using System.Text.Json;
 using System.Xml.Linq;
-using ClinicVetting.Infrastructure.Http;
-using ClinicVetting.Shared;
-using Marten;
-using Microsoft.AspNetCore.Authorization;
 using JsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
-using Wolverine.Http;
 
 namespace ClinicVetting.Ranking.PublicFeed;
 

@@ -1,8 +1,6 @@
 using ClinicVetting.Clinics;
 using ClinicVetting.Clinics.Claims;
 using ClinicVetting.Vetting.ReferenceData;
-using Marten;
-using Wolverine;
 
 namespace ClinicVetting.Vetting.Cases;
 
@@ -17,7 +15,7 @@ public static class ApplyVettingRulesHandler
     public static async Task<OutgoingMessages> Handle(ApplyVettingRules command, IDocumentSession session, TimeProvider clock, CancellationToken cancellation)
     {
         var messages = new OutgoingMessages();
-        var clinicStream = await session.Events.FetchForWriting<ClinicProfile>(command.ClinicId, cancellation);
+        var clinicStream = await session.Events.FetchForWriting<ClinicStanding>(command.ClinicId, cancellation);
         if (clinicStream.Aggregate is not { OpenCaseId: { } caseId } clinic)
         {
             return messages;

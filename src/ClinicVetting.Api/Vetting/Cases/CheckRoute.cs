@@ -1,5 +1,3 @@
-using ClinicVetting.Shared;
-
 namespace ClinicVetting.Vetting.Cases;
 
 /// <summary>Checks in URLs: "license", "therapy-approval", ... "claims-and-communication".</summary>

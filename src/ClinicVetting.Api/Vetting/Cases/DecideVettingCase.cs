@@ -1,13 +1,6 @@
 using ClinicVetting.Clinics;
-using ClinicVetting.Infrastructure.Auth;
-using ClinicVetting.Shared;
 using ClinicVetting.Vetting.Monitoring;
 using ClinicVetting.Vetting.ReferenceData;
-using Marten;
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc;
-using Wolverine;
-using Wolverine.Http;
 
 namespace ClinicVetting.Vetting.Cases;
 
@@ -87,12 +80,12 @@ public static class DecideVettingCaseHandler
         return [.. rules.Changes, .. regulators.Changes];
     }
 
-    private static async Task<(JasperFx.Events.IEventStream<VettingCase>, JasperFx.Events.IEventStream<ClinicProfile>)> Load(IDocumentSession session,
+    private static async Task<(JasperFx.Events.IEventStream<VettingCase>, JasperFx.Events.IEventStream<ClinicStanding>)> Load(IDocumentSession session,
         Guid caseId, CancellationToken cancellation)
     {
         var caseStream = await session.Events.FetchForWriting<VettingCase>(caseId, cancellation);
         var vettingCase = caseStream.Aggregate ?? throw new NotFound("Vetting case", caseId);
-        var clinicStream = await session.Events.FetchForWriting<ClinicProfile>(vettingCase.ClinicId, cancellation);
+        var clinicStream = await session.Events.FetchForWriting<ClinicStanding>(vettingCase.ClinicId, cancellation);
         return (caseStream, clinicStream);
     }
 }

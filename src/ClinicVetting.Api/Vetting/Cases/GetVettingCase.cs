@@ -1,12 +1,6 @@
 using ClinicVetting.Clinics;
-using ClinicVetting.Infrastructure.Auth;
-using ClinicVetting.Infrastructure.Http;
 using ClinicVetting.Vetting.ReferenceData;
-using Marten;
 using Marten.Pagination;
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc;
-using Wolverine.Http;
 
 namespace ClinicVetting.Vetting.Cases;
 
@@ -43,7 +37,7 @@ public sealed record VettingCaseView(
     DateTimeOffset? NoticeSentAt,
     IReadOnlyList<string> PreparedBy)
 {
-    public static VettingCaseView Of(VettingCase vettingCase, ClinicProfile clinic, VettingRuleSet rules, DateTimeOffset now,
+    public static VettingCaseView Of(VettingCase vettingCase, ClinicStanding clinic, VettingRuleSet rules, DateTimeOffset now,
         IEnumerable<ReferenceDataChange>? referenceData = null) => new(
         vettingCase.Id, vettingCase.Version, clinic.Id, clinic.Name, clinic.Country, vettingCase.Opening, vettingCase.Status,
         vettingCase.OpenedBy, vettingCase.OpenedAt,
@@ -81,7 +75,7 @@ public static class GetVettingCaseEndpoint
             return null;
         }
 
-        var clinic = await session.LoadAsync<ClinicProfile>(vettingCase.ClinicId, cancellation);
+        var clinic = await session.LoadAsync<ClinicStanding>(vettingCase.ClinicId, cancellation);
         var rules = await session.LoadAsync<CurrentVettingRules>(CurrentVettingRules.StreamId, cancellation) ?? new CurrentVettingRules();
         response.Headers.ETag = ETags.Of(vettingCase.Version);
         return VettingCaseView.Of(vettingCase, clinic!, rules.Rules, clock.GetUtcNow(),

@@ -4,7 +4,6 @@ using ClinicVetting.Clinics;
 using ClinicVetting.Clinics.Claims;
 using ClinicVetting.Vetting.Monitoring;
 using ClinicVetting.Vetting.ReferenceData;
-using Marten;
 
 namespace ClinicVetting.Vetting.Cases;
 
@@ -100,7 +99,7 @@ public static class LookUpLicenseHandler
     public static async Task Handle(LookUpLicense command, IDocumentSession session, LicenseRegistries registries, TimeProvider clock,
         CancellationToken cancellation)
     {
-        var clinic = await session.LoadAsync<ClinicProfile>(command.ClinicId, cancellation);
+        var clinic = await session.LoadAsync<ClinicStanding>(command.ClinicId, cancellation);
         if (clinic?.OpenCaseId is not { } caseId)
         {
             return;

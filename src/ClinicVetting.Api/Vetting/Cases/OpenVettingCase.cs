@@ -1,13 +1,5 @@
 using ClinicVetting.Clinics;
-using ClinicVetting.Infrastructure.Auth;
-using ClinicVetting.Infrastructure.Http;
-using ClinicVetting.Shared;
 using ClinicVetting.Vetting.ReferenceData;
-using Marten;
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc;
-using Wolverine;
-using Wolverine.Http;
 
 namespace ClinicVetting.Vetting.Cases;
 
@@ -35,7 +27,7 @@ public static class OpenVettingCaseHandler
     public static async Task<(CaseOpened, OutgoingMessages)> Handle(OpenVettingCase command, IDocumentSession session, IMessageContext context,
         TimeProvider clock, CancellationToken cancellation)
     {
-        var clinicStream = await session.Events.FetchForWriting<ClinicProfile>(command.ClinicId, cancellation);
+        var clinicStream = await session.Events.FetchForWriting<ClinicStanding>(command.ClinicId, cancellation);
         var clinic = clinicStream.Aggregate ?? throw new NotFound("Clinic", command.ClinicId);
         var rules = await session.LoadAsync<CurrentVettingRules>(CurrentVettingRules.StreamId, cancellation) ?? new CurrentVettingRules();
 

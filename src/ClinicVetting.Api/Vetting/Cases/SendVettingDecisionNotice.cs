@@ -1,6 +1,5 @@
 using ClinicVetting.Clinics;
 using ClinicVetting.Vetting.Monitoring;
-using Marten;
 
 namespace ClinicVetting.Vetting.Cases;
 
@@ -32,7 +31,7 @@ public static class SendVettingDecisionNoticeHandler
             return;
         }
 
-        var clinic = await session.LoadAsync<ClinicProfile>(vettingCase.ClinicId, cancellation);
+        var clinic = await session.LoadAsync<ClinicStanding>(vettingCase.ClinicId, cancellation);
         var now = clock.GetUtcNow();
         var notice = new ClinicNotice
         {

@@ -114,6 +114,7 @@ public sealed class Check
 }
 
 /// <summary>A vetting case: the write model of its stream and, kept inline, the case view.</summary>
+[Published]
 public sealed partial class VettingCase
 {
     public Guid Id { get; set; }

@@ -1,18 +1,4 @@
-using ClinicVetting.Infrastructure.Auth;
-using ClinicVetting.Infrastructure.Http;
-using ClinicVetting.Shared;
-using Marten;
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc;
-using Wolverine;
-using Wolverine.Http;
-
 namespace ClinicVetting.Vetting.Cases;
-
-public sealed record ReasonBody(string Reason)
-{
-    public FieldErrors Validate() => new FieldErrors().Required("reason", Reason, 4000);
-}
 
 public sealed record WaiveCheck(Guid CaseId, CheckKind Check, string Reason);
 

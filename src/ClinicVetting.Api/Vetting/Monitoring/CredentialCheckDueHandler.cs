@@ -1,7 +1,5 @@
 using ClinicVetting.Clinics;
 using ClinicVetting.Clinics.Claims;
-using Marten;
-using Wolverine;
 
 namespace ClinicVetting.Vetting.Monitoring;
 
@@ -18,7 +16,7 @@ public static class CredentialCheckDueHandler
             return messages;
         }
 
-        var stream = await session.Events.FetchForWriting<ClinicProfile>(due.ClinicId, cancellation);
+        var stream = await session.Events.FetchForWriting<ClinicStanding>(due.ClinicId, cancellation);
         var claims = await session.LoadAsync<ClinicClaims>(due.ClinicId, cancellation);
         if (stream.Aggregate is not { } clinic || claims is null)
         {

@@ -1,6 +1,5 @@
 using ClinicVetting.Clinics;
 using ClinicVetting.Clinics.Claims;
-using Wolverine;
 
 namespace ClinicVetting.Vetting.Monitoring;
 
@@ -63,7 +62,7 @@ public static class CredentialMonitoring
     }
 
     /// <summary>What a due check means now: nothing when the credential was renewed or withdrawn, or it was already handled.</summary>
-    public static IReadOnlyList<object> OnDue(CredentialCheckDue due, ClinicProfile clinic, ClinicClaims claims, DateTimeOffset now)
+    public static IReadOnlyList<object> OnDue(CredentialCheckDue due, ClinicStanding clinic, ClinicClaims claims, DateTimeOffset now)
     {
         if (claims.Credential(due.ClaimId) is not { } credential || credential.ValidUntil != due.ValidUntil)
         {
@@ -72,7 +71,7 @@ public static class CredentialMonitoring
 
         if (due.DaysBefore is { } days)
         {
-            return clinic.RemindersIssued.Contains(ClinicProfile.ReminderKey(due.ClaimId, due.ValidUntil, days))
+            return clinic.RemindersIssued.Contains(ClinicStanding.ReminderKey(due.ClaimId, due.ValidUntil, days))
                 ? []
                 : [new CredentialExpiryReminderIssued(clinic.Id, due.ClaimId, credential.Kind, credential.Label, due.ValidUntil, days, now)];
         }

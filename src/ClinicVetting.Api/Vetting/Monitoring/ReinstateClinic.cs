@@ -1,14 +1,6 @@
 using ClinicVetting.Clinics;
 using ClinicVetting.Clinics.Claims;
-using ClinicVetting.Infrastructure.Auth;
-using ClinicVetting.Infrastructure.Http;
-using ClinicVetting.Shared;
 using ClinicVetting.Vetting.ReferenceData;
-using Marten;
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc;
-using Wolverine;
-using Wolverine.Http;
 
 namespace ClinicVetting.Vetting.Monitoring;
 
@@ -57,7 +49,7 @@ public static class ReinstateClinicHandler
     public static async Task<ClinicReinstatement> Handle(ReinstateClinic command, IDocumentSession session, IMessageContext context,
         TimeProvider clock, CancellationToken cancellation)
     {
-        var stream = await session.Events.FetchForWriting<ClinicProfile>(command.ClinicId, cancellation);
+        var stream = await session.Events.FetchForWriting<ClinicStanding>(command.ClinicId, cancellation);
         var clinic = stream.Aggregate ?? throw new NotFound("Clinic", command.ClinicId);
         var claims = await session.LoadAsync<ClinicClaims>(command.ClinicId, cancellation) ?? throw new NotFound("Clinic", command.ClinicId);
         var rules = await session.LoadAsync<CurrentVettingRules>(CurrentVettingRules.StreamId, cancellation) ?? new CurrentVettingRules();
@@ -74,7 +66,7 @@ public static class ReinstateClinicHandler
     public static async Task<ClinicReinstatement> Handle(ApproveReinstatement command, IDocumentSession session, IMessageContext context,
         TimeProvider clock, CancellationToken cancellation)
     {
-        var stream = await session.Events.FetchForWriting<ClinicProfile>(command.ClinicId, cancellation);
+        var stream = await session.Events.FetchForWriting<ClinicStanding>(command.ClinicId, cancellation);
         var clinic = stream.Aggregate ?? throw new NotFound("Clinic", command.ClinicId);
         var claims = await session.LoadAsync<ClinicClaims>(command.ClinicId, cancellation);
 

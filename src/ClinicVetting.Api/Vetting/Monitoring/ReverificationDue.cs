@@ -1,5 +1,4 @@
 using ClinicVetting.Clinics;
-using Marten;
 
 namespace ClinicVetting.Vetting.Monitoring;
 
@@ -10,7 +9,7 @@ public static class ReverificationDueHandler
 {
     public static async Task Handle(ReverificationDue due, IDocumentSession session, TimeProvider clock, CancellationToken cancellation)
     {
-        var stream = await session.Events.FetchForWriting<ClinicProfile>(due.ClinicId, cancellation);
+        var stream = await session.Events.FetchForWriting<ClinicStanding>(due.ClinicId, cancellation);
         // A newer approval (re-verified in time) or a rejection makes this one moot.
         if (stream.Aggregate is not { } clinic || clinic.ApprovedCaseId != due.CaseId || clinic.ReverifyBy is not { } dueAt)
         {

@@ -1,13 +1,5 @@
 using ClinicVetting.Clinics;
-using ClinicVetting.Infrastructure.Auth;
-using ClinicVetting.Infrastructure.Http;
-using ClinicVetting.Shared;
 using ClinicVetting.Vetting.Cases;
-using Marten;
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc;
-using Wolverine;
-using Wolverine.Http;
 
 namespace ClinicVetting.Vetting.ReferenceData;
 
@@ -62,7 +54,7 @@ public static class RecordRegulatorHandler
 
         stream.AppendOne(new RegulatorRecorded(regulator, input.Reason.Trim(), Actor.Of(context), clock.GetUtcNow()));
 
-        var affected = await session.Query<ClinicProfile>()
+        var affected = await session.Query<ClinicStanding>()
             .Where(x => x.Country == command.Country && x.OpenCaseId != null)
             .Select(x => x.Id)
             .ToListAsync(cancellation);

@@ -1,5 +1,4 @@
 using System.Text;
-using ClinicVetting.Shared;
 
 namespace ClinicVetting.Vetting.ReferenceData;
 
@@ -91,6 +90,7 @@ public sealed record RegulatorRemoved(string Country, string Reason);
 public sealed record ReferenceDataChange(string? Country, string What, string By, DateTimeOffset At);
 
 /// <summary>The regulators on file; the stream version is the reference data's version.</summary>
+[Published]
 public sealed partial class RegulatorDirectory
 {
     public static readonly Guid StreamId = new("5e6b0c1e-7a53-4c55-9d1f-0000000000a1");

@@ -1,13 +1,5 @@
 using ClinicVetting.Clinics;
-using ClinicVetting.Infrastructure.Auth;
-using ClinicVetting.Infrastructure.Http;
-using ClinicVetting.Shared;
 using ClinicVetting.Vetting.Cases;
-using Marten;
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc;
-using Wolverine;
-using Wolverine.Http;
 
 namespace ClinicVetting.Vetting.ReferenceData;
 
@@ -81,7 +73,7 @@ public static class PublishVettingRulesHandler
 
         stream.AppendOne(new VettingRulesPublished(rules, command.Input.Reason.Trim(), Actor.Of(context), clock.GetUtcNow()));
 
-        var open = await session.Query<ClinicProfile>().Where(x => x.OpenCaseId != null).Select(x => x.Id).ToListAsync(cancellation);
+        var open = await session.Query<ClinicStanding>().Where(x => x.OpenCaseId != null).Select(x => x.Id).ToListAsync(cancellation);
         var messages = new OutgoingMessages();
         foreach (var clinicId in open)
         {

@@ -1,13 +1,7 @@
-using ClinicVetting.Infrastructure.Auth;
-using ClinicVetting.Infrastructure.Http;
-using ClinicVetting.Shared;
-using Marten;
+using ClinicVetting.Clinics;
 using Marten.Pagination;
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc;
-using Wolverine.Http;
 
-namespace ClinicVetting.Clinics;
+namespace ClinicVetting.Vetting;
 
 public static class SearchClinicsEndpoint
 {
@@ -19,7 +13,7 @@ public static class SearchClinicsEndpoint
     /// <summary>List and search clinics by country, condition ("best for"), status and name; paged, by name.</summary>
     [WolverineGet("/api/clinics", OperationId = "SearchClinics"), Authorize(Policy = Policies.InternalRead)]
     [Tags("Clinics")]
-    public static async Task<Page<ClinicProfile>> Get(
+    public static async Task<Page<ClinicOverview>> Get(
         string? country, string? condition, ClinicStatus? status, string? q, int? page, int? pageSize,
         IQuerySession session, CancellationToken cancellation)
     {
@@ -40,7 +34,9 @@ public static class SearchClinicsEndpoint
 
         if (status is { } wanted)
         {
-            query = query.Where(x => x.Status == wanted);
+            var withStatus = await session.Query<ClinicStanding>().Where(x => x.Status == wanted).Select(x => x.Id).ToListAsync(cancellation);
+            var ids = withStatus.ToArray();
+            query = query.Where(x => x.Id.IsOneOf(ids));
         }
 
         if (!string.IsNullOrWhiteSpace(q))
@@ -51,6 +47,8 @@ public static class SearchClinicsEndpoint
         }
 
         var results = await query.OrderBy(x => x.Name).ToPagedListAsync(number, size, cancellation);
-        return new Page<ClinicProfile>(results.ToList(), number, size, results.TotalItemCount);
+        var standings = (await session.LoadManyAsync<ClinicStanding>(cancellation, results.Select(x => x.Id))).ToDictionary(x => x.Id);
+        return new Page<ClinicOverview>(results.Select(x => ClinicOverview.Of(x, standings.GetValueOrDefault(x.Id))).ToList(), number, size,
+            results.TotalItemCount);
     }
 }

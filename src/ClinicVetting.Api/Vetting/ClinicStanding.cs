@@ -1,7 +1,82 @@
-using ClinicVetting.Vetting;
+using ClinicVetting.Clinics;
 using ClinicVetting.Clinics.Claims;
+using ClinicVetting.Vetting.Cases;
 
-namespace ClinicVetting.Clinics;
+namespace ClinicVetting.Vetting;
+
+public enum ClinicStatus
+{
+    Registered,
+    UnderVetting,
+    Approved,
+    Rejected,
+    Suspended,
+}
+
+public enum RedFlagCategory
+{
+    UnapprovedUsTherapy,
+    ExperimentalCellsOutsideTrial,
+    GuaranteedResults,
+    CureClaim,
+    RiskDenial,
+    Testimonials,
+    NoHealthHistory,
+    UndocumentedCellSource,
+    Other,
+}
+
+/// <summary>
+/// A red flag on a clinic. Automatic flags carry a key (what raised them) so the rules never raise the same one
+/// twice, even after staff cleared it.
+/// </summary>
+public sealed record RedFlag(
+    Guid FlagId,
+    string Key,
+    RedFlagCategory Category,
+    string Description,
+    string? Excerpt,
+    bool Automatic,
+    Guid? CaseId,
+    string RaisedBy,
+    DateTimeOffset RaisedAt);
+
+// Vetting events on the clinic's own stream: they change what the clinic is (status, flags, suspensions).
+public sealed record RedFlagRaised(Guid ClinicId, RedFlag Flag);
+
+public sealed record RedFlagCleared(Guid ClinicId, Guid FlagId, string Reason, string ClearedBy, DateTimeOffset ClearedAt);
+
+public sealed record ClinicVettingCaseOpened(Guid ClinicId, Guid CaseId, CaseOpening Opening);
+
+public sealed record ClinicVettingApproved(Guid ClinicId, Guid CaseId, DateTimeOffset ApprovedAt, DateTimeOffset ReverifyBy);
+
+public sealed record ClinicVettingRejected(Guid ClinicId, Guid CaseId, string Reason, DateTimeOffset RejectedAt);
+
+public sealed record CredentialExpiryReminderIssued(Guid ClinicId, Guid ClaimId, CredentialKind Kind, string Credential,
+    DateOnly ValidUntil, int DaysBefore, DateTimeOffset IssuedAt);
+
+public sealed record CredentialLapsed(Guid ClinicId, Guid ClaimId, CredentialKind Kind, string Credential, DateOnly ValidUntil,
+    DateTimeOffset LapsedAt);
+
+public sealed record ReverificationFellDue(Guid ClinicId, Guid CaseId, DateTimeOffset DueAt);
+
+/// <summary>The clinic leaves the ranking until the cause is resolved. Causes: "credential:{id}", "red-flag:{id}", "reverification".</summary>
+public sealed record ClinicSuspended(Guid ClinicId, string Cause, string Reason, DateTimeOffset SuspendedAt);
+
+/// <summary>Staff re-verified a lapsed credential after its renewal; an approver other than them reinstates the clinic.</summary>
+public sealed record LapsedCredentialReverified(Guid ClinicId, Guid ClaimId, string Credential, string EvidenceReference, string ReverifiedBy,
+    DateTimeOffset ReverifiedAt);
+
+/// <summary>An approver put the clinic back; PreparedBy: who cleared the flag or re-verified the credential (null on older events).</summary>
+public sealed record ClinicReinstated(Guid ClinicId, string Cause, string Reason, string ReinstatedBy, DateTimeOffset ReinstatedAt,
+    IReadOnlyList<string>? PreparedBy = null);
+
+public static class SuspensionCauses
+{
+    public const string Reverification = "reverification";
+    public static string Credential(Guid claimId) => $"credential:{claimId}";
+    public static string RedFlag(Guid flagId) => $"red-flag:{flagId}";
+}
 
 public sealed record RedFlagState(RedFlag Flag, string? ClearedBy = null, string? ClearReason = null, DateTimeOffset? ClearedAt = null)
 {
@@ -13,9 +88,22 @@ public sealed record Suspension(string Cause, string Reason, DateTimeOffset Sinc
 public sealed record CredentialLapse(Guid ClaimId, CredentialKind Kind, string Credential, DateOnly ValidUntil, DateTimeOffset LapsedAt,
     string? ReverifiedBy = null, string? ReverificationReference = null, DateTimeOffset? ReverifiedAt = null);
 
-/// <summary>The vetting side of a clinic's profile: its case, decision, red flags and suspensions.</summary>
-public sealed partial class ClinicProfile
+/// <summary>
+/// Vetting's view of a clinic's stream: its case, decision, red flags, lapses and suspensions (with the name and country
+/// the registry's events give it). The write model of vetting's decisions on the clinic and, kept inline, a published
+/// read model (the ranking reads who is approved and who is suspended from it).
+/// </summary>
+[Published]
+public sealed partial class ClinicStanding
 {
+    public Guid Id { get; set; }
+    public long Version { get; set; }
+    public string Name { get; set; } = "";
+    public string Country { get; set; } = "";
+    public string CountryName { get; set; } = "";
+    public DateTimeOffset RegisteredAt { get; set; }
+
+    public ClinicStatus Status { get; set; } = ClinicStatus.Registered;
     public Guid? OpenCaseId { get; set; }
     public Guid? ApprovedCaseId { get; set; }
     public DateTimeOffset? ApprovedAt { get; set; }
@@ -32,6 +120,22 @@ public sealed partial class ClinicProfile
     public List<string> RemindersIssued { get; set; } = [];
 
     public IEnumerable<RedFlagState> OpenRedFlags => RedFlags.Where(x => x.IsOpen);
+
+    public static ClinicStanding Create(ClinicRegistered registered) => new()
+    {
+        Id = registered.ClinicId,
+        Name = registered.Details.Name,
+        Country = registered.Details.Country,
+        CountryName = Countries.NameOf.GetValueOrDefault(registered.Details.Country, registered.Details.Country),
+        RegisteredAt = registered.RegisteredAt,
+    };
+
+    public void Apply(ClinicProfileUpdated updated)
+    {
+        Name = updated.Details.Name;
+        Country = updated.Details.Country;
+        CountryName = Countries.NameOf.GetValueOrDefault(updated.Details.Country, updated.Details.Country);
+    }
 
     public void Apply(ClinicVettingCaseOpened opened)
     {

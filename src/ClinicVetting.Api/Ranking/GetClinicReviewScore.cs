@@ -1,13 +1,13 @@
 using ClinicVetting.Clinics;
-using ClinicVetting.Infrastructure.Auth;
-using Marten;
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc;
-using Wolverine.Http;
+using ClinicVetting.Reviews;
 
-namespace ClinicVetting.Reviews;
+namespace ClinicVetting.Ranking;
 
-/// <summary>A clinic's review counts, its published verified reviews by stars, and its score under the ranking policy's parameters.</summary>
+/// <summary>
+/// A clinic's review counts, its published verified reviews by stars, and its score under the ranking policy in force: what
+/// its review score would be in the next edition. Ranking's question (the parameters are the policy's); Reviews keeps the counts
+/// and the one score function both use.
+/// </summary>
 public sealed record ClinicReviewScore(
     Guid ClinicId,
     int Pending,
@@ -20,7 +20,7 @@ public sealed record ClinicReviewScore(
     decimal? Score,
     ReviewScoreParameters Parameters);
 
-public static class GetClinicReviewStatsEndpoint
+public static class GetClinicReviewScoreEndpoint
 {
     /// <summary>A clinic's reviews by status and by stars, and its review score (null under the minimum count). Updated asynchronously.</summary>
     [WolverineGet("/api/clinics/{clinicId}/review-stats", OperationId = "GetClinicReviewStats"), Authorize(Policy = Policies.InternalRead)]
@@ -39,8 +39,8 @@ public static class GetClinicReviewStatsEndpoint
             : await CountedAgain(session, clinicId, cancellation);
 
         // The ranking policy in force says how reviews score; the same function scores them in every edition.
-        var policy = await session.LoadAsync<Ranking.CurrentRankingPolicy>(Ranking.CurrentRankingPolicy.StreamId, cancellation);
-        var parameters = (policy?.Policy ?? Ranking.RankingPolicy.Default).Reviews.Parameters ?? Ranking.RankingPolicy.Default.Reviews.Parameters!;
+        var policy = await session.LoadAsync<CurrentRankingPolicy>(CurrentRankingPolicy.StreamId, cancellation);
+        var parameters = (policy?.Policy ?? RankingPolicy.Default).Reviews.Parameters ?? RankingPolicy.Default.Reviews.Parameters!;
         return new ClinicReviewScore(clinicId, stats.Pending, stats.Held, stats.Published, stats.Rejected, stats.VerifiedPublished,
             stats.VerifiedPublishedMean, stars, ReviewScore.Of(stars, parameters), parameters);
     }

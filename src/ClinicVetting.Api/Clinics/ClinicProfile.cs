@@ -1,5 +1,3 @@
-using ClinicVetting.Shared;
-
 namespace ClinicVetting.Clinics;
 
 // Events of a clinic's stream. Past tense, never renamed once stored.
@@ -12,19 +10,12 @@ public sealed record ClinicProfileUpdated(
     IReadOnlyList<string> ChangedFields,
     DateTimeOffset UpdatedAt);
 
-public enum ClinicStatus
-{
-    Registered,
-    UnderVetting,
-    Approved,
-    Rejected,
-    Suspended,
-}
-
 /// <summary>
-/// A clinic's profile: the write model of its stream (pure decisions read it) and, kept inline with every append,
-/// the document the registry's reads are served from.
+/// The registry's view of a clinic's stream: the write model its pure decisions read and, kept inline with every append,
+/// a published read model (other capabilities read a clinic's name, place and programs from it). Vetting keeps its own
+/// view of the same stream (ClinicStanding).
 /// </summary>
+[Published]
 public sealed partial class ClinicProfile
 {
     public Guid Id { get; set; }
@@ -43,7 +34,6 @@ public sealed partial class ClinicProfile
     public List<string> Highlights { get; set; } = [];
     public string? Website { get; set; }
 
-    public ClinicStatus Status { get; set; } = ClinicStatus.Registered;
     public DateTimeOffset RegisteredAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 
