@@ -4,7 +4,7 @@ public sealed record RegisterClinic(Guid ClinicId, ClinicDetails Details);
 
 public sealed record ClinicVersion(Guid ClinicId, long Version);
 
-public sealed record ClinicCreated(Guid Id, long Version) : CreationResponse($"/api/clinics/{Id}");
+public sealed record NewClinic(Guid Id, long Version) : CreationResponse($"/api/clinics/{Id}");
 
 public static class RegisterClinicEndpoint
 {
@@ -14,11 +14,11 @@ public static class RegisterClinicEndpoint
     [WolverinePost("/api/clinics", OperationId = "RegisterClinic"), Authorize(Policy = Policies.StaffWork)]
     [Tags("Clinics")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
-    public static async Task<ClinicCreated> Post(ClinicDetails details, IMessageBus bus, HttpResponse response)
+    public static async Task<NewClinic> Post(ClinicDetails details, IMessageBus bus, HttpResponse response)
     {
         var result = await bus.InvokeAsync<ClinicVersion>(new RegisterClinic(Guid.CreateVersion7(), details));
         response.Headers.ETag = ETags.Of(result.Version);
-        return new ClinicCreated(result.ClinicId, result.Version);
+        return new NewClinic(result.ClinicId, result.Version);
     }
 }
 

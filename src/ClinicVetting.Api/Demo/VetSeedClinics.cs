@@ -39,7 +39,7 @@ public sealed class VetSeedClinics : IDemoStep
             }
 
             var caseId = standing?.OpenCaseId
-                         ?? (await context.Invoke<CaseOpened>(DemoContext.StaffUser, new OpenVettingCase(Guid.CreateVersion7(), clinic.Id), cancellation)).Id;
+                         ?? (await context.Invoke<NewVettingCase>(DemoContext.StaffUser, new OpenVettingCase(Guid.CreateVersion7(), clinic.Id), cancellation)).Id;
             var vettingCase = await AutomaticStepsDone(store, caseId, cancellation);
             var regulator = regulators.For(clinic.Country);
             foreach (var check in vettingCase.Checks.Where(x => x.Status != CheckStatus.Passed))
@@ -49,7 +49,7 @@ public sealed class VetSeedClinics : IDemoStep
             }
 
             // Four eyes: demo staff opened the case and recorded every piece of evidence; the demo approver, who did neither, decides.
-            await context.Invoke<CaseDecided>(DemoContext.ApproverUser, new ApproveVettingCase(caseId), cancellation);
+            await context.Invoke<CaseDecision>(DemoContext.ApproverUser, new ApproveVettingCase(caseId), cancellation);
         }
     }
 

@@ -4,7 +4,7 @@ public sealed record ApprovalInput(IReadOnlyList<RankingOverride>? Overrides = n
 
 public sealed record ApproveRankingProposal(Guid ProposalId, IReadOnlyList<RankingOverride> Overrides);
 
-public sealed record EditionPublished(int Edition, Guid ProposalId, long PolicyVersion, long LogPosition, DateTimeOffset PublishedAt)
+public sealed record NewEdition(int Edition, Guid ProposalId, long PolicyVersion, long LogPosition, DateTimeOffset PublishedAt)
     : CreationResponse($"/api/public/rankings/editions/{Edition}");
 
 public static class ApproveRankingProposalEndpoint
@@ -21,13 +21,13 @@ public static class ApproveRankingProposalEndpoint
     [WolverinePost("/api/ranking/proposals/{proposalId}/approval", OperationId = "ApproveRankingProposal"), Authorize(Policy = Policies.Approver)]
     [Tags("Ranking")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status422UnprocessableEntity, "application/problem+json")]
-    public static Task<EditionPublished> Post(Guid proposalId, ApprovalInput? input, IMessageBus bus) =>
-        bus.InvokeAsync<EditionPublished>(new ApproveRankingProposal(proposalId, input?.Overrides ?? []));
+    public static Task<NewEdition> Post(Guid proposalId, ApprovalInput? input, IMessageBus bus) =>
+        bus.InvokeAsync<NewEdition>(new ApproveRankingProposal(proposalId, input?.Overrides ?? []));
 }
 
 public static class ApproveRankingProposalHandler
 {
-    public static async Task<EditionPublished> Handle(ApproveRankingProposal command, IDocumentSession session, IMessageContext context,
+    public static async Task<NewEdition> Handle(ApproveRankingProposal command, IDocumentSession session, IMessageContext context,
         TimeProvider clock, CancellationToken cancellation)
     {
         var proposalStream = await session.Events.FetchForWriting<RankingProposal>(command.ProposalId, cancellation);
@@ -40,6 +40,6 @@ public static class ApproveRankingProposalHandler
             command.Overrides.Select(x => x with { Reason = x.Reason?.Trim() ?? "" }).ToList(), Actor.Of(context), clock.GetUtcNow());
         proposalStream.AppendOne(approved);
         editions.AppendOne(published);
-        return new EditionPublished(published.Edition, proposal.Id, published.PolicyVersion, published.LogPosition, published.PublishedAt);
+        return new NewEdition(published.Edition, proposal.Id, published.PolicyVersion, published.LogPosition, published.PublishedAt);
     }
 }

@@ -14,7 +14,7 @@ public static class RankingDecisions
         EnsureOpen(proposal);
         if (string.Equals(proposal.ProposedBy, approver, StringComparison.OrdinalIgnoreCase))
         {
-            throw new RuleViolated("Four eyes: you proposed this ranking, so another approver must approve it.", [$"{approver} proposed it."]);
+            throw new RuleViolation("Four eyes: you proposed this ranking, so another approver must approve it.", [$"{approver} proposed it."]);
         }
 
         if (catalog.Latest is { } latest && latest.LogPosition > proposal.LogPosition)
@@ -25,7 +25,7 @@ public static class RankingDecisions
         var problems = OverrideProblems(proposal, overrides, policy.ListSize);
         if (problems.Count > 0)
         {
-            throw new RuleViolated("The overrides cannot be applied.", problems);
+            throw new RuleViolation("The overrides cannot be applied.", problems);
         }
 
         var edition = (int)catalog.Version + 1;

@@ -24,7 +24,7 @@ public sealed record RecordInquiryResponse(Guid ClinicId, InquiryResponseInput M
 
 public sealed record RecordFollowUpCompletion(Guid ClinicId, FollowUpCompletionInput Measurement);
 
-public sealed record MeasurementRecorded(Guid ClinicId, Guid MeasurementId);
+public sealed record MeasurementOnFile(Guid ClinicId, Guid MeasurementId);
 
 public static class RecordInquiryResponseEndpoint
 {
@@ -33,8 +33,8 @@ public static class RecordInquiryResponseEndpoint
     /// <summary>How fast the clinic answered a patient inquiry, measured by staff or the booking system (an efficiency fact).</summary>
     [WolverinePost("/api/clinics/{clinicId}/efficiency/inquiry-responses", OperationId = "RecordInquiryResponse"), Authorize(Policy = Policies.EfficiencyFacts)]
     [Tags("Ranking")]
-    public static Task<MeasurementRecorded> Post(Guid clinicId, InquiryResponseInput measurement, ClaimsPrincipal user, IMessageBus bus) =>
-        bus.InvokeAsync<MeasurementRecorded>(new RecordInquiryResponse(clinicId, measurement,
+    public static Task<MeasurementOnFile> Post(Guid clinicId, InquiryResponseInput measurement, ClaimsPrincipal user, IMessageBus bus) =>
+        bus.InvokeAsync<MeasurementOnFile>(new RecordInquiryResponse(clinicId, measurement,
             user.IsInRole(Roles.Booking) ? MeasurementSource.BookingSystem : MeasurementSource.Staff));
 }
 
@@ -45,22 +45,22 @@ public static class RecordFollowUpCompletionEndpoint
     /// <summary>How many of the follow-ups due in a period the clinic completed (an efficiency fact).</summary>
     [WolverinePost("/api/clinics/{clinicId}/efficiency/follow-ups", OperationId = "RecordFollowUpCompletion"), Authorize(Policy = Policies.StaffWork)]
     [Tags("Ranking")]
-    public static Task<MeasurementRecorded> Post(Guid clinicId, FollowUpCompletionInput measurement, IMessageBus bus) =>
-        bus.InvokeAsync<MeasurementRecorded>(new RecordFollowUpCompletion(clinicId, measurement));
+    public static Task<MeasurementOnFile> Post(Guid clinicId, FollowUpCompletionInput measurement, IMessageBus bus) =>
+        bus.InvokeAsync<MeasurementOnFile>(new RecordFollowUpCompletion(clinicId, measurement));
 }
 
 public static class RecordEfficiencyHandler
 {
-    public static async Task<MeasurementRecorded> Handle(RecordInquiryResponse command, IDocumentSession session, CancellationToken cancellation)
+    public static async Task<MeasurementOnFile> Handle(RecordInquiryResponse command, IDocumentSession session, CancellationToken cancellation)
     {
         var stream = await FetchClinic(session, command.ClinicId, cancellation);
         var id = Guid.CreateVersion7();
         stream.AppendOne(new InquiryResponseMeasured(command.ClinicId, id, command.Measurement.ResponseHours, command.Source,
             command.Measurement.Reference?.Trim(), command.Measurement.MeasuredAt));
-        return new MeasurementRecorded(command.ClinicId, id);
+        return new MeasurementOnFile(command.ClinicId, id);
     }
 
-    public static async Task<MeasurementRecorded> Handle(RecordFollowUpCompletion command, IDocumentSession session, TimeProvider clock,
+    public static async Task<MeasurementOnFile> Handle(RecordFollowUpCompletion command, IDocumentSession session, TimeProvider clock,
         CancellationToken cancellation)
     {
         var stream = await FetchClinic(session, command.ClinicId, cancellation);
@@ -68,7 +68,7 @@ public static class RecordEfficiencyHandler
         var m = command.Measurement;
         stream.AppendOne(new FollowUpCompletionMeasured(command.ClinicId, id, m.PatientsDue, m.FollowUpsCompleted, m.PeriodStart, m.PeriodEnd,
             m.Reference?.Trim(), clock.GetUtcNow()));
-        return new MeasurementRecorded(command.ClinicId, id);
+        return new MeasurementOnFile(command.ClinicId, id);
     }
 
     private static async Task<JasperFx.Events.IEventStream<ClinicProfile>> FetchClinic(IDocumentSession session, Guid clinicId, CancellationToken cancellation)

@@ -6,9 +6,9 @@ namespace ClinicVetting.Reviews;
 public sealed record SubmitReview(ReviewSubmission Submission);
 
 /// <summary>The review's id, and whether this was a resend of a review already submitted (nothing written).</summary>
-public sealed record ReviewAccepted(Guid ReviewId, bool Resent);
+public sealed record ReviewSubmissionOutcome(Guid ReviewId, bool Resent);
 
-public sealed record ReviewReceived(Guid Id, string ExternalReviewId) : CreationResponse($"/api/reviews/{Id}");
+public sealed record ReviewReceipt(Guid Id, string ExternalReviewId) : CreationResponse($"/api/reviews/{Id}");
 
 public static class SubmitReviewEndpoint
 {
@@ -23,22 +23,22 @@ public static class SubmitReviewEndpoint
     [Tags("Reviews")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
-    public static async Task<ReviewReceived> Post(ReviewSubmission submission, IMessageBus bus, HttpResponse response)
+    public static async Task<ReviewReceipt> Post(ReviewSubmission submission, IMessageBus bus, HttpResponse response)
     {
-        var result = await bus.InvokeAsync<ReviewAccepted>(new SubmitReview(submission));
+        var result = await bus.InvokeAsync<ReviewSubmissionOutcome>(new SubmitReview(submission));
         if (result.Resent)
         {
             response.Headers[IdempotencyMiddleware.ReplayedHeader] = "true";
         }
 
-        return new ReviewReceived(result.ReviewId, submission.ExternalReviewId.Trim());
+        return new ReviewReceipt(result.ReviewId, submission.ExternalReviewId.Trim());
     }
 }
 
 public static class SubmitReviewHandler
 {
     [RetryLostRace]
-    public static async Task<(ReviewAccepted, ScreenReviews?)> Handle(SubmitReview command, IDocumentSession session, TimeProvider clock, CancellationToken cancellation)
+    public static async Task<(ReviewSubmissionOutcome, ScreenReviews?)> Handle(SubmitReview command, IDocumentSession session, TimeProvider clock, CancellationToken cancellation)
     {
         var submission = command.Submission.Normalized();
         var known = await KnownReviews.Load(session, [submission], cancellation);
@@ -48,11 +48,11 @@ public static class SubmitReviewHandler
             known.ClinicExists(submission.ClinicId), clock.GetUtcNow());
         if (submitted is null)
         {
-            return (new ReviewAccepted(reviewId, Resent: true), null);
+            return (new ReviewSubmissionOutcome(reviewId, Resent: true), null);
         }
 
         session.Events.StartStream<Review>(reviewId, submitted);
-        return (new ReviewAccepted(reviewId, Resent: false), new ScreenReviews([reviewId]));
+        return (new ReviewSubmissionOutcome(reviewId, Resent: false), new ScreenReviews([reviewId]));
     }
 }
 

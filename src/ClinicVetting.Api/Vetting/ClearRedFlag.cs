@@ -18,13 +18,13 @@ public static class ClearRedFlagEndpoint
     [WolverinePost("/api/clinics/{clinicId}/red-flags/{flagId}/clearance", OperationId = "ClearRedFlag"), Authorize(Policy = Policies.StaffWork)]
     [Tags("Vetting")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
-    public static Task<RedFlagRecorded> Post(Guid clinicId, Guid flagId, ReasonBody body, ClaimsPrincipal user, IMessageBus bus) =>
-        bus.InvokeAsync<RedFlagRecorded>(new ClearRedFlag(clinicId, flagId, body.Reason, user.IsInRole(Roles.Approver)));
+    public static Task<RedFlagOnFile> Post(Guid clinicId, Guid flagId, ReasonBody body, ClaimsPrincipal user, IMessageBus bus) =>
+        bus.InvokeAsync<RedFlagOnFile>(new ClearRedFlag(clinicId, flagId, body.Reason, user.IsInRole(Roles.Approver)));
 }
 
 public static class ClearRedFlagHandler
 {
-    public static async Task<RedFlagRecorded> Handle(ClearRedFlag command, IDocumentSession session, IMessageContext context, TimeProvider clock,
+    public static async Task<RedFlagOnFile> Handle(ClearRedFlag command, IDocumentSession session, IMessageContext context, TimeProvider clock,
         CancellationToken cancellation)
     {
         var stream = await session.Events.FetchForWriting<ClinicStanding>(command.ClinicId, cancellation);
@@ -32,6 +32,6 @@ public static class ClearRedFlagHandler
 
         var cleared = VettingDecisions.ClearRedFlag(clinic, command.FlagId, command.Reason, Actor.Of(context), command.ByApprover, clock.GetUtcNow());
         stream.AppendOne(cleared);
-        return new RedFlagRecorded(clinic.Id, command.FlagId, clinic.Status);
+        return new RedFlagOnFile(clinic.Id, command.FlagId, clinic.Status);
     }
 }

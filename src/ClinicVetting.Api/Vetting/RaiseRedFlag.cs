@@ -12,7 +12,7 @@ public sealed record RedFlagInput(RedFlagCategory Category, string Description, 
 
 public sealed record RaiseRedFlag(Guid ClinicId, RedFlagInput Flag);
 
-public sealed record RedFlagRecorded(Guid ClinicId, Guid FlagId, ClinicStatus ClinicStatus);
+public sealed record RedFlagOnFile(Guid ClinicId, Guid FlagId, ClinicStatus ClinicStatus);
 
 public static class RaiseRedFlagEndpoint
 {
@@ -21,13 +21,13 @@ public static class RaiseRedFlagEndpoint
     /// <summary>Raise a red flag on a clinic. It blocks approval while open; an approved clinic is suspended from the ranking at once.</summary>
     [WolverinePost("/api/clinics/{clinicId}/red-flags", OperationId = "RaiseRedFlag"), Authorize(Policy = Policies.StaffWork)]
     [Tags("Vetting")]
-    public static Task<RedFlagRecorded> Post(Guid clinicId, RedFlagInput flag, IMessageBus bus) =>
-        bus.InvokeAsync<RedFlagRecorded>(new RaiseRedFlag(clinicId, flag));
+    public static Task<RedFlagOnFile> Post(Guid clinicId, RedFlagInput flag, IMessageBus bus) =>
+        bus.InvokeAsync<RedFlagOnFile>(new RaiseRedFlag(clinicId, flag));
 }
 
 public static class RaiseRedFlagHandler
 {
-    public static async Task<RedFlagRecorded> Handle(RaiseRedFlag command, IDocumentSession session, IMessageContext context, TimeProvider clock,
+    public static async Task<RedFlagOnFile> Handle(RaiseRedFlag command, IDocumentSession session, IMessageContext context, TimeProvider clock,
         CancellationToken cancellation)
     {
         var stream = await session.Events.FetchForWriting<ClinicStanding>(command.ClinicId, cancellation);
@@ -44,6 +44,6 @@ public static class RaiseRedFlagHandler
                 $"{clinic.Name} is suspended from the ranking: {suspended.Reason}", now));
         }
 
-        return new RedFlagRecorded(clinic.Id, raised.Flag.FlagId, suspended is null ? clinic.Status : ClinicStatus.Suspended);
+        return new RedFlagOnFile(clinic.Id, raised.Flag.FlagId, suspended is null ? clinic.Status : ClinicStatus.Suspended);
     }
 }

@@ -57,19 +57,19 @@ public static class VettingDecisions
         EnsureOpen(vettingCase);
         if (input.ObtainedAt > now.AddMinutes(5))
         {
-            throw new RuleViolated("Evidence cannot be obtained in the future.", [$"obtainedAt {input.ObtainedAt:O} is after now ({now:O})"]);
+            throw new RuleViolation("Evidence cannot be obtained in the future.", [$"obtainedAt {input.ObtainedAt:O} is after now ({now:O})"]);
         }
 
         var check = vettingCase[kind];
         if (input.Outcome == EvidenceOutcome.Passed && check.HasBlockingFindings)
         {
-            throw new RuleViolated($"The {Label(kind)} check cannot pass while the automatic rules find problems.",
+            throw new RuleViolation($"The {Label(kind)} check cannot pass while the automatic rules find problems.",
                 check.Findings.Where(x => x.Blocking).Select(x => x.Message).ToList());
         }
 
         if (input.Outcome == EvidenceOutcome.Passed && NeedsPrimarySource(kind) && !IsPrimarySource(input.Source))
         {
-            throw new RuleViolated($"The {Label(kind)} check passes only on primary-source evidence: {PrimarySourceWords}.",
+            throw new RuleViolation($"The {Label(kind)} check passes only on primary-source evidence: {PrimarySourceWords}.",
                 [$"A {input.Source} is not a primary source for the {Label(kind)} check."])
             {
                 Extensions = { ["rule"] = PrimarySourceRule, ["whoMayAct"] = "staff who confirmed it with the regulator itself" },
@@ -89,7 +89,7 @@ public static class VettingDecisions
         EnsureOpen(vettingCase);
         if (NeedsPrimarySource(kind))
         {
-            throw new RuleViolated($"The {Label(kind)} check cannot be waived: it needs primary-source evidence ({PrimarySourceWords}).",
+            throw new RuleViolation($"The {Label(kind)} check cannot be waived: it needs primary-source evidence ({PrimarySourceWords}).",
                 [$"{Label(kind)}: record the evidence of the look-up with the regulator instead of a waiver."])
             {
                 Extensions = { ["rule"] = PrimarySourceRule, ["whoMayAct"] = "nobody may waive it; staff record primary-source evidence" },
@@ -104,7 +104,7 @@ public static class VettingDecisions
 
         if (check.HasBlockingFindings)
         {
-            throw new RuleViolated($"The {Label(kind)} check cannot be waived while the automatic rules find problems: a waiver says a check does not apply, not that a problem is acceptable.",
+            throw new RuleViolation($"The {Label(kind)} check cannot be waived while the automatic rules find problems: a waiver says a check does not apply, not that a problem is acceptable.",
                 check.Findings.Where(x => x.Blocking).Select(x => $"{Label(kind)}: {x.Message}").ToList())
             {
                 Extensions = { ["rule"] = "no-waiver-over-findings", ["whoMayAct"] = "staff correct the clinic's claims; the rules then run again" },
@@ -203,7 +203,7 @@ public static class VettingDecisions
         var missing = WhatIsMissing(vettingCase, clinic, rules, now);
         if (missing.Count > 0)
         {
-            throw new RuleViolated($"The case cannot be approved yet: {missing.Count} thing(s) missing.", missing);
+            throw new RuleViolation($"The case cannot be approved yet: {missing.Count} thing(s) missing.", missing);
         }
 
         var reverifyBy = now.AddMonths(rules.ReverificationMonths);
@@ -289,7 +289,7 @@ public static class VettingDecisions
 
         if (reasons.Count > 0)
         {
-            throw new RuleViolated("The clinic cannot be reinstated.", reasons);
+            throw new RuleViolation("The clinic cannot be reinstated.", reasons);
         }
 
         return waiting
@@ -344,14 +344,14 @@ public static class VettingDecisions
 
         if (ready.Count == 0)
         {
-            throw new RuleViolated($"Nothing resolved yet: {clinic.Name} stays suspended.", waiting);
+            throw new RuleViolation($"Nothing resolved yet: {clinic.Name} stays suspended.", waiting);
         }
 
         var mine = ready.Where(x => string.Equals(x.By.By, approver, StringComparison.OrdinalIgnoreCase)).Select(x => $"{approver} {x.By.What}.").ToList();
         if (mine.Count > 0)
         {
             var preparedBy = PreparedBy(ready.Select(x => x.By));
-            throw new RuleViolated("Four eyes: you resolved what suspended this clinic, so another approver must approve its reinstatement.", mine)
+            throw new RuleViolation("Four eyes: you resolved what suspended this clinic, so another approver must approve its reinstatement.", mine)
             {
                 Extensions = { ["rule"] = FourEyesRule, ["whoMayAct"] = WhoMayAct(preparedBy), ["preparedBy"] = preparedBy },
             };
@@ -380,7 +380,7 @@ public static class VettingDecisions
             .Distinct().ToList();
         if (mine.Count > 0)
         {
-            throw new RuleViolated("Four eyes: you prepared this case (opened it, recorded evidence, waived a check, cleared a red flag or changed the reference data it is checked against), so another approver must decide it.",
+            throw new RuleViolation("Four eyes: you prepared this case (opened it, recorded evidence, waived a check, cleared a red flag or changed the reference data it is checked against), so another approver must decide it.",
                 mine)
             {
                 Extensions = { ["rule"] = FourEyesRule, ["whoMayAct"] = WhoMayAct(preparedBy), ["preparedBy"] = preparedBy },

@@ -24,10 +24,10 @@ public class deciding_a_vetting_case
     [InlineData("olga-staff")]
     public void whoever_prepared_the_case_cannot_decide_it(string preparer)
     {
-        var refusal = Should.Throw<RuleViolated>(() => VettingDecisions.Approve(Given.ReadyCase(), Given.Clinic(), Given.Rules, preparer, Given.Now));
+        var refusal = Should.Throw<RuleViolation>(() => VettingDecisions.Approve(Given.ReadyCase(), Given.Clinic(), Given.Rules, preparer, Given.Now));
         refusal.Message.ShouldContain("Four eyes");
 
-        Should.Throw<RuleViolated>(() => VettingDecisions.Reject(Given.ReadyCase(), Given.Clinic(), "no", preparer, Given.Now));
+        Should.Throw<RuleViolation>(() => VettingDecisions.Reject(Given.ReadyCase(), Given.Clinic(), "no", preparer, Given.Now));
     }
 
     [Fact]
@@ -36,7 +36,7 @@ public class deciding_a_vetting_case
         var vettingCase = Given.ReadyCase();
         vettingCase.Apply(Given.Evidence(vettingCase, CheckKind.Accreditations, daysOld: 121));
 
-        var refusal = Should.Throw<RuleViolated>(() => VettingDecisions.Approve(vettingCase, Given.Clinic(), Given.Rules, Approver, Given.Now));
+        var refusal = Should.Throw<RuleViolation>(() => VettingDecisions.Approve(vettingCase, Given.Clinic(), Given.Rules, Approver, Given.Now));
 
         refusal.Reasons.ShouldHaveSingleItem().ShouldContain("Accreditations");
         refusal.Reasons[0].ShouldContain("121 days ago");
@@ -58,7 +58,7 @@ public class deciding_a_vetting_case
         var vettingCase = Given.Case();
         vettingCase.Apply(Given.Evidence(vettingCase, CheckKind.License));
 
-        var refusal = Should.Throw<RuleViolated>(() => VettingDecisions.Approve(vettingCase, Given.Clinic(), Given.Rules, Approver, Given.Now));
+        var refusal = Should.Throw<RuleViolation>(() => VettingDecisions.Approve(vettingCase, Given.Clinic(), Given.Rules, Approver, Given.Now));
 
         refusal.Reasons.Count.ShouldBe(8);
         refusal.Reasons.ShouldAllBe(x => x.EndsWith("no evidence recorded yet."));
@@ -86,7 +86,7 @@ public class deciding_a_vetting_case
         var (flag, _) = VettingDecisions.RaiseRedFlag(clinic, RedFlagCategory.CureClaim, "Claims a cure for autism", null, "sam-staff", Given.Now);
         clinic.Apply(flag);
 
-        var refusal = Should.Throw<RuleViolated>(() => VettingDecisions.Approve(Given.ReadyCase(), clinic, Given.Rules, Approver, Given.Now));
+        var refusal = Should.Throw<RuleViolation>(() => VettingDecisions.Approve(Given.ReadyCase(), clinic, Given.Rules, Approver, Given.Now));
 
         refusal.Reasons.ShouldHaveSingleItem().ShouldBe("Open red flag: Claims a cure for autism");
     }
@@ -121,7 +121,7 @@ public class deciding_a_vetting_case
             [CheckKind.License] = [new Finding("no-regulator", "No regulator is on file for Brazil (BR).")],
         }, 1, 1, Given.Now));
 
-        var refusal = Should.Throw<RuleViolated>(() => VettingDecisions.RecordEvidence(vettingCase, CheckKind.License,
+        var refusal = Should.Throw<RuleViolation>(() => VettingDecisions.RecordEvidence(vettingCase, CheckKind.License,
             new EvidenceInput(EvidenceOutcome.Passed, EvidenceSource.RegistryPage, "https://registry", Given.Now, null), "sam-staff", Given.Now));
 
         refusal.Reasons.ShouldBe(["No regulator is on file for Brazil (BR)."]);
@@ -130,7 +130,7 @@ public class deciding_a_vetting_case
     [Fact]
     public void evidence_cannot_come_from_the_future()
     {
-        Should.Throw<RuleViolated>(() => VettingDecisions.RecordEvidence(Given.Case(), CheckKind.License,
+        Should.Throw<RuleViolation>(() => VettingDecisions.RecordEvidence(Given.Case(), CheckKind.License,
             new EvidenceInput(EvidenceOutcome.Passed, EvidenceSource.Call, "call", Given.Now.AddDays(2), null), "sam-staff", Given.Now));
     }
 

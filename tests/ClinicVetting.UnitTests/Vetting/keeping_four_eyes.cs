@@ -43,13 +43,13 @@ public class keeping_four_eyes
             {
                 vettingCase.Apply(VettingDecisions.Waive(vettingCase, kind, "Does not apply", Alma, Given.Now));
             }
-            catch (RuleViolated refused) when (VettingDecisions.NeedsPrimarySource(kind))
+            catch (RuleViolation refused) when (VettingDecisions.NeedsPrimarySource(kind))
             {
                 refused.Extensions["rule"].ShouldBe("primary-source-required");
             }
         }
 
-        var alone = Should.Throw<RuleViolated>(() => VettingDecisions.Approve(vettingCase, Given.Clinic(), Given.Rules, Alma, Given.Now));
+        var alone = Should.Throw<RuleViolation>(() => VettingDecisions.Approve(vettingCase, Given.Clinic(), Given.Rules, Alma, Given.Now));
         alone.Message.ShouldContain("Four eyes");
         alone.Reasons.Count.ShouldBe(7);
         alone.Reasons.ShouldContain($"{Alma} waived the Cell type and source check.");
@@ -57,7 +57,7 @@ public class keeping_four_eyes
         alone.Extensions["whoMayAct"].ShouldBe($"an approver other than olga-staff, {Alma}");
 
         // Nor can anyone else approve a file with nothing proved: the license and the therapy approval have no evidence.
-        var other = Should.Throw<RuleViolated>(() => VettingDecisions.Approve(vettingCase, Given.Clinic(), Given.Rules, Bert, Given.Now));
+        var other = Should.Throw<RuleViolation>(() => VettingDecisions.Approve(vettingCase, Given.Clinic(), Given.Rules, Bert, Given.Now));
         other.Reasons.ShouldBe(["License: no evidence recorded yet.", "Therapy approval: no evidence recorded yet."]);
     }
 
@@ -66,7 +66,7 @@ public class keeping_four_eyes
     [InlineData(CheckKind.TherapyApproval)]
     public void the_license_and_the_therapy_approval_cannot_be_waived(CheckKind kind)
     {
-        var refusal = Should.Throw<RuleViolated>(() => VettingDecisions.Waive(Given.Case(), kind, "Trust me", Alma, Given.Now));
+        var refusal = Should.Throw<RuleViolation>(() => VettingDecisions.Waive(Given.Case(), kind, "Trust me", Alma, Given.Now));
 
         refusal.Message.ShouldContain("cannot be waived");
         refusal.Message.ShouldContain("primary-source evidence");
@@ -79,9 +79,9 @@ public class keeping_four_eyes
         var vettingCase = ReadyCaseWithout(kind);
         vettingCase.Apply(VettingDecisions.Waive(vettingCase, kind, "The clinic does not offer this", Alma, Given.Now));
 
-        Should.Throw<RuleViolated>(() => VettingDecisions.Approve(vettingCase, Given.Clinic(), Given.Rules, Alma, Given.Now))
+        Should.Throw<RuleViolation>(() => VettingDecisions.Approve(vettingCase, Given.Clinic(), Given.Rules, Alma, Given.Now))
             .Reasons.ShouldBe([$"{Alma} waived the {VettingDecisions.Label(kind)} check."]);
-        Should.Throw<RuleViolated>(() => VettingDecisions.Reject(vettingCase, Given.Clinic(), "No", Alma, Given.Now));
+        Should.Throw<RuleViolation>(() => VettingDecisions.Reject(vettingCase, Given.Clinic(), "No", Alma, Given.Now));
 
         var (approved, _) = VettingDecisions.Approve(vettingCase, Given.Clinic(), Given.Rules, Bert, Given.Now);
         approved.PreparedBy.ShouldBe(["olga-staff", "sam-staff", Alma]);
@@ -106,9 +106,9 @@ public class keeping_four_eyes
         var (vettingCase, clinic, flag) = ACaseWithTheFdaFlag();
         clinic.Apply(VettingDecisions.ClearRedFlag(clinic, flag.FlagId, "The clinic stopped offering it", Alma, byApprover: true, Given.Now));
 
-        var refusal = Should.Throw<RuleViolated>(() => VettingDecisions.Approve(vettingCase, clinic, Given.Rules, Alma, Given.Now));
+        var refusal = Should.Throw<RuleViolation>(() => VettingDecisions.Approve(vettingCase, clinic, Given.Rules, Alma, Given.Now));
         refusal.Reasons.ShouldHaveSingleItem().ShouldStartWith($"{Alma} cleared the red flag \"Offers ");
-        Should.Throw<RuleViolated>(() => VettingDecisions.Reject(vettingCase, clinic, "No", Alma, Given.Now));
+        Should.Throw<RuleViolation>(() => VettingDecisions.Reject(vettingCase, clinic, "No", Alma, Given.Now));
 
         VettingDecisions.Approve(vettingCase, clinic, Given.Rules, Bert, Given.Now).Case.PreparedBy.ShouldBe(["olga-staff", "sam-staff", Alma]);
     }
@@ -121,7 +121,7 @@ public class keeping_four_eyes
         clinic.Apply(raised);
         clinic.Apply(VettingDecisions.ClearRedFlag(clinic, raised.Flag.FlagId, "Explained", Alma, byApprover: true, Given.Now.AddDays(-15)));
 
-        Should.Throw<RuleViolated>(() => VettingDecisions.Approve(Given.ReadyCase(), clinic, Given.Rules, Alma, Given.Now));
+        Should.Throw<RuleViolation>(() => VettingDecisions.Approve(Given.ReadyCase(), clinic, Given.Rules, Alma, Given.Now));
     }
 
     [Fact]
@@ -143,7 +143,7 @@ public class keeping_four_eyes
             new(country, $"changed the regulator on file for {country}", by, Given.Now.AddDays(-daysAgo));
         var clinic = Given.Clinic(new ClinicVettingRejected(Given.ClinicId, Guid.NewGuid(), "Unproven therapy", Given.Now.AddDays(-20)));
 
-        var refusal = Should.Throw<RuleViolated>(() => VettingDecisions.Approve(Given.ReadyCase(), clinic, Given.Rules, Alma, Given.Now,
+        var refusal = Should.Throw<RuleViolation>(() => VettingDecisions.Approve(Given.ReadyCase(), clinic, Given.Rules, Alma, Given.Now,
             [Regulator("MX", Alma, 5), new ReferenceDataChange(null, "published the vetting rules", Alma, Given.Now.AddDays(-3))]));
         refusal.Reasons.ShouldBe([$"{Alma} changed the regulator on file for MX.", $"{Alma} published the vetting rules."]);
 
@@ -176,7 +176,7 @@ public class keeping_four_eyes
             [CheckKind.MedicalTeam] = [new Finding("intrathecal-specialist-missing", "No credentialed specialist for intrathecal delivery.")],
         }, 1, 1, Given.Now));
 
-        var refusal = Should.Throw<RuleViolated>(() => VettingDecisions.Waive(vettingCase, CheckKind.MedicalTeam, "Fine", Alma, Given.Now));
+        var refusal = Should.Throw<RuleViolation>(() => VettingDecisions.Waive(vettingCase, CheckKind.MedicalTeam, "Fine", Alma, Given.Now));
 
         refusal.Reasons.ShouldBe(["Medical team: No credentialed specialist for intrathecal delivery."]);
     }
@@ -205,7 +205,7 @@ public class keeping_four_eyes
         EvidenceInput Evidence(EvidenceSource from, EvidenceOutcome outcome = EvidenceOutcome.Passed) =>
             new(outcome, from, "seen on the wall", Given.Now, null);
 
-        var refusal = Should.Throw<RuleViolated>(() => VettingDecisions.RecordEvidence(Given.Case(), kind, Evidence(source), "sam-staff", Given.Now));
+        var refusal = Should.Throw<RuleViolation>(() => VettingDecisions.RecordEvidence(Given.Case(), kind, Evidence(source), "sam-staff", Given.Now));
 
         refusal.Extensions["rule"].ShouldBe("primary-source-required");
         VettingDecisions.RecordEvidence(Given.Case(), kind, Evidence(source, EvidenceOutcome.Failed), "sam-staff", Given.Now).ShouldNotBeNull();
@@ -231,11 +231,11 @@ public class keeping_four_eyes
         clinic.Apply(raised);
         clinic.Apply(suspended!);
 
-        Should.Throw<RuleViolated>(() => VettingDecisions.ApproveReinstatement(clinic, null, Alma, Given.Now))
+        Should.Throw<RuleViolation>(() => VettingDecisions.ApproveReinstatement(clinic, null, Alma, Given.Now))
             .Reasons.ShouldHaveSingleItem().ShouldContain("is still open");
 
         clinic.Apply(VettingDecisions.ClearRedFlag(clinic, raised.Flag.FlagId, "Page taken down", Alma, byApprover: true, Given.Now));
-        var refusal = Should.Throw<RuleViolated>(() => VettingDecisions.ApproveReinstatement(clinic, null, Alma, Given.Now));
+        var refusal = Should.Throw<RuleViolation>(() => VettingDecisions.ApproveReinstatement(clinic, null, Alma, Given.Now));
         refusal.Message.ShouldContain("Four eyes");
         refusal.Reasons.ShouldBe([$"{Alma} cleared the red flag \"Claims to cure autism\"."]);
 
@@ -248,7 +248,7 @@ public class keeping_four_eyes
         var clinic = Given.Clinic(new ClinicVettingApproved(Given.ClinicId, Guid.NewGuid(), Given.Now.AddYears(-3), Given.Now),
             new ClinicSuspended(Given.ClinicId, SuspensionCauses.Reverification, "Re-verification fell due", Given.Now));
 
-        Should.Throw<RuleViolated>(() => VettingDecisions.ApproveReinstatement(clinic, null, Alma, Given.Now))
+        Should.Throw<RuleViolation>(() => VettingDecisions.ApproveReinstatement(clinic, null, Alma, Given.Now))
             .Reasons.ShouldHaveSingleItem().ShouldContain("only a new vetting case");
     }
 }

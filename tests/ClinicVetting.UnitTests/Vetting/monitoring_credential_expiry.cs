@@ -120,7 +120,7 @@ public class monitoring_credential_expiry
         var renewed = ClaimsWithLicenseUntil(Given.Today.AddYears(3));
         clinic.Apply(VettingDecisions.ReverifyLapses(clinic, renewed, Given.Rules, "registry", "alma-approver", Given.Now).Single());
 
-        var refusal = Should.Throw<RuleViolated>(() => VettingDecisions.ApproveReinstatement(clinic, renewed, "ALMA-approver", Given.Now));
+        var refusal = Should.Throw<RuleViolation>(() => VettingDecisions.ApproveReinstatement(clinic, renewed, "ALMA-approver", Given.Now));
 
         refusal.Message.ShouldContain("Four eyes");
         refusal.Extensions["rule"].ShouldBe("four-eyes");
@@ -130,7 +130,7 @@ public class monitoring_credential_expiry
     [Fact]
     public void a_lapse_nobody_re_verified_cannot_be_reinstated()
     {
-        var refusal = Should.Throw<RuleViolated>(() =>
+        var refusal = Should.Throw<RuleViolation>(() =>
             VettingDecisions.ApproveReinstatement(SuspendedForALapse(), ClaimsWithLicenseUntil(Given.Today.AddYears(3)), "alma-approver", Given.Now));
 
         refusal.Reasons.ShouldHaveSingleItem().ShouldContain("staff re-verify the renewed credential first");
@@ -142,7 +142,7 @@ public class monitoring_credential_expiry
         var clinic = Given.Clinic(new ClinicVettingApproved(Given.ClinicId, Guid.NewGuid(), Given.Now.AddYears(-1), Given.Now.AddYears(2)),
             new CredentialLapsed(Given.ClinicId, ClaimId, CredentialKind.License, "license LIC-001", Given.Today.AddDays(-40), Given.Now.AddDays(-39)));
 
-        var refusal = Should.Throw<RuleViolated>(() => VettingDecisions.ReverifyLapses(clinic, ClaimsWithLicenseUntil(Given.Today.AddYears(3)),
+        var refusal = Should.Throw<RuleViolation>(() => VettingDecisions.ReverifyLapses(clinic, ClaimsWithLicenseUntil(Given.Today.AddYears(3)),
             Given.Rules, "registry", "sam-staff", Given.Now));
 
         refusal.Reasons.ShouldHaveSingleItem().ShouldContain("new full vetting case");
@@ -155,7 +155,7 @@ public class monitoring_credential_expiry
         var clinic = Given.Clinic(new ClinicVettingApproved(Given.ClinicId, Guid.NewGuid(), Given.Now.AddYears(-1), Given.Now.AddYears(2)),
             new CredentialLapsed(Given.ClinicId, ClaimId, CredentialKind.License, "license LIC-001", Given.Today.AddDays(-3), Given.Now.AddDays(-2)));
 
-        Should.Throw<RuleViolated>(() => VettingDecisions.ReverifyLapses(clinic, ClaimsWithLicenseUntil(Given.Today.AddDays(-3)), Given.Rules,
+        Should.Throw<RuleViolation>(() => VettingDecisions.ReverifyLapses(clinic, ClaimsWithLicenseUntil(Given.Today.AddDays(-3)), Given.Rules,
             "registry", "sam-staff", Given.Now)).Reasons[0].ShouldContain("still not valid");
     }
 }

@@ -60,7 +60,7 @@ public static class PublicRankingEndpoints
             var entries = ranking.Lists is null ? [] : select(ranking.Lists).Select(x => PublicModels.Entry(x, ranking.Suspended)).ToList();
             var now = DateTimeOffset.UtcNow;
             var list = new PublicRankingList(ranking.Edition ?? 0, ranking.PublishedAt ?? default, ranking.PolicyVersion, ranking.TieBreaks, key, title, entries,
-                ranking.Sponsored.Where(x => x.From <= now && now < x.Until).Select(x => new PublicSponsored(x.ClinicId, x.ClinicName, x.Label, x.Until)).ToList());
+                ranking.Sponsored.Where(x => x.From <= now && now < x.Until).Select(x => new PublicSponsoredPlacement(x.ClinicId, x.ClinicName, x.Label, x.Until)).ToList());
             return CachedBody.Of(JsonSerializer.SerializeToUtf8Bytes(list, json.Value.SerializerOptions), "application/json; charset=utf-8");
         });
         return new PublicResult(body);

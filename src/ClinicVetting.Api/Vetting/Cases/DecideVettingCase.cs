@@ -9,7 +9,7 @@ public sealed record ApproveVettingCase(Guid CaseId);
 public sealed record RejectVettingCase(Guid CaseId, string Reason);
 
 /// <summary>The decision and everyone who prepared the case (opened it, recorded evidence, waived a check, cleared a red flag).</summary>
-public sealed record CaseDecided(Guid CaseId, Guid ClinicId, CaseStatus Decision, string DecidedBy, DateTimeOffset DecidedAt, DateTimeOffset? ReverifyBy,
+public sealed record CaseDecision(Guid CaseId, Guid ClinicId, CaseStatus Decision, string DecidedBy, DateTimeOffset DecidedAt, DateTimeOffset? ReverifyBy,
     IReadOnlyList<string> PreparedBy);
 
 public static class ApproveVettingCaseEndpoint
@@ -21,7 +21,7 @@ public static class ApproveVettingCaseEndpoint
     [WolverinePost("/api/vetting/cases/{caseId}/approval", OperationId = "ApproveVettingCase"), Authorize(Policy = Policies.Approver)]
     [Tags("Vetting")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status422UnprocessableEntity, "application/problem+json")]
-    public static Task<CaseDecided> Post(Guid caseId, IMessageBus bus) => bus.InvokeAsync<CaseDecided>(new ApproveVettingCase(caseId));
+    public static Task<CaseDecision> Post(Guid caseId, IMessageBus bus) => bus.InvokeAsync<CaseDecision>(new ApproveVettingCase(caseId));
 }
 
 public static class RejectVettingCaseEndpoint
@@ -31,13 +31,13 @@ public static class RejectVettingCaseEndpoint
     /// <summary>Reject a case with the reason the clinic will read (four eyes apply).</summary>
     [WolverinePost("/api/vetting/cases/{caseId}/rejection", OperationId = "RejectVettingCase"), Authorize(Policy = Policies.Approver)]
     [Tags("Vetting")]
-    public static Task<CaseDecided> Post(Guid caseId, ReasonBody body, IMessageBus bus) =>
-        bus.InvokeAsync<CaseDecided>(new RejectVettingCase(caseId, body.Reason));
+    public static Task<CaseDecision> Post(Guid caseId, ReasonBody body, IMessageBus bus) =>
+        bus.InvokeAsync<CaseDecision>(new RejectVettingCase(caseId, body.Reason));
 }
 
 public static class DecideVettingCaseHandler
 {
-    public static async Task<(CaseDecided, OutgoingMessages)> Handle(ApproveVettingCase command, IDocumentSession session, IMessageContext context,
+    public static async Task<(CaseDecision, OutgoingMessages)> Handle(ApproveVettingCase command, IDocumentSession session, IMessageContext context,
         TimeProvider clock, CancellationToken cancellation)
     {
         var (caseStream, clinicStream) = await Load(session, command.CaseId, cancellation);
@@ -51,11 +51,11 @@ public static class DecideVettingCaseHandler
 
         var messages = new OutgoingMessages { new SendVettingDecisionNotice(approved.CaseId) };
         messages.Schedule(new ReverificationDue(approved.ClinicId, approved.CaseId), approved.ReverifyBy);
-        return (new CaseDecided(approved.CaseId, approved.ClinicId, CaseStatus.Approved, approved.DecidedBy, approved.DecidedAt, approved.ReverifyBy,
+        return (new CaseDecision(approved.CaseId, approved.ClinicId, CaseStatus.Approved, approved.DecidedBy, approved.DecidedAt, approved.ReverifyBy,
             approved.PreparedBy ?? []), messages);
     }
 
-    public static async Task<(CaseDecided, OutgoingMessages)> Handle(RejectVettingCase command, IDocumentSession session, IMessageContext context,
+    public static async Task<(CaseDecision, OutgoingMessages)> Handle(RejectVettingCase command, IDocumentSession session, IMessageContext context,
         TimeProvider clock, CancellationToken cancellation)
     {
         var (caseStream, clinicStream) = await Load(session, command.CaseId, cancellation);
@@ -67,7 +67,7 @@ public static class DecideVettingCaseHandler
         caseStream.AppendOne(rejected);
         clinicStream.AppendOne(clinicRejected);
 
-        return (new CaseDecided(rejected.CaseId, rejected.ClinicId, CaseStatus.Rejected, rejected.DecidedBy, rejected.DecidedAt, null,
+        return (new CaseDecision(rejected.CaseId, rejected.ClinicId, CaseStatus.Rejected, rejected.DecidedBy, rejected.DecidedAt, null,
                 rejected.PreparedBy ?? []),
             [new SendVettingDecisionNotice(rejected.CaseId)]);
     }

@@ -7,7 +7,7 @@ public sealed record OpenCaseInput(Guid ClinicId);
 
 public sealed record OpenVettingCase(Guid CaseId, Guid ClinicId);
 
-public sealed record CaseOpened(Guid Id, Guid ClinicId, CaseOpening Opening) : CreationResponse($"/api/vetting/cases/{Id}");
+public sealed record NewVettingCase(Guid Id, Guid ClinicId, CaseOpening Opening) : CreationResponse($"/api/vetting/cases/{Id}");
 
 public static class OpenVettingCaseEndpoint
 {
@@ -18,13 +18,13 @@ public static class OpenVettingCaseEndpoint
     [WolverinePost("/api/vetting/cases", OperationId = "OpenVettingCase"), Authorize(Policy = Policies.StaffWork)]
     [Tags("Vetting")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
-    public static Task<CaseOpened> Post(OpenCaseInput input, IMessageBus bus) =>
-        bus.InvokeAsync<CaseOpened>(new OpenVettingCase(Guid.CreateVersion7(), input.ClinicId));
+    public static Task<NewVettingCase> Post(OpenCaseInput input, IMessageBus bus) =>
+        bus.InvokeAsync<NewVettingCase>(new OpenVettingCase(Guid.CreateVersion7(), input.ClinicId));
 }
 
 public static class OpenVettingCaseHandler
 {
-    public static async Task<(CaseOpened, OutgoingMessages)> Handle(OpenVettingCase command, IDocumentSession session, IMessageContext context,
+    public static async Task<(NewVettingCase, OutgoingMessages)> Handle(OpenVettingCase command, IDocumentSession session, IMessageContext context,
         TimeProvider clock, CancellationToken cancellation)
     {
         var clinicStream = await session.Events.FetchForWriting<ClinicStanding>(command.ClinicId, cancellation);
@@ -35,7 +35,7 @@ public static class OpenVettingCaseHandler
         session.Events.StartStream<VettingCase>(command.CaseId, opened);
         clinicStream.AppendOne(clinicEvent);
 
-        return (new CaseOpened(command.CaseId, clinic.Id, opened.Opening),
+        return (new NewVettingCase(command.CaseId, clinic.Id, opened.Opening),
             [new ApplyVettingRules(clinic.Id, ThenLookUpLicense: true)]);
     }
 }
