@@ -57,14 +57,14 @@ public sealed class VetSeedClinics : IDemoStep
     /// Generated evidence, never a waiver: the license and the therapy approval as a look-up in the regulator's registry (their
     /// primary source), the other checks as documents.
     /// </summary>
-    private static Vetting.EvidenceInput Evidence(ClinicProfile clinic, Regulator? regulator, CheckKind check, DateTimeOffset now)
+    private static EvidenceInput Evidence(ClinicProfile clinic, Regulator? regulator, CheckKind check, DateTimeOffset now)
     {
         var reference = $"demo://evidence/{Slug(clinic.Name)}/{CheckRoute.NameOf(check)}";
-        return Vetting.VettingDecisions.NeedsPrimarySource(check)
-            ? new Vetting.EvidenceInput(EvidenceOutcome.Passed, EvidenceSource.RegistryPage,
+        return Check.NeedsPrimarySource(check)
+            ? new EvidenceInput(EvidenceOutcome.Passed, EvidenceSource.RegistryPage,
                 $"{regulator?.RegistryUrl ?? "demo://registry"}#{reference}", now.AddDays(-3),
                 $"[Demo evidence] Generated for the demo: a look-up in the {regulator?.Authority ?? "regulator"}'s registry that was not really made.")
-            : new Vetting.EvidenceInput(EvidenceOutcome.Passed, EvidenceSource.Document, reference, now.AddDays(-3),
+            : new EvidenceInput(EvidenceOutcome.Passed, EvidenceSource.Document, reference, now.AddDays(-3),
                 "[Demo evidence] Generated for the demo; not a real verification.");
     }
 

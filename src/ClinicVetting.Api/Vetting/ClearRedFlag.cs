@@ -1,6 +1,4 @@
 using System.Security.Claims;
-using ClinicVetting.Clinics;
-using ClinicVetting.Vetting.Cases;
 
 namespace ClinicVetting.Vetting;
 
@@ -30,8 +28,29 @@ public static class ClearRedFlagHandler
         var stream = await session.Events.FetchForWriting<ClinicStanding>(command.ClinicId, cancellation);
         var clinic = stream.Aggregate ?? throw new NotFound("Clinic", command.ClinicId);
 
-        var cleared = VettingDecisions.ClearRedFlag(clinic, command.FlagId, command.Reason, Actor.Of(context), command.ByApprover, clock.GetUtcNow());
+        var cleared = Decide(clinic, command.FlagId, command.Reason, Actor.Of(context), command.ByApprover, clock.GetUtcNow());
         stream.AppendOne(cleared);
         return new RedFlagOnFile(clinic.Id, command.FlagId, clinic.Status);
+    }
+
+    /// <summary>
+    /// Clear a red flag with the reason. A flag the rules raised needs an approver (who then prepared the clinic's case). A
+    /// suspension the flag caused stays until another approver approves the reinstatement.
+    /// </summary>
+    public static RedFlagCleared Decide(ClinicStanding clinic, Guid flagId, string reason, string clearedBy, bool byApprover, DateTimeOffset now)
+    {
+        var flag = clinic.RedFlags.FirstOrDefault(x => x.Flag.FlagId == flagId) ?? throw new NotFound("Red flag", flagId);
+        if (!flag.IsOpen)
+        {
+            throw new Conflict($"The red flag was already cleared by {flag.ClearedBy} on {flag.ClearedAt:yyyy-MM-dd}.");
+        }
+
+        if (flag.Flag.Automatic && !byApprover)
+        {
+            throw new Forbidden($"The vetting rules raised this red flag (\"{flag.Flag.Description}\"): only an approver may clear it, with the reason.",
+                "rule-raised-red-flag-needs-an-approver", "an approver, who then may not decide the clinic's case");
+        }
+
+        return new RedFlagCleared(clinic.Id, flagId, reason.Trim(), clearedBy, now);
     }
 }

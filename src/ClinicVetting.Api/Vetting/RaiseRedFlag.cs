@@ -34,8 +34,7 @@ public static class RaiseRedFlagHandler
         var clinic = stream.Aggregate ?? throw new NotFound("Clinic", command.ClinicId);
         var now = clock.GetUtcNow();
 
-        var (raised, suspended) = VettingDecisions.RaiseRedFlag(clinic, command.Flag.Category, command.Flag.Description, command.Flag.Excerpt,
-            Actor.Of(context), now);
+        var (raised, suspended) = Decide(clinic, command.Flag.Category, command.Flag.Description, command.Flag.Excerpt, Actor.Of(context), now);
         stream.AppendOne(raised);
         if (suspended is not null)
         {
@@ -45,5 +44,14 @@ public static class RaiseRedFlagHandler
         }
 
         return new RedFlagOnFile(clinic.Id, raised.Flag.FlagId, suspended is null ? clinic.Status : ClinicStatus.Suspended);
+    }
+
+    /// <summary>A staff flag (its key unique, so never taken for one the rules raise); an approved clinic is suspended at once.</summary>
+    public static (RedFlagRaised Flag, ClinicSuspended? Suspension) Decide(ClinicStanding clinic, RedFlagCategory category,
+        string description, string? excerpt, string raisedBy, DateTimeOffset now)
+    {
+        var flag = new RedFlag(Guid.CreateVersion7(), $"staff:{Guid.NewGuid():N}", category, description.Trim(), excerpt?.Trim(),
+            Automatic: false, clinic.OpenCaseId, raisedBy, now);
+        return (new RedFlagRaised(clinic.Id, flag), clinic.SuspensionFor(flag, now));
     }
 }

@@ -31,11 +31,27 @@ public static class OpenVettingCaseHandler
         var clinic = clinicStream.Aggregate ?? throw new NotFound("Clinic", command.ClinicId);
         var rules = await session.LoadAsync<CurrentVettingRules>(CurrentVettingRules.StreamId, cancellation) ?? new CurrentVettingRules();
 
-        var (opened, clinicEvent) = VettingDecisions.Open(clinic, command.CaseId, rules.Rules, Actor.Of(context), clock.GetUtcNow());
+        var (opened, clinicEvent) = Decide(clinic, command.CaseId, rules.Rules, Actor.Of(context), clock.GetUtcNow());
         session.Events.StartStream<VettingCase>(command.CaseId, opened);
         clinicStream.AppendOne(clinicEvent);
 
         return (new NewVettingCase(command.CaseId, clinic.Id, opened.Opening),
             [new ApplyVettingRules(clinic.Id, ThenLookUpLicense: true)]);
+    }
+
+    /// <summary>One open case per clinic; after an approval it re-verifies, after a lapse longer than the grace period it starts over.</summary>
+    public static (VettingCaseOpened Case, ClinicVettingCaseOpened Clinic) Decide(ClinicStanding clinic, Guid caseId, VettingRuleSet rules,
+        string openedBy, DateTimeOffset now)
+    {
+        if (clinic.OpenCaseId is { } open)
+        {
+            throw new Conflict($"{clinic.Name} already has an open vetting case.") { Extensions = { ["caseId"] = open } };
+        }
+
+        var opening = clinic.ApprovedCaseId is null ? CaseOpening.Initial
+            : clinic.Lapses.Any(x => now - x.LapsedAt > TimeSpan.FromDays(rules.LapseGraceDays)) ? CaseOpening.AfterLapse
+            : CaseOpening.Reverification;
+        return (new VettingCaseOpened(caseId, clinic.Id, opening, Enum.GetValues<CheckKind>(), openedBy, now),
+            new ClinicVettingCaseOpened(clinic.Id, caseId, opening));
     }
 }
