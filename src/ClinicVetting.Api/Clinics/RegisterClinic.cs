@@ -32,8 +32,19 @@ public static class RegisterClinicHandler
             .Select(x => x.Id)
             .ToListAsync(cancellation);
 
-        var registered = ClinicDecisions.Register(command.ClinicId, details, sameClinic.Count > 0 ? sameClinic[0] : null, clock.GetUtcNow());
+        var registered = Decide(command.ClinicId, details, sameClinic.Count > 0 ? sameClinic[0] : null, clock.GetUtcNow());
         session.Events.StartStream<ClinicProfile>(command.ClinicId, registered);
         return new ClinicVersion(command.ClinicId, 1);
+    }
+
+    /// <summary>The same normalized name and city twice is one clinic: a conflict naming the one registered.</summary>
+    public static ClinicRegistered Decide(Guid clinicId, ClinicDetails details, Guid? sameClinicAlready, DateTimeOffset now)
+    {
+        if (sameClinicAlready is { } existing)
+        {
+            throw new Conflict($"'{details.Name}' in {details.City} is already registered.") { Extensions = { ["clinicId"] = existing } };
+        }
+
+        return new ClinicRegistered(clinicId, details.Normalized(), now);
     }
 }

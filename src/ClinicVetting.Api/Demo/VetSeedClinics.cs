@@ -89,37 +89,37 @@ public sealed class VetSeedClinics : IDemoStep
     private static async Task RecordClaims(DemoContext context, ClinicProfile clinic, Regulator? regulator, int index, DateOnly today,
         CancellationToken cancellation)
     {
-        async Task Claim(object command) => await context.Invoke<ClaimOnFile>(DemoContext.StaffUser, command, cancellation);
+        async Task Claim(Guid clinicId, IClaimChange change) => await context.Invoke<ClaimOnFile>(DemoContext.StaffUser, new ChangeClaim(clinicId, change), cancellation);
         var validFrom = today.AddYears(-1);
         var validUntil = today.AddYears(2).AddDays(index * 30);
         var lab = $"{clinic.Name} cell laboratory";
 
-        await Claim(new RecordLicense(clinic.Id, new LicenseInput(regulator?.Acronym ?? regulator?.Authority ?? "Health authority",
-            $"DEMO-{clinic.Country}-{1000 + index}", validFrom, validUntil)));
+        await Claim(clinic.Id, new LicenseInput(regulator?.Acronym ?? regulator?.Authority ?? "Health authority",
+            $"DEMO-{clinic.Country}-{1000 + index}", validFrom, validUntil));
         foreach (var (accreditation, n) in clinic.AccreditationsClaimed.Select((x, n) => (x, n)))
         {
-            await Claim(new RecordAccreditation(clinic.Id, new AccreditationInput(accreditation, $"DEMO-ACC-{index}{n}", validFrom, validUntil,
-                ["hospital", "cell therapy"])));
+            await Claim(clinic.Id, new AccreditationInput(accreditation, $"DEMO-ACC-{index}{n}", validFrom, validUntil,
+                ["hospital", "cell therapy"]));
         }
 
         foreach (var program in clinic.Programs)
         {
-            await Claim(new RecordTherapy(clinic.Id, new TherapyInput(program.Condition, program.CellType,
+            await Claim(clinic.Id, new TherapyInput(program.Condition, program.CellType,
                 program.CellType == CellType.UmbilicalCordBlood ? CellSource.Allogeneic : CellSource.Autologous, RouteOf(program), lab,
-                $"DEMO-LAB-{clinic.Country}-{index}")));
-            await Claim(new RecordProtocol(clinic.Id, new ProtocolInput(program.Name,
+                $"DEMO-LAB-{clinic.Country}-{index}"));
+            await Claim(clinic.Id, new ProtocolInput(program.Name,
                 ["Remote pre-assessment with health history", "In-person evaluation and lab tests", $"Cell preparation at {lab}",
-                    $"Administration: {program.Dose}", "Observation and discharge", "Follow-up calls at 1, 3 and 6 months"])));
+                    $"Administration: {program.Dose}", "Observation and discharge", "Follow-up calls at 1, 3 and 6 months"]));
         }
 
-        await Claim(new RecordTeamMember(clinic.Id, LeadDoctor(clinic)));
-        await Claim(new DescribeMedicalEvaluation(clinic.Id, new MedicalEvaluationInput(
+        await Claim(clinic.Id, LeadDoctor(clinic));
+        await Claim(clinic.Id, new MedicalEvaluationInput(
             VettingRuleSet.Default.Contraindications.Select(x => x.Code).ToList(), RequiresHealthHistory: true, ApprovesBeforeReview: false,
-            Description: "[Demo evidence] Health history, blood work and a physician consultation before acceptance.")));
-        await Claim(new DescribeAftercare(clinic.Id, new AftercareInput("Follow-up calls at 1, 3 and 6 months; a report to the patient's own doctor",
-            "A physician on call around the clock; a partner hospital for complications", 6)));
-        await Claim(new CaptureMarketingText(clinic.Id, new MarketingTextInput($"https://demo.clinicvetting.example/{Slug(clinic.Name)}",
-            string.Join(" ", clinic.Highlights.Select(x => x.EndsWith('.') ? x : x + ".")))));
+            Description: "[Demo evidence] Health history, blood work and a physician consultation before acceptance."));
+        await Claim(clinic.Id, new AftercareInput("Follow-up calls at 1, 3 and 6 months; a report to the patient's own doctor",
+            "A physician on call around the clock; a partner hospital for complications", 6));
+        await Claim(clinic.Id, new MarketingTextInput($"https://demo.clinicvetting.example/{Slug(clinic.Name)}",
+            string.Join(" ", clinic.Highlights.Select(x => x.EndsWith('.') ? x : x + "."))));
     }
 
     private static AdministrationRoute RouteOf(TreatmentProgram program)
