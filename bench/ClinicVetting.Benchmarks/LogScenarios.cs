@@ -70,7 +70,7 @@ public sealed class LogScenarios(IServiceProvider services, string connectionStr
         var snapshots = services.GetRequiredService<RankingSnapshotReader>();
         var watch = Stopwatch.StartNew();
         var snapshot = await snapshots.Read(CancellationToken.None);
-        var proposed = RankingDecisions.Propose(Guid.CreateVersion7(), snapshot, "bench-staff", DateTimeOffset.UtcNow);
+        var proposed = ProposeRankingHandler.Decide(Guid.CreateVersion7(), snapshot, "bench-staff", DateTimeOffset.UtcNow);
         var proposal = watch.Elapsed;
 
         var created = await Invoke<NewRankingProposal>("bench-staff", new ProposeRanking(Guid.CreateVersion7()));

@@ -51,7 +51,7 @@ public sealed class ReplayedLog
     {
         var reviews = Reviews.Values.GroupBy(x => x.ClinicId).ToDictionary(x => x.Key, ReviewFacts.Of);
         return Clinics.Values.Where(x => x.Profile is not null)
-            .Select(x => Ranking.RankingInputs.For(x.Profile!, x.Standing, x.Claims, x.Efficiency, reviews.GetValueOrDefault(x.Profile!.Id, ReviewFacts.None), Regulators))
+            .Select(x => Ranking.ClinicRankingInput.From(x.Profile!, x.Standing, x.Claims, x.Efficiency, reviews.GetValueOrDefault(x.Profile!.Id, ReviewFacts.None), Regulators))
             .ToList();
     }
 }

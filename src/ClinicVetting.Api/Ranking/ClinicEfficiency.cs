@@ -1,3 +1,6 @@
+using ClinicVetting.Clinics;
+using JasperFx.Events;
+
 namespace ClinicVetting.Ranking;
 
 public enum MeasurementSource
@@ -26,7 +29,14 @@ public sealed partial class ClinicEfficiency
     public List<InquiryResponse> InquiryResponses { get; set; } = [];
     public List<FollowUpCompletion> FollowUps { get; set; } = [];
 
-    public void Apply(Clinics.ClinicRegistered registered) => Id = registered.ClinicId;
+    /// <summary>Ranking's facts (measurements, paid placements) go on the clinic's own stream; a clinic never registered is not found.</summary>
+    public static async Task<IEventStream<ClinicProfile>> FetchClinicStream(IDocumentSession session, Guid clinicId, CancellationToken cancellation)
+    {
+        var stream = await session.Events.FetchForWriting<ClinicProfile>(clinicId, cancellation);
+        return stream.Aggregate is null ? throw new NotFound("Clinic", clinicId) : stream;
+    }
+
+    public void Apply(ClinicRegistered registered) => Id = registered.ClinicId;
 
     public void Apply(InquiryResponseMeasured measured) =>
         InquiryResponses.Add(new InquiryResponse(measured.ResponseHours, measured.Source, measured.MeasuredAt));

@@ -23,8 +23,15 @@ public static class DeclineRankingProposalHandler
     {
         var stream = await session.Events.FetchForWriting<RankingProposal>(command.ProposalId, cancellation);
         var proposal = stream.Aggregate ?? throw new NotFound("Ranking proposal", command.ProposalId);
-        var declined = RankingDecisions.Decline(proposal, command.Reason, Actor.Of(context), clock.GetUtcNow());
+        var declined = Decide(proposal, command.Reason, Actor.Of(context), clock.GetUtcNow());
         stream.AppendOne(declined);
         return new ProposalDecline(proposal.Id, declined.DeclinedBy);
+    }
+
+    /// <summary>An open proposal, declined with the reason: it can then never be published.</summary>
+    public static RankingProposalDeclined Decide(RankingProposal proposal, string reason, string approver, DateTimeOffset now)
+    {
+        proposal.EnsureOpen();
+        return new RankingProposalDeclined(proposal.Id, reason.Trim(), approver, now);
     }
 }

@@ -22,9 +22,14 @@ public static class ProposeRankingHandler
         IMessageContext context, TimeProvider clock, CancellationToken cancellation)
     {
         var snapshot = await snapshots.Read(cancellation);
-        var proposed = RankingDecisions.Propose(command.ProposalId, snapshot, Actor.Of(context), clock.GetUtcNow());
+        var proposed = Decide(command.ProposalId, snapshot, Actor.Of(context), clock.GetUtcNow());
         session.Events.StartStream<RankingProposal>(command.ProposalId, proposed);
         return new NewRankingProposal(command.ProposalId, proposed.PolicyVersion, proposed.LogPosition, proposed.Computation.Ranked.Count,
             proposed.Computation.Excluded.Count);
     }
+
+    /// <summary>The ranking of the snapshot under its policy, as of now: the proposal an approver who did not propose it may publish.</summary>
+    public static RankingProposed Decide(Guid proposalId, RankingSnapshot snapshot, string proposedBy, DateTimeOffset now) =>
+        new(proposalId, snapshot.PolicyVersion, snapshot.LogPosition, now, RankingCalculator.Rank(snapshot.Inputs, snapshot.Policy, now),
+            proposedBy, now);
 }

@@ -1,5 +1,3 @@
-using ClinicVetting.Clinics;
-
 namespace ClinicVetting.Ranking;
 
 /// <summary>A paid placement: shown apart from the merit lists, labelled, never moving a clinic's rank.</summary>
@@ -31,8 +29,8 @@ public static class RecordSponsoredPlacementHandler
 {
     public static async Task<SponsoredPlacement> Handle(RecordSponsoredPlacement command, IDocumentSession session, CancellationToken cancellation)
     {
-        var stream = await session.Events.FetchForWriting<ClinicProfile>(command.ClinicId, cancellation);
-        var clinic = stream.Aggregate ?? throw new NotFound("Clinic", command.ClinicId);
+        var stream = await ClinicEfficiency.FetchClinicStream(session, command.ClinicId, cancellation);
+        var clinic = stream.Aggregate!;
         var placement = new SponsoredPlacement(Guid.CreateVersion7(), clinic.Id, clinic.Name, command.Placement.Label.Trim(),
             command.Placement.From, command.Placement.Until);
         stream.AppendOne(new SponsoredPlacementRecorded(clinic.Id, placement));
