@@ -42,9 +42,9 @@ public static class SubmitReviewHandler
     {
         var submission = command.Submission.Normalized();
         var known = await KnownReviews.Load(session, [submission], cancellation);
-        var reviewId = ReviewDecisions.ReviewIdFor(submission.ExternalReviewId);
+        var reviewId = Review.IdFor(submission.ExternalReviewId);
 
-        var submitted = ReviewDecisions.Submit(submission, known.ById(reviewId), known.ReviewOfBooking(submission.BookingId),
+        var submitted = Decide(submission, known.ById(reviewId), known.ReviewOfBooking(submission.BookingId),
             known.ClinicExists(submission.ClinicId), clock.GetUtcNow());
         if (submitted is null)
         {
@@ -53,6 +53,42 @@ public static class SubmitReviewHandler
 
         session.Events.StartStream<Review>(reviewId, submitted);
         return (new ReviewSubmissionOutcome(reviewId, Resent: false), new ScreenReviews([reviewId]));
+    }
+
+    /// <summary>
+    /// A new review, or null for a resend of one already submitted with the same content (nothing to write).
+    /// The same review id with other content, or a second review of one booking, is a conflict.
+    /// </summary>
+    public static ReviewSubmitted? Decide(ReviewSubmission submission, Review? sameReviewId, Guid? reviewOfSameBooking, bool clinicExists, DateTimeOffset now)
+    {
+        var review = submission.Normalized();
+        var hash = review.BodyHash();
+        if (sameReviewId is not null)
+        {
+            return sameReviewId.BodyHash == hash
+                ? null
+                : throw new Conflict($"Review '{review.ExternalReviewId}' was already submitted with other content; a submitted review is never overwritten.")
+                {
+                    Extensions = { ["reviewId"] = sameReviewId.Id },
+                };
+        }
+
+        if (!clinicExists)
+        {
+            throw new NotFound("Clinic", review.ClinicId);
+        }
+
+        if (reviewOfSameBooking is { } other)
+        {
+            throw new Conflict($"Booking '{review.BookingId}' already has a review: one review per episode of care.")
+            {
+                Extensions = { ["reviewId"] = other },
+            };
+        }
+
+        return new ReviewSubmitted(Review.IdFor(review.ExternalReviewId), review.ClinicId, review.ExternalReviewId, review.BookingId,
+            review.Rating, review.Text, review.Treatment, review.TreatmentDate, review.WrittenAt, review.BookingVerified,
+            review.ReviewerInitials(), review.ReviewerEmailDomain(), hash, now);
     }
 }
 
@@ -76,7 +112,7 @@ public sealed class KnownReviews
 
     public static async Task<KnownReviews> Load(IQuerySession session, IReadOnlyCollection<ReviewSubmission> normalized, CancellationToken cancellation)
     {
-        var ids = normalized.Select(x => ReviewDecisions.ReviewIdFor(x.ExternalReviewId)).Distinct().ToArray();
+        var ids = normalized.Select(x => Review.IdFor(x.ExternalReviewId)).Distinct().ToArray();
         var bookings = normalized.Select(x => x.BookingId).Distinct().ToArray();
         var clinics = normalized.Select(x => x.ClinicId).Distinct().ToArray();
 
