@@ -21,8 +21,7 @@ public static class UpdateClinicProfileHandler
 {
     public static async Task<ClinicVersion> Handle(UpdateClinicProfile command, IDocumentSession session, TimeProvider clock, CancellationToken cancellation)
     {
-        var stream = await session.Events.FetchForWriting<ClinicProfile>(command.ClinicId, cancellation);
-        var clinic = stream.Aggregate ?? throw new NotFound("Clinic", command.ClinicId);
+        var (stream, clinic) = await session.Events.FetchExisting<ClinicProfile>(command.ClinicId, "Clinic", cancellation);
         Conflict.ThrowIfStale("clinic", clinic.Version, command.ExpectedVersion);
 
         var details = command.Details.Normalized();

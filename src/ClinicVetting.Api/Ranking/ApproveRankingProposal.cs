@@ -30,8 +30,7 @@ public static class ApproveRankingProposalHandler
     public static async Task<NewEdition> Handle(ApproveRankingProposal command, IDocumentSession session, IMessageContext context,
         TimeProvider clock, CancellationToken cancellation)
     {
-        var proposalStream = await session.Events.FetchForWriting<RankingProposal>(command.ProposalId, cancellation);
-        var proposal = proposalStream.Aggregate ?? throw new NotFound("Ranking proposal", command.ProposalId);
+        var (proposalStream, proposal) = await session.Events.FetchExisting<RankingProposal>(command.ProposalId, "Ranking proposal", cancellation);
         var editions = await session.Events.FetchForWriting<RankingEditionCatalog>(RankingEditionCatalog.StreamId, cancellation);
         var policy = await session.Events.AggregateStreamAsync<CurrentRankingPolicy>(CurrentRankingPolicy.StreamId, proposal.PolicyVersion,
             token: cancellation) ?? new CurrentRankingPolicy();

@@ -1,5 +1,4 @@
 using ClinicVetting.Clinics;
-using JasperFx.Events;
 
 namespace ClinicVetting.Ranking;
 
@@ -28,13 +27,6 @@ public sealed partial class ClinicEfficiency
     public long Version { get; set; }
     public List<InquiryResponse> InquiryResponses { get; set; } = [];
     public List<FollowUpCompletion> FollowUps { get; set; } = [];
-
-    /// <summary>Ranking's facts (measurements, paid placements) go on the clinic's own stream; a clinic never registered is not found.</summary>
-    public static async Task<IEventStream<ClinicProfile>> FetchClinicStream(IDocumentSession session, Guid clinicId, CancellationToken cancellation)
-    {
-        var stream = await session.Events.FetchForWriting<ClinicProfile>(clinicId, cancellation);
-        return stream.Aggregate is null ? throw new NotFound("Clinic", clinicId) : stream;
-    }
 
     public void Apply(ClinicRegistered registered) => Id = registered.ClinicId;
 

@@ -21,8 +21,7 @@ public static class DeclineRankingProposalHandler
     public static async Task<ProposalDecline> Handle(DeclineRankingProposal command, IDocumentSession session, IMessageContext context,
         TimeProvider clock, CancellationToken cancellation)
     {
-        var stream = await session.Events.FetchForWriting<RankingProposal>(command.ProposalId, cancellation);
-        var proposal = stream.Aggregate ?? throw new NotFound("Ranking proposal", command.ProposalId);
+        var (stream, proposal) = await session.Events.FetchExisting<RankingProposal>(command.ProposalId, "Ranking proposal", cancellation);
         var declined = Decide(proposal, command.Reason, Actor.Of(context), clock.GetUtcNow());
         stream.AppendOne(declined);
         return new ProposalDecline(proposal.Id, declined.DeclinedBy);

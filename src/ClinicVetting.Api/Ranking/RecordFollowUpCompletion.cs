@@ -1,3 +1,5 @@
+using ClinicVetting.Clinics;
+
 namespace ClinicVetting.Ranking;
 
 public sealed record FollowUpCompletionInput(int PatientsDue, int FollowUpsCompleted, DateOnly PeriodStart, DateOnly PeriodEnd, string? Reference = null)
@@ -27,7 +29,7 @@ public static class RecordFollowUpCompletionHandler
     public static async Task<MeasurementOnFile> Handle(RecordFollowUpCompletion command, IDocumentSession session, TimeProvider clock,
         CancellationToken cancellation)
     {
-        var stream = await ClinicEfficiency.FetchClinicStream(session, command.ClinicId, cancellation);
+        var (stream, _) = await session.Events.FetchExisting<ClinicProfile>(command.ClinicId, "Clinic", cancellation);
         var id = Guid.CreateVersion7();
         var m = command.Measurement;
         stream.AppendOne(new FollowUpCompletionMeasured(command.ClinicId, id, m.PatientsDue, m.FollowUpsCompleted, m.PeriodStart, m.PeriodEnd,

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using ClinicVetting.Clinics;
 
 namespace ClinicVetting.Ranking;
 
@@ -30,7 +31,7 @@ public static class RecordInquiryResponseHandler
 {
     public static async Task<MeasurementOnFile> Handle(RecordInquiryResponse command, IDocumentSession session, CancellationToken cancellation)
     {
-        var stream = await ClinicEfficiency.FetchClinicStream(session, command.ClinicId, cancellation);
+        var (stream, _) = await session.Events.FetchExisting<ClinicProfile>(command.ClinicId, "Clinic", cancellation);
         var id = Guid.CreateVersion7();
         stream.AppendOne(new InquiryResponseMeasured(command.ClinicId, id, command.Measurement.ResponseHours, command.Source,
             command.Measurement.Reference?.Trim(), command.Measurement.MeasuredAt));

@@ -1,3 +1,5 @@
+using ClinicVetting.Clinics;
+
 namespace ClinicVetting.Ranking;
 
 /// <summary>A paid placement: shown apart from the merit lists, labelled, never moving a clinic's rank.</summary>
@@ -29,8 +31,7 @@ public static class RecordSponsoredPlacementHandler
 {
     public static async Task<SponsoredPlacement> Handle(RecordSponsoredPlacement command, IDocumentSession session, CancellationToken cancellation)
     {
-        var stream = await ClinicEfficiency.FetchClinicStream(session, command.ClinicId, cancellation);
-        var clinic = stream.Aggregate!;
+        var (stream, clinic) = await session.Events.FetchExisting<ClinicProfile>(command.ClinicId, "Clinic", cancellation);
         var placement = new SponsoredPlacement(Guid.CreateVersion7(), clinic.Id, clinic.Name, command.Placement.Label.Trim(),
             command.Placement.From, command.Placement.Until);
         stream.AppendOne(new SponsoredPlacementRecorded(clinic.Id, placement));

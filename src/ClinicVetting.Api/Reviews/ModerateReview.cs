@@ -73,8 +73,7 @@ public static class ModerateReviewHandler
 {
     public static async Task<ReviewVersion> Handle(ModerateReview command, IDocumentSession session, TimeProvider clock, CancellationToken cancellation)
     {
-        var stream = await session.Events.FetchForWriting<Review>(command.ReviewId, cancellation);
-        var review = stream.Aggregate ?? throw new NotFound("Review", command.ReviewId);
+        var (stream, review) = await session.Events.FetchExisting<Review>(command.ReviewId, "Review", cancellation);
         Conflict.ThrowIfStale("review", review.Version, command.ExpectedVersion);
 
         var moderated = Decide(review, command.Action, command.Reason, command.Note, clock.GetUtcNow());

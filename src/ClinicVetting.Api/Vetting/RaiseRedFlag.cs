@@ -30,8 +30,7 @@ public static class RaiseRedFlagHandler
     public static async Task<RedFlagOnFile> Handle(RaiseRedFlag command, IDocumentSession session, IMessageContext context, TimeProvider clock,
         CancellationToken cancellation)
     {
-        var stream = await session.Events.FetchForWriting<ClinicStanding>(command.ClinicId, cancellation);
-        var clinic = stream.Aggregate ?? throw new NotFound("Clinic", command.ClinicId);
+        var (stream, clinic) = await session.Events.FetchExisting<ClinicStanding>(command.ClinicId, "Clinic", cancellation);
         var now = clock.GetUtcNow();
 
         var (raised, suspended) = Decide(clinic, command.Flag.Category, command.Flag.Description, command.Flag.Excerpt, Actor.Of(context), now);

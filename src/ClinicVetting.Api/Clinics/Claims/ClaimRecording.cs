@@ -37,8 +37,7 @@ public static class ChangeClaimHandler
     public static async Task<(ClaimOnFile, OutgoingMessages)> Handle(ChangeClaim command, IDocumentSession session, IContraindicationCatalog catalog,
         TimeProvider clock, CancellationToken cancellation)
     {
-        var stream = await session.Events.FetchForWriting<ClinicClaims>(command.ClinicId, cancellation);
-        var claims = stream.Aggregate ?? throw new NotFound("Clinic", command.ClinicId);
+        var (stream, claims) = await session.Events.FetchExisting<ClinicClaims>(command.ClinicId, "Clinic", cancellation);
         var contraindications = command.Change.ReadsContraindications ? await catalog.InForce(session, cancellation) : [];
         var @event = command.Change.Decide(claims, new ClaimContext(Guid.CreateVersion7(), clock.GetUtcNow(), contraindications));
         if (@event is NothingToRecord nothing)

@@ -9,8 +9,7 @@ public sealed record CaseToDecide(IEventStream<VettingCase> Case, IEventStream<C
 {
     public static async Task<CaseToDecide> Fetch(IDocumentSession session, Guid caseId, CancellationToken cancellation)
     {
-        var caseStream = await session.Events.FetchForWriting<VettingCase>(caseId, cancellation);
-        var vettingCase = caseStream.Aggregate ?? throw new NotFound("Vetting case", caseId);
+        var (caseStream, vettingCase) = await session.Events.FetchExisting<VettingCase>(caseId, "Vetting case", cancellation);
         var clinicStream = await session.Events.FetchForWriting<ClinicStanding>(vettingCase.ClinicId, cancellation);
         var rules = await session.LoadAsync<CurrentVettingRules>(CurrentVettingRules.StreamId, cancellation) ?? new CurrentVettingRules();
         return new CaseToDecide(caseStream, clinicStream, rules.Rules, await ReferenceDataChange.All(session, rules, cancellation));

@@ -1,5 +1,3 @@
-using Marten.Pagination;
-
 namespace ClinicVetting.Vetting.Cases;
 
 public sealed record VettingCaseSummary(Guid Id, Guid ClinicId, CaseOpening Opening, CaseStatus Status, string OpenedBy, DateTimeOffset OpenedAt,
@@ -13,7 +11,6 @@ public static class ListVettingCasesEndpoint
     public static async Task<Page<VettingCaseSummary>> Get(Guid? clinicId, CaseStatus? status, int? page, int? pageSize, IQuerySession session,
         CancellationToken cancellation)
     {
-        var (number, size) = Paging.Normalize(page, pageSize);
         IQueryable<VettingCase> query = session.Query<VettingCase>();
         if (clinicId is { } clinic)
         {
@@ -25,9 +22,7 @@ public static class ListVettingCasesEndpoint
             query = query.Where(x => x.Status == wanted);
         }
 
-        var cases = await query.OrderByDescending(x => x.OpenedAt).ToPagedListAsync(number, size, cancellation);
-        return new Page<VettingCaseSummary>(
-            cases.Select(x => new VettingCaseSummary(x.Id, x.ClinicId, x.Opening, x.Status, x.OpenedBy, x.OpenedAt, x.DecidedBy, x.DecidedAt)).ToList(),
-            number, size, cases.TotalItemCount);
+        return (await query.OrderByDescending(x => x.OpenedAt).ToPageAsync(page, pageSize, cancellation))
+            .Select(x => new VettingCaseSummary(x.Id, x.ClinicId, x.Opening, x.Status, x.OpenedBy, x.OpenedAt, x.DecidedBy, x.DecidedAt));
     }
 }

@@ -27,8 +27,7 @@ public static class OpenVettingCaseHandler
     public static async Task<(NewVettingCase, OutgoingMessages)> Handle(OpenVettingCase command, IDocumentSession session, IMessageContext context,
         TimeProvider clock, CancellationToken cancellation)
     {
-        var clinicStream = await session.Events.FetchForWriting<ClinicStanding>(command.ClinicId, cancellation);
-        var clinic = clinicStream.Aggregate ?? throw new NotFound("Clinic", command.ClinicId);
+        var (clinicStream, clinic) = await session.Events.FetchExisting<ClinicStanding>(command.ClinicId, "Clinic", cancellation);
         var rules = await session.LoadAsync<CurrentVettingRules>(CurrentVettingRules.StreamId, cancellation) ?? new CurrentVettingRules();
 
         var (opened, clinicEvent) = Decide(clinic, command.CaseId, rules.Rules, Actor.Of(context), clock.GetUtcNow());

@@ -35,8 +35,7 @@ public static class RecordEvidenceHandler
     public static async Task<CaseVersion> Handle(RecordEvidence command, IDocumentSession session, IMessageContext context, TimeProvider clock,
         CancellationToken cancellation)
     {
-        var stream = await session.Events.FetchForWriting<VettingCase>(command.CaseId, cancellation);
-        var vettingCase = stream.Aggregate ?? throw new NotFound("Vetting case", command.CaseId);
+        var (stream, vettingCase) = await session.Events.FetchExisting<VettingCase>(command.CaseId, "Vetting case", cancellation);
         stream.AppendOne(Decide(vettingCase, command.Check, command.Evidence, Actor.Of(context), clock.GetUtcNow()));
         return new CaseVersion(vettingCase.Id, vettingCase.Version + 1);
     }

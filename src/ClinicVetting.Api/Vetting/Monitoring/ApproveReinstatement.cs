@@ -23,8 +23,7 @@ public static class ApproveReinstatementHandler
     public static async Task<ClinicReinstatement> Handle(ApproveReinstatement command, IDocumentSession session, IMessageContext context,
         TimeProvider clock, CancellationToken cancellation)
     {
-        var stream = await session.Events.FetchForWriting<ClinicStanding>(command.ClinicId, cancellation);
-        var clinic = stream.Aggregate ?? throw new NotFound("Clinic", command.ClinicId);
+        var (stream, clinic) = await session.Events.FetchExisting<ClinicStanding>(command.ClinicId, "Clinic", cancellation);
         var claims = await session.LoadAsync<ClinicClaims>(command.ClinicId, cancellation);
 
         var reinstated = Decide(clinic, claims, Actor.Of(context), clock.GetUtcNow());

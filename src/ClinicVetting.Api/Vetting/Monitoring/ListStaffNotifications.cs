@@ -1,5 +1,3 @@
-using Marten.Pagination;
-
 namespace ClinicVetting.Vetting.Monitoring;
 
 public static class ListStaffNotificationsEndpoint
@@ -10,7 +8,6 @@ public static class ListStaffNotificationsEndpoint
     public static async Task<Page<StaffNotification>> Get(Guid? clinicId, NotificationKind? kind, int? page, int? pageSize,
         IQuerySession session, CancellationToken cancellation)
     {
-        var (number, size) = Paging.Normalize(page, pageSize);
         IQueryable<StaffNotification> query = session.Query<StaffNotification>();
         if (clinicId is { } clinic)
         {
@@ -22,7 +19,6 @@ public static class ListStaffNotificationsEndpoint
             query = query.Where(x => x.Kind == wanted);
         }
 
-        var results = await query.OrderByDescending(x => x.CreatedAt).ToPagedListAsync(number, size, cancellation);
-        return new Page<StaffNotification>(results.ToList(), number, size, results.TotalItemCount);
+        return await query.OrderByDescending(x => x.CreatedAt).ToPageAsync(page, pageSize, cancellation);
     }
 }
