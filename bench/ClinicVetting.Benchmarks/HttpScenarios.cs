@@ -28,9 +28,9 @@ public sealed class HttpScenarios(BenchEnvironment bench, string database, Bench
         {
             var clinic = await (await http.PostAsJsonAsync("/api/clinics",
                 new ClinicDetails($"Bench Clinic {i} {Guid.NewGuid():N}", "Cancún", "MX", YearsOfExperience: 5), BenchEnvironment.Json)).EnsureSuccessStatusCode()
-                .Content.ReadFromJsonAsync<ClinicCreated>(BenchEnvironment.Json);
+                .Content.ReadFromJsonAsync<NewClinic>(BenchEnvironment.Json);
             cases[i] = (await (await http.PostAsJsonAsync("/api/vetting/cases", new OpenCaseInput(clinic!.Id), BenchEnvironment.Json)).EnsureSuccessStatusCode()
-                .Content.ReadFromJsonAsync<CaseOpened>(BenchEnvironment.Json))!.Id;
+                .Content.ReadFromJsonAsync<NewVettingCase>(BenchEnvironment.Json))!.Id;
         }
 
         return cases;

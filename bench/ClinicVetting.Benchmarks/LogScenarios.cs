@@ -70,11 +70,11 @@ public sealed class LogScenarios(IServiceProvider services, string connectionStr
         var snapshots = services.GetRequiredService<RankingSnapshotReader>();
         var watch = Stopwatch.StartNew();
         var snapshot = await snapshots.Read(CancellationToken.None);
-        var proposed = RankingDecisions.Propose(Guid.CreateVersion7(), snapshot, "bench-staff", DateTimeOffset.UtcNow);
+        var proposed = ProposeRankingHandler.Decide(Guid.CreateVersion7(), snapshot, "bench-staff", DateTimeOffset.UtcNow);
         var proposal = watch.Elapsed;
 
-        var created = await Invoke<ProposalCreated>("bench-staff", new ProposeRanking(Guid.CreateVersion7()));
-        var edition = await Invoke<EditionPublished>("bench-approver", new ApproveRankingProposal(created.Id, []));
+        var created = await Invoke<NewRankingProposal>("bench-staff", new ProposeRanking(Guid.CreateVersion7()));
+        var edition = await Invoke<NewEdition>("bench-approver", new ApproveRankingProposal(created.Id, []));
 
         var replayer = services.GetRequiredService<EditionReplayer>();
         var published = await replayer.Published(edition.Edition, CancellationToken.None);

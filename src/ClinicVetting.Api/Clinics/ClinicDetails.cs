@@ -59,6 +59,37 @@ public sealed record ClinicDetails(
         CostRange = CostRange is null ? null : CostRange with { Currency = CostRange.Currency.Trim().ToUpperInvariant() },
     };
 
+    /// <summary>The fields (JSON names) whose value differs between two profiles.</summary>
+    public static IReadOnlyList<string> ChangedFields(ClinicDetails before, ClinicDetails after)
+    {
+        var changed = new List<string>();
+        void Compare<T>(string field, T a, T b)
+        {
+            if (!EqualityComparer<T>.Default.Equals(a, b)) changed.Add(field);
+        }
+
+        void CompareLists<T>(string field, IReadOnlyList<T>? a, IReadOnlyList<T>? b, Func<T, string>? key = null)
+        {
+            var left = (a ?? []).Select(x => key is null ? x?.ToString() : key(x));
+            var right = (b ?? []).Select(x => key is null ? x?.ToString() : key(x));
+            if (!left.SequenceEqual(right)) changed.Add(field);
+        }
+
+        Compare("name", before.Name, after.Name);
+        Compare("city", before.City, after.City);
+        Compare("country", before.Country, after.Country);
+        Compare("yearsOfExperience", before.YearsOfExperience, after.YearsOfExperience);
+        Compare("patientsPerYear", before.PatientsPerYear, after.PatientsPerYear);
+        Compare("costRange", before.CostRange, after.CostRange);
+        Compare("website", before.Website, after.Website);
+        CompareLists("bestFor", before.BestFor, after.BestFor);
+        CompareLists("accreditationsClaimed", before.AccreditationsClaimed, after.AccreditationsClaimed);
+        CompareLists("highlights", before.Highlights, after.Highlights);
+        CompareLists("programs", before.Programs, after.Programs,
+            p => $"{p.Name}|{p.Condition}|{p.CellType}|{p.Dose}|{string.Join(",", p.IncludedServices ?? [])}|{p.LengthOfStayDays}|{p.Price}|{p.DiscountedPrice}|{p.Currency}");
+        return changed;
+    }
+
     /// <summary>"same normalized name and city" is the same clinic.</summary>
     public string IdentityKey => $"{Text.Key(Name)}|{Text.Key(City)}";
 

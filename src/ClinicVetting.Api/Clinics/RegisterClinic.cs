@@ -4,7 +4,7 @@ public sealed record RegisterClinic(Guid ClinicId, ClinicDetails Details);
 
 public sealed record ClinicVersion(Guid ClinicId, long Version);
 
-public sealed record ClinicCreated(Guid Id, long Version) : CreationResponse($"/api/clinics/{Id}");
+public sealed record NewClinic(Guid Id, long Version) : CreationResponse($"/api/clinics/{Id}");
 
 public static class RegisterClinicEndpoint
 {
@@ -14,11 +14,11 @@ public static class RegisterClinicEndpoint
     [WolverinePost("/api/clinics", OperationId = "RegisterClinic"), Authorize(Policy = Policies.StaffWork)]
     [Tags("Clinics")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
-    public static async Task<ClinicCreated> Post(ClinicDetails details, IMessageBus bus, HttpResponse response)
+    public static async Task<NewClinic> Post(ClinicDetails details, IMessageBus bus, HttpResponse response)
     {
         var result = await bus.InvokeAsync<ClinicVersion>(new RegisterClinic(Guid.CreateVersion7(), details));
         response.Headers.ETag = ETags.Of(result.Version);
-        return new ClinicCreated(result.ClinicId, result.Version);
+        return new NewClinic(result.ClinicId, result.Version);
     }
 }
 
@@ -32,8 +32,19 @@ public static class RegisterClinicHandler
             .Select(x => x.Id)
             .ToListAsync(cancellation);
 
-        var registered = ClinicDecisions.Register(command.ClinicId, details, sameClinic.Count > 0 ? sameClinic[0] : null, clock.GetUtcNow());
+        var registered = Decide(command.ClinicId, details, sameClinic.Count > 0 ? sameClinic[0] : null, clock.GetUtcNow());
         session.Events.StartStream<ClinicProfile>(command.ClinicId, registered);
         return new ClinicVersion(command.ClinicId, 1);
+    }
+
+    /// <summary>The same normalized name and city twice is one clinic: a conflict naming the one registered.</summary>
+    public static ClinicRegistered Decide(Guid clinicId, ClinicDetails details, Guid? sameClinicAlready, DateTimeOffset now)
+    {
+        if (sameClinicAlready is { } existing)
+        {
+            throw new Conflict($"'{details.Name}' in {details.City} is already registered.") { Extensions = { ["clinicId"] = existing } };
+        }
+
+        return new ClinicRegistered(clinicId, details.Normalized(), now);
     }
 }

@@ -21,8 +21,7 @@ public static class UpdateClinicProfileHandler
 {
     public static async Task<ClinicVersion> Handle(UpdateClinicProfile command, IDocumentSession session, TimeProvider clock, CancellationToken cancellation)
     {
-        var stream = await session.Events.FetchForWriting<ClinicProfile>(command.ClinicId, cancellation);
-        var clinic = stream.Aggregate ?? throw new NotFound("Clinic", command.ClinicId);
+        var (stream, clinic) = await session.Events.FetchExisting<ClinicProfile>(command.ClinicId, "Clinic", cancellation);
         Conflict.ThrowIfStale("clinic", clinic.Version, command.ExpectedVersion);
 
         var details = command.Details.Normalized();
@@ -31,7 +30,7 @@ public static class UpdateClinicProfileHandler
             .Select(x => x.Id)
             .ToListAsync(cancellation);
 
-        var updated = ClinicDecisions.UpdateProfile(clinic, details, sameIdentity.Count > 0 ? sameIdentity[0] : null, clock.GetUtcNow());
+        var updated = Decide(clinic, details, sameIdentity.Count > 0 ? sameIdentity[0] : null, clock.GetUtcNow());
         if (updated is null)
         {
             return new ClinicVersion(clinic.Id, clinic.Version);
@@ -40,5 +39,18 @@ public static class UpdateClinicProfileHandler
         stream.AppendOne(updated);
         // The stream may hold claims since the profile last changed: the profile's next version is the stream's.
         return new ClinicVersion(clinic.Id, (stream.StartingVersion ?? clinic.Version) + 1);
+    }
+
+    /// <summary>Null when nothing changed: an update that changes nothing writes nothing.</summary>
+    public static ClinicProfileUpdated? Decide(ClinicProfile current, ClinicDetails details, Guid? otherClinicWithSameIdentity, DateTimeOffset now)
+    {
+        var next = details.Normalized();
+        if (otherClinicWithSameIdentity is { } other && other != current.Id)
+        {
+            throw new Conflict($"Another clinic is already registered as '{next.Name}' in {next.City}.") { Extensions = { ["clinicId"] = other } };
+        }
+
+        var changed = ClinicDetails.ChangedFields(current.ToDetails(), next);
+        return changed.Count == 0 ? null : new ClinicProfileUpdated(current.Id, next, changed, now);
     }
 }

@@ -33,15 +33,15 @@ public sealed class PublishFirstEdition : IDemoStep
                 continue;
             }
 
-            await context.Invoke<MeasurementRecorded>(DemoContext.StaffUser, new RecordInquiryResponse(clinic.Id,
+            await context.Invoke<MeasurementOnFile>(DemoContext.StaffUser, new RecordInquiryResponse(clinic.Id,
                 new InquiryResponseInput(2 + index * 3.5m, now.AddDays(-5), "[Demo measurement] Mystery-shopper inquiry"), MeasurementSource.Staff), cancellation);
-            await context.Invoke<MeasurementRecorded>(DemoContext.StaffUser, new RecordFollowUpCompletion(clinic.Id,
+            await context.Invoke<MeasurementOnFile>(DemoContext.StaffUser, new RecordFollowUpCompletion(clinic.Id,
                 new FollowUpCompletionInput(40, 40 - index % 5 * 3, DateOnly.FromDateTime(now.UtcDateTime).AddDays(-180),
                     DateOnly.FromDateTime(now.UtcDateTime), "[Demo measurement] Follow-up audit")), cancellation);
         }
 
-        var proposal = await context.Invoke<ProposalCreated>(DemoContext.StaffUser, new ProposeRanking(Guid.CreateVersion7()), cancellation);
-        await context.Invoke<EditionPublished>(DemoContext.ApproverUser, new ApproveRankingProposal(proposal.Id, []), cancellation);
+        var proposal = await context.Invoke<NewRankingProposal>(DemoContext.StaffUser, new ProposeRanking(Guid.CreateVersion7()), cancellation);
+        await context.Invoke<NewEdition>(DemoContext.ApproverUser, new ApproveRankingProposal(proposal.Id, []), cancellation);
     }
 
     /// <summary>Screening runs from the durable queue, after the reviews were submitted: the ranking must see its outcome.</summary>

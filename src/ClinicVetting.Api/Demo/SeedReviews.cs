@@ -85,7 +85,7 @@ public sealed class SeedReviews : IDemoStep
                     ReviewerName: $"{FirstNames[random.Next(FirstNames.Length)]} {LastNames[random.Next(LastNames.Length)]}");
                 try
                 {
-                    await context.Invoke<ReviewAccepted>(DemoContext.BookingUser, new SubmitReview(submission), cancellation);
+                    await context.Invoke<ReviewSubmissionOutcome>(DemoContext.BookingUser, new SubmitReview(submission), cancellation);
                 }
                 catch (Conflict)
                 {

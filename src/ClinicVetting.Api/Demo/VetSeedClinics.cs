@@ -39,7 +39,7 @@ public sealed class VetSeedClinics : IDemoStep
             }
 
             var caseId = standing?.OpenCaseId
-                         ?? (await context.Invoke<CaseOpened>(DemoContext.StaffUser, new OpenVettingCase(Guid.CreateVersion7(), clinic.Id), cancellation)).Id;
+                         ?? (await context.Invoke<NewVettingCase>(DemoContext.StaffUser, new OpenVettingCase(Guid.CreateVersion7(), clinic.Id), cancellation)).Id;
             var vettingCase = await AutomaticStepsDone(store, caseId, cancellation);
             var regulator = regulators.For(clinic.Country);
             foreach (var check in vettingCase.Checks.Where(x => x.Status != CheckStatus.Passed))
@@ -49,7 +49,7 @@ public sealed class VetSeedClinics : IDemoStep
             }
 
             // Four eyes: demo staff opened the case and recorded every piece of evidence; the demo approver, who did neither, decides.
-            await context.Invoke<CaseDecided>(DemoContext.ApproverUser, new ApproveVettingCase(caseId), cancellation);
+            await context.Invoke<CaseDecision>(DemoContext.ApproverUser, new ApproveVettingCase(caseId), cancellation);
         }
     }
 
@@ -57,14 +57,14 @@ public sealed class VetSeedClinics : IDemoStep
     /// Generated evidence, never a waiver: the license and the therapy approval as a look-up in the regulator's registry (their
     /// primary source), the other checks as documents.
     /// </summary>
-    private static Vetting.EvidenceInput Evidence(ClinicProfile clinic, Regulator? regulator, CheckKind check, DateTimeOffset now)
+    private static EvidenceInput Evidence(ClinicProfile clinic, Regulator? regulator, CheckKind check, DateTimeOffset now)
     {
         var reference = $"demo://evidence/{Slug(clinic.Name)}/{CheckRoute.NameOf(check)}";
-        return Vetting.VettingDecisions.NeedsPrimarySource(check)
-            ? new Vetting.EvidenceInput(EvidenceOutcome.Passed, EvidenceSource.RegistryPage,
+        return Check.NeedsPrimarySource(check)
+            ? new EvidenceInput(EvidenceOutcome.Passed, EvidenceSource.RegistryPage,
                 $"{regulator?.RegistryUrl ?? "demo://registry"}#{reference}", now.AddDays(-3),
                 $"[Demo evidence] Generated for the demo: a look-up in the {regulator?.Authority ?? "regulator"}'s registry that was not really made.")
-            : new Vetting.EvidenceInput(EvidenceOutcome.Passed, EvidenceSource.Document, reference, now.AddDays(-3),
+            : new EvidenceInput(EvidenceOutcome.Passed, EvidenceSource.Document, reference, now.AddDays(-3),
                 "[Demo evidence] Generated for the demo; not a real verification.");
     }
 
@@ -89,37 +89,37 @@ public sealed class VetSeedClinics : IDemoStep
     private static async Task RecordClaims(DemoContext context, ClinicProfile clinic, Regulator? regulator, int index, DateOnly today,
         CancellationToken cancellation)
     {
-        async Task Claim(object command) => await context.Invoke<ClaimOnFile>(DemoContext.StaffUser, command, cancellation);
+        async Task Claim(Guid clinicId, IClaimChange change) => await context.Invoke<ClaimOnFile>(DemoContext.StaffUser, new ChangeClaim(clinicId, change), cancellation);
         var validFrom = today.AddYears(-1);
         var validUntil = today.AddYears(2).AddDays(index * 30);
         var lab = $"{clinic.Name} cell laboratory";
 
-        await Claim(new RecordLicense(clinic.Id, new LicenseInput(regulator?.Acronym ?? regulator?.Authority ?? "Health authority",
-            $"DEMO-{clinic.Country}-{1000 + index}", validFrom, validUntil)));
+        await Claim(clinic.Id, new LicenseInput(regulator?.Acronym ?? regulator?.Authority ?? "Health authority",
+            $"DEMO-{clinic.Country}-{1000 + index}", validFrom, validUntil));
         foreach (var (accreditation, n) in clinic.AccreditationsClaimed.Select((x, n) => (x, n)))
         {
-            await Claim(new RecordAccreditation(clinic.Id, new AccreditationInput(accreditation, $"DEMO-ACC-{index}{n}", validFrom, validUntil,
-                ["hospital", "cell therapy"])));
+            await Claim(clinic.Id, new AccreditationInput(accreditation, $"DEMO-ACC-{index}{n}", validFrom, validUntil,
+                ["hospital", "cell therapy"]));
         }
 
         foreach (var program in clinic.Programs)
         {
-            await Claim(new RecordTherapy(clinic.Id, new TherapyInput(program.Condition, program.CellType,
+            await Claim(clinic.Id, new TherapyInput(program.Condition, program.CellType,
                 program.CellType == CellType.UmbilicalCordBlood ? CellSource.Allogeneic : CellSource.Autologous, RouteOf(program), lab,
-                $"DEMO-LAB-{clinic.Country}-{index}")));
-            await Claim(new RecordProtocol(clinic.Id, new ProtocolInput(program.Name,
+                $"DEMO-LAB-{clinic.Country}-{index}"));
+            await Claim(clinic.Id, new ProtocolInput(program.Name,
                 ["Remote pre-assessment with health history", "In-person evaluation and lab tests", $"Cell preparation at {lab}",
-                    $"Administration: {program.Dose}", "Observation and discharge", "Follow-up calls at 1, 3 and 6 months"])));
+                    $"Administration: {program.Dose}", "Observation and discharge", "Follow-up calls at 1, 3 and 6 months"]));
         }
 
-        await Claim(new RecordTeamMember(clinic.Id, LeadDoctor(clinic)));
-        await Claim(new DescribeMedicalEvaluation(clinic.Id, new MedicalEvaluationInput(
+        await Claim(clinic.Id, LeadDoctor(clinic));
+        await Claim(clinic.Id, new MedicalEvaluationInput(
             VettingRuleSet.Default.Contraindications.Select(x => x.Code).ToList(), RequiresHealthHistory: true, ApprovesBeforeReview: false,
-            Description: "[Demo evidence] Health history, blood work and a physician consultation before acceptance.")));
-        await Claim(new DescribeAftercare(clinic.Id, new AftercareInput("Follow-up calls at 1, 3 and 6 months; a report to the patient's own doctor",
-            "A physician on call around the clock; a partner hospital for complications", 6)));
-        await Claim(new CaptureMarketingText(clinic.Id, new MarketingTextInput($"https://demo.clinicvetting.example/{Slug(clinic.Name)}",
-            string.Join(" ", clinic.Highlights.Select(x => x.EndsWith('.') ? x : x + ".")))));
+            Description: "[Demo evidence] Health history, blood work and a physician consultation before acceptance."));
+        await Claim(clinic.Id, new AftercareInput("Follow-up calls at 1, 3 and 6 months; a report to the patient's own doctor",
+            "A physician on call around the clock; a partner hospital for complications", 6));
+        await Claim(clinic.Id, new MarketingTextInput($"https://demo.clinicvetting.example/{Slug(clinic.Name)}",
+            string.Join(" ", clinic.Highlights.Select(x => x.EndsWith('.') ? x : x + "."))));
     }
 
     private static AdministrationRoute RouteOf(TreatmentProgram program)

@@ -1,3 +1,5 @@
+using ClinicVetting.Clinics;
+
 namespace ClinicVetting.Ranking;
 
 public enum MeasurementSource
@@ -26,7 +28,7 @@ public sealed partial class ClinicEfficiency
     public List<InquiryResponse> InquiryResponses { get; set; } = [];
     public List<FollowUpCompletion> FollowUps { get; set; } = [];
 
-    public void Apply(Clinics.ClinicRegistered registered) => Id = registered.ClinicId;
+    public void Apply(ClinicRegistered registered) => Id = registered.ClinicId;
 
     public void Apply(InquiryResponseMeasured measured) =>
         InquiryResponses.Add(new InquiryResponse(measured.ResponseHours, measured.Source, measured.MeasuredAt));

@@ -3,7 +3,7 @@ namespace ClinicVetting.Ranking;
 
 public sealed record DeclineRankingProposal(Guid ProposalId, string Reason);
 
-public sealed record ProposalDeclined(Guid ProposalId, string DeclinedBy);
+public sealed record ProposalDecline(Guid ProposalId, string DeclinedBy);
 
 public static class DeclineRankingProposalEndpoint
 {
@@ -12,19 +12,25 @@ public static class DeclineRankingProposalEndpoint
     /// <summary>An approver declines a proposal, with the reason; it can then never be published.</summary>
     [WolverinePost("/api/ranking/proposals/{proposalId}/decline", OperationId = "DeclineRankingProposal"), Authorize(Policy = Policies.Approver)]
     [Tags("Ranking")]
-    public static Task<ProposalDeclined> Post(Guid proposalId, ReasonBody body, IMessageBus bus) =>
-        bus.InvokeAsync<ProposalDeclined>(new DeclineRankingProposal(proposalId, body.Reason));
+    public static Task<ProposalDecline> Post(Guid proposalId, ReasonBody body, IMessageBus bus) =>
+        bus.InvokeAsync<ProposalDecline>(new DeclineRankingProposal(proposalId, body.Reason));
 }
 
 public static class DeclineRankingProposalHandler
 {
-    public static async Task<ProposalDeclined> Handle(DeclineRankingProposal command, IDocumentSession session, IMessageContext context,
+    public static async Task<ProposalDecline> Handle(DeclineRankingProposal command, IDocumentSession session, IMessageContext context,
         TimeProvider clock, CancellationToken cancellation)
     {
-        var stream = await session.Events.FetchForWriting<RankingProposal>(command.ProposalId, cancellation);
-        var proposal = stream.Aggregate ?? throw new NotFound("Ranking proposal", command.ProposalId);
-        var declined = RankingDecisions.Decline(proposal, command.Reason, Actor.Of(context), clock.GetUtcNow());
+        var (stream, proposal) = await session.Events.FetchExisting<RankingProposal>(command.ProposalId, "Ranking proposal", cancellation);
+        var declined = Decide(proposal, command.Reason, Actor.Of(context), clock.GetUtcNow());
         stream.AppendOne(declined);
-        return new ProposalDeclined(proposal.Id, declined.DeclinedBy);
+        return new ProposalDecline(proposal.Id, declined.DeclinedBy);
+    }
+
+    /// <summary>An open proposal, declined with the reason: it can then never be published.</summary>
+    public static RankingProposalDeclined Decide(RankingProposal proposal, string reason, string approver, DateTimeOffset now)
+    {
+        proposal.EnsureOpen();
+        return new RankingProposalDeclined(proposal.Id, reason.Trim(), approver, now);
     }
 }

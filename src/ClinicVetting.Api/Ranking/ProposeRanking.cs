@@ -2,7 +2,7 @@ namespace ClinicVetting.Ranking;
 
 public sealed record ProposeRanking(Guid ProposalId);
 
-public sealed record ProposalCreated(Guid Id, long PolicyVersion, long LogPosition, int Ranked, int Excluded)
+public sealed record NewRankingProposal(Guid Id, long PolicyVersion, long LogPosition, int Ranked, int Excluded)
     : CreationResponse($"/api/ranking/proposals/{Id}");
 
 public static class ProposeRankingEndpoint
@@ -13,18 +13,23 @@ public static class ProposeRankingEndpoint
     /// </summary>
     [WolverinePost("/api/ranking/proposals", OperationId = "ProposeRanking"), Authorize(Policy = Policies.StaffWork)]
     [Tags("Ranking")]
-    public static Task<ProposalCreated> Post(IMessageBus bus) => bus.InvokeAsync<ProposalCreated>(new ProposeRanking(Guid.CreateVersion7()));
+    public static Task<NewRankingProposal> Post(IMessageBus bus) => bus.InvokeAsync<NewRankingProposal>(new ProposeRanking(Guid.CreateVersion7()));
 }
 
 public static class ProposeRankingHandler
 {
-    public static async Task<ProposalCreated> Handle(ProposeRanking command, IDocumentSession session, RankingSnapshotReader snapshots,
+    public static async Task<NewRankingProposal> Handle(ProposeRanking command, IDocumentSession session, RankingSnapshotReader snapshots,
         IMessageContext context, TimeProvider clock, CancellationToken cancellation)
     {
         var snapshot = await snapshots.Read(cancellation);
-        var proposed = RankingDecisions.Propose(command.ProposalId, snapshot, Actor.Of(context), clock.GetUtcNow());
+        var proposed = Decide(command.ProposalId, snapshot, Actor.Of(context), clock.GetUtcNow());
         session.Events.StartStream<RankingProposal>(command.ProposalId, proposed);
-        return new ProposalCreated(command.ProposalId, proposed.PolicyVersion, proposed.LogPosition, proposed.Computation.Ranked.Count,
+        return new NewRankingProposal(command.ProposalId, proposed.PolicyVersion, proposed.LogPosition, proposed.Computation.Ranked.Count,
             proposed.Computation.Excluded.Count);
     }
+
+    /// <summary>The ranking of the snapshot under its policy, as of now: the proposal an approver who did not propose it may publish.</summary>
+    public static RankingProposed Decide(Guid proposalId, RankingSnapshot snapshot, string proposedBy, DateTimeOffset now) =>
+        new(proposalId, snapshot.PolicyVersion, snapshot.LogPosition, now, RankingCalculator.Rank(snapshot.Inputs, snapshot.Policy, now),
+            proposedBy, now);
 }

@@ -35,6 +35,14 @@ public sealed partial class RankingProposal
     public DateTimeOffset? DecidedAt { get; set; }
     public string? DeclineReason { get; set; }
 
+    public void EnsureOpen()
+    {
+        if (Status != ProposalStatus.Proposed)
+        {
+            throw new Conflict($"The proposal was already {Status.ToString().ToLowerInvariant()} by {DecidedBy}.");
+        }
+    }
+
     public void Apply(RankingProposed proposed)
     {
         Id = proposed.ProposalId;

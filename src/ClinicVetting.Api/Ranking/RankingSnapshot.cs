@@ -51,7 +51,7 @@ public sealed class RankingSnapshotReader(IDocumentStore store)
             .ToDictionary(x => x.Key, x => new ReviewFacts(StarCounts.Of(x.Select(r => r.Rating)), x.Max(r => r.WrittenAt)));
         await transaction.CommitAsync(cancellation);
 
-        var inputs = clinics.Select(clinic => RankingInputs.For(clinic, standings.GetValueOrDefault(clinic.Id), claims.GetValueOrDefault(clinic.Id), efficiency.GetValueOrDefault(clinic.Id),
+        var inputs = clinics.Select(clinic => ClinicRankingInput.From(clinic, standings.GetValueOrDefault(clinic.Id), claims.GetValueOrDefault(clinic.Id), efficiency.GetValueOrDefault(clinic.Id),
             reviews.GetValueOrDefault(clinic.Id, ReviewFacts.None), regulators)).ToList();
         return new RankingSnapshot(position, policy.Version, policy.Policy, inputs);
     }

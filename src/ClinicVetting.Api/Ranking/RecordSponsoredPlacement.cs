@@ -31,8 +31,7 @@ public static class RecordSponsoredPlacementHandler
 {
     public static async Task<SponsoredPlacement> Handle(RecordSponsoredPlacement command, IDocumentSession session, CancellationToken cancellation)
     {
-        var stream = await session.Events.FetchForWriting<ClinicProfile>(command.ClinicId, cancellation);
-        var clinic = stream.Aggregate ?? throw new NotFound("Clinic", command.ClinicId);
+        var (stream, clinic) = await session.Events.FetchExisting<ClinicProfile>(command.ClinicId, "Clinic", cancellation);
         var placement = new SponsoredPlacement(Guid.CreateVersion7(), clinic.Id, clinic.Name, command.Placement.Label.Trim(),
             command.Placement.From, command.Placement.Until);
         stream.AppendOne(new SponsoredPlacementRecorded(clinic.Id, placement));

@@ -1,6 +1,4 @@
 using ClinicVetting.Clinics;
-using Marten.Pagination;
-
 namespace ClinicVetting.Reviews;
 
 /// <summary>A published review as anyone may read it: initials, never a name, an e-mail or a booking.</summary>
@@ -19,13 +17,11 @@ public static class GetPublicClinicReviewsEndpoint
             return null;
         }
 
-        var (number, size) = Paging.Normalize(page, pageSize);
         var results = await session.Query<Review>()
             .Where(x => x.ClinicId == clinicId && x.Status == ReviewStatus.Published)
             .OrderByDescending(x => x.WrittenAt).ThenBy(x => x.Id)
-            .ToPagedListAsync(number, size, cancellation);
-        var items = results.Select(x => new PublicReview(x.Id, x.ReviewerInitials, x.Treatment, DateOnly.FromDateTime(x.WrittenAt.UtcDateTime),
-            x.Rating, x.Text, x.Verified)).ToList();
-        return new Page<PublicReview>(items, number, size, results.TotalItemCount);
+            .ToPageAsync(page, pageSize, cancellation);
+        return results.Select(x => new PublicReview(x.Id, x.ReviewerInitials, x.Treatment, DateOnly.FromDateTime(x.WrittenAt.UtcDateTime),
+            x.Rating, x.Text, x.Verified));
     }
 }

@@ -166,10 +166,10 @@ public static class ImportReviewsHandler
 
         foreach (var (line, index, submission) in items)
         {
-            var reviewId = ReviewDecisions.ReviewIdFor(submission.ExternalReviewId);
+            var reviewId = Review.IdFor(submission.ExternalReviewId);
             try
             {
-                var submitted = ReviewDecisions.Submit(submission, known.ById(reviewId), known.ReviewOfBooking(submission.BookingId),
+                var submitted = SubmitReviewHandler.Decide(submission, known.ById(reviewId), known.ReviewOfBooking(submission.BookingId),
                     known.ClinicExists(submission.ClinicId), now);
                 if (submitted is null)
                 {

@@ -1,5 +1,3 @@
-using Marten.Pagination;
-
 namespace ClinicVetting.Reviews;
 
 public static class ListReviewsEndpoint
@@ -10,7 +8,6 @@ public static class ListReviewsEndpoint
     public static async Task<Page<Review>> Get(ReviewStatus? status, Guid? clinicId, int? page, int? pageSize, IQuerySession session,
         CancellationToken cancellation)
     {
-        var (number, size) = Paging.Normalize(page, pageSize);
         IQueryable<Review> query = session.Query<Review>();
         if (status is { } wanted)
         {
@@ -22,7 +19,6 @@ public static class ListReviewsEndpoint
             query = query.Where(x => x.ClinicId == clinic);
         }
 
-        var results = await query.OrderBy(x => x.SubmittedAt).ThenBy(x => x.Id).ToPagedListAsync(number, size, cancellation);
-        return new Page<Review>(results.ToList(), number, size, results.TotalItemCount);
+        return await query.OrderBy(x => x.SubmittedAt).ThenBy(x => x.Id).ToPageAsync(page, pageSize, cancellation);
     }
 }

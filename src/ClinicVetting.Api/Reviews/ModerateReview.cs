@@ -1,5 +1,24 @@
 namespace ClinicVetting.Reviews;
 
+public enum ModerationAction
+{
+    Publish,
+    Reject,
+    Restore,
+}
+
+/// <summary>What staff send with every moderation action: why (a code from the action's list) and a note.</summary>
+public sealed record ModerationDecision(ModerationReason? Reason, string? Note)
+{
+    public const int MaxNoteLength = 2_000;
+
+    public FieldErrors Validate(ModerationAction action) => new FieldErrors()
+        .When(Reason is null, "reason", "is required")
+        .When(Reason is { } reason && !ModerateReviewHandler.ReasonsFor[action].Contains(reason), "reason",
+            $"must be one of {string.Join(", ", ModerateReviewHandler.ReasonsFor[action].Select(ModerateReviewHandler.Code))} to {action.ToString().ToLowerInvariant()} a review")
+        .Required("note", Note, MaxNoteLength);
+}
+
 public sealed record ModerateReview(Guid ReviewId, ModerationAction Action, ModerationReason Reason, string Note, long? ExpectedVersion);
 
 public sealed record ReviewVersion(Guid ReviewId, long Version, ReviewStatus Status);
@@ -54,16 +73,54 @@ public static class ModerateReviewHandler
 {
     public static async Task<ReviewVersion> Handle(ModerateReview command, IDocumentSession session, TimeProvider clock, CancellationToken cancellation)
     {
-        var stream = await session.Events.FetchForWriting<Review>(command.ReviewId, cancellation);
-        var review = stream.Aggregate ?? throw new NotFound("Review", command.ReviewId);
+        var (stream, review) = await session.Events.FetchExisting<Review>(command.ReviewId, "Review", cancellation);
         Conflict.ThrowIfStale("review", review.Version, command.ExpectedVersion);
 
-        var moderated = ReviewDecisions.Moderate(review, command.Action, command.Reason, command.Note, clock.GetUtcNow());
+        var moderated = Decide(review, command.Action, command.Reason, command.Note, clock.GetUtcNow());
         stream.AppendOne(moderated);
         return new ReviewVersion(review.Id, review.Version + 1, moderated switch
         {
             ReviewRejected => ReviewStatus.Rejected,
             _ => ReviewStatus.Published,
         });
+    }
+
+    public static readonly IReadOnlyDictionary<ModerationAction, ModerationReason[]> ReasonsFor = new Dictionary<ModerationAction, ModerationReason[]>
+    {
+        [ModerationAction.Publish] = [ModerationReason.MeetsGuidelines, ModerationReason.VerifiedWithPatient, ModerationReason.ScreeningFalsePositive],
+        [ModerationAction.Reject] =
+        [
+            ModerationReason.Fake, ModerationReason.Incentivised, ModerationReason.DuplicateOfAnother, ModerationReason.ConflictOfInterest,
+            ModerationReason.NotAboutTheCare, ModerationReason.ContainsPersonalData, ModerationReason.Abusive,
+        ],
+        [ModerationAction.Restore] = [ModerationReason.RejectedInError, ModerationReason.AppealUpheld],
+    };
+
+    public static string Code(ModerationReason reason) => System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(reason.ToString());
+
+    /// <summary>Only with a reason of the action's list; publish a held review, reject a held or published one, restore a rejected one.</summary>
+    public static IReviewEvent Decide(Review review, ModerationAction action, ModerationReason reason, string note, DateTimeOffset now)
+    {
+        if (!ReasonsFor[action].Contains(reason))
+        {
+            throw new InvalidRequest("Invalid reason", $"'{Code(reason)}' is not a reason to {action.ToString().ToLowerInvariant()} a review.");
+        }
+
+        return action switch
+        {
+            ModerationAction.Publish when review.Status == ReviewStatus.Held =>
+                new ReviewPublished(review.Id, review.ClinicId, review.Rating, review.Verified || reason == ModerationReason.VerifiedWithPatient,
+                    ReviewStatus.Held, reason, note, now),
+            ModerationAction.Reject when review.Status is ReviewStatus.Held or ReviewStatus.Published =>
+                new ReviewRejected(review.Id, review.ClinicId, review.Rating, review.Verified, review.Status, reason, note, now),
+            ModerationAction.Restore when review.Status == ReviewStatus.Rejected =>
+                new ReviewRestored(review.Id, review.ClinicId, review.Rating, review.Verified, reason, note, now),
+            _ => throw new Conflict($"The review is {review.Status.ToString().ToLowerInvariant()}: {action switch
+            {
+                ModerationAction.Publish => "only a held review can be published (a rejected one is restored)",
+                ModerationAction.Reject => "only a held or published review can be rejected",
+                _ => "only a rejected review can be restored",
+            }}.") { Extensions = { ["reviewStatus"] = review.Status } },
+        };
     }
 }

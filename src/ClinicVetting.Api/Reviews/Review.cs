@@ -101,6 +101,13 @@ public enum ModerationReason
 [Published]
 public sealed partial class Review
 {
+    /// <summary>Namespace of review stream ids: a review's id is derived from the booking system's review id. Never change it.</summary>
+    public static readonly Guid ExternalReviewIdNamespace = new("caac0d60-e96d-46f7-9d07-691188666f8b");
+
+
+    /// <summary>A review's stream id: derived from the booking system's review id, so a resend lands on the same stream.</summary>
+    public static Guid IdFor(string externalReviewId) => DeterministicGuid.Create(ExternalReviewIdNamespace, externalReviewId.Trim());
+
     public Guid Id { get; set; }
     public long Version { get; set; }
 

@@ -62,10 +62,17 @@ public static class ScreenReviewsHandler
         var now = clock.GetUtcNow();
         for (var i = 0; i < streams.Count; i++)
         {
-            streams[i].AppendOne(ReviewDecisions.Screened(pending[i], findings[i], now));
+            streams[i].AppendOne(Decide(pending[i], findings[i], now));
         }
 
         session.LastModifiedBy = ReviewScreening.SystemUser;
         logger.LogDebug("Screened {Count} reviews: {Held} held for moderation", pending.Count, findings.Count(x => x.Count > 0));
     }
+
+    /// <summary>Screening's outcome: published when it found nothing, else held with every finding.</summary>
+    public static IReviewEvent Decide(Review review, IReadOnlyList<ScreeningFinding> findings, DateTimeOffset now) =>
+        findings.Count == 0
+            ? new ReviewPublished(review.Id, review.ClinicId, review.Rating, review.Verified, ReviewStatus.Pending,
+                ModerationReason.PassedScreening, null, now)
+            : new ReviewHeldForModeration(review.Id, review.ClinicId, review.Rating, findings, now);
 }

@@ -6,9 +6,9 @@ namespace ClinicVetting.Reviews;
 public sealed record SubmitReview(ReviewSubmission Submission);
 
 /// <summary>The review's id, and whether this was a resend of a review already submitted (nothing written).</summary>
-public sealed record ReviewAccepted(Guid ReviewId, bool Resent);
+public sealed record ReviewSubmissionOutcome(Guid ReviewId, bool Resent);
 
-public sealed record ReviewReceived(Guid Id, string ExternalReviewId) : CreationResponse($"/api/reviews/{Id}");
+public sealed record ReviewReceipt(Guid Id, string ExternalReviewId) : CreationResponse($"/api/reviews/{Id}");
 
 public static class SubmitReviewEndpoint
 {
@@ -23,36 +23,72 @@ public static class SubmitReviewEndpoint
     [Tags("Reviews")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
-    public static async Task<ReviewReceived> Post(ReviewSubmission submission, IMessageBus bus, HttpResponse response)
+    public static async Task<ReviewReceipt> Post(ReviewSubmission submission, IMessageBus bus, HttpResponse response)
     {
-        var result = await bus.InvokeAsync<ReviewAccepted>(new SubmitReview(submission));
+        var result = await bus.InvokeAsync<ReviewSubmissionOutcome>(new SubmitReview(submission));
         if (result.Resent)
         {
             response.Headers[IdempotencyMiddleware.ReplayedHeader] = "true";
         }
 
-        return new ReviewReceived(result.ReviewId, submission.ExternalReviewId.Trim());
+        return new ReviewReceipt(result.ReviewId, submission.ExternalReviewId.Trim());
     }
 }
 
 public static class SubmitReviewHandler
 {
     [RetryLostRace]
-    public static async Task<(ReviewAccepted, ScreenReviews?)> Handle(SubmitReview command, IDocumentSession session, TimeProvider clock, CancellationToken cancellation)
+    public static async Task<(ReviewSubmissionOutcome, ScreenReviews?)> Handle(SubmitReview command, IDocumentSession session, TimeProvider clock, CancellationToken cancellation)
     {
         var submission = command.Submission.Normalized();
         var known = await KnownReviews.Load(session, [submission], cancellation);
-        var reviewId = ReviewDecisions.ReviewIdFor(submission.ExternalReviewId);
+        var reviewId = Review.IdFor(submission.ExternalReviewId);
 
-        var submitted = ReviewDecisions.Submit(submission, known.ById(reviewId), known.ReviewOfBooking(submission.BookingId),
+        var submitted = Decide(submission, known.ById(reviewId), known.ReviewOfBooking(submission.BookingId),
             known.ClinicExists(submission.ClinicId), clock.GetUtcNow());
         if (submitted is null)
         {
-            return (new ReviewAccepted(reviewId, Resent: true), null);
+            return (new ReviewSubmissionOutcome(reviewId, Resent: true), null);
         }
 
         session.Events.StartStream<Review>(reviewId, submitted);
-        return (new ReviewAccepted(reviewId, Resent: false), new ScreenReviews([reviewId]));
+        return (new ReviewSubmissionOutcome(reviewId, Resent: false), new ScreenReviews([reviewId]));
+    }
+
+    /// <summary>
+    /// A new review, or null for a resend of one already submitted with the same content (nothing to write).
+    /// The same review id with other content, or a second review of one booking, is a conflict.
+    /// </summary>
+    public static ReviewSubmitted? Decide(ReviewSubmission submission, Review? sameReviewId, Guid? reviewOfSameBooking, bool clinicExists, DateTimeOffset now)
+    {
+        var review = submission.Normalized();
+        var hash = review.BodyHash();
+        if (sameReviewId is not null)
+        {
+            return sameReviewId.BodyHash == hash
+                ? null
+                : throw new Conflict($"Review '{review.ExternalReviewId}' was already submitted with other content; a submitted review is never overwritten.")
+                {
+                    Extensions = { ["reviewId"] = sameReviewId.Id },
+                };
+        }
+
+        if (!clinicExists)
+        {
+            throw new NotFound("Clinic", review.ClinicId);
+        }
+
+        if (reviewOfSameBooking is { } other)
+        {
+            throw new Conflict($"Booking '{review.BookingId}' already has a review: one review per episode of care.")
+            {
+                Extensions = { ["reviewId"] = other },
+            };
+        }
+
+        return new ReviewSubmitted(Review.IdFor(review.ExternalReviewId), review.ClinicId, review.ExternalReviewId, review.BookingId,
+            review.Rating, review.Text, review.Treatment, review.TreatmentDate, review.WrittenAt, review.BookingVerified,
+            review.ReviewerInitials(), review.ReviewerEmailDomain(), hash, now);
     }
 }
 
@@ -76,7 +112,7 @@ public sealed class KnownReviews
 
     public static async Task<KnownReviews> Load(IQuerySession session, IReadOnlyCollection<ReviewSubmission> normalized, CancellationToken cancellation)
     {
-        var ids = normalized.Select(x => ReviewDecisions.ReviewIdFor(x.ExternalReviewId)).Distinct().ToArray();
+        var ids = normalized.Select(x => Review.IdFor(x.ExternalReviewId)).Distinct().ToArray();
         var bookings = normalized.Select(x => x.BookingId).Distinct().ToArray();
         var clinics = normalized.Select(x => x.ClinicId).Distinct().ToArray();
 

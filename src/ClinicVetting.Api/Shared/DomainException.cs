@@ -46,9 +46,9 @@ public sealed class Forbidden : DomainException
 }
 
 /// <summary>The command is well formed but a rule of the domain refuses it; <see cref="Reasons"/> say exactly why.</summary>
-public sealed class RuleViolated : DomainException
+public sealed class RuleViolation : DomainException
 {
-    public RuleViolated(string detail, IReadOnlyList<string>? reasons = null) : base("A rule refused the request", detail)
+    public RuleViolation(string detail, IReadOnlyList<string>? reasons = null) : base("A rule refused the request", detail)
     {
         Reasons = reasons ?? [];
         if (Reasons.Count > 0)

@@ -214,6 +214,10 @@ public sealed partial class ClinicStanding
         RecomputeStatus();
     }
 
+    /// <summary>A new red flag on an approved clinic takes it out of the ranking at once.</summary>
+    public ClinicSuspended? SuspensionFor(RedFlag flag, DateTimeOffset now) =>
+        ApprovedCaseId is null ? null : new ClinicSuspended(Id, SuspensionCauses.RedFlag(flag.FlagId), $"Red flag raised: {flag.Description}", now);
+
     public static string ReminderKey(Guid claimId, DateOnly validUntil, int daysBefore) => $"{claimId}:{validUntil:yyyy-MM-dd}:{daysBefore}";
 
     private void RecomputeStatus() => Status =

@@ -12,7 +12,7 @@ public sealed record RedFlagInput(RedFlagCategory Category, string Description, 
 
 public sealed record RaiseRedFlag(Guid ClinicId, RedFlagInput Flag);
 
-public sealed record RedFlagRecorded(Guid ClinicId, Guid FlagId, ClinicStatus ClinicStatus);
+public sealed record RedFlagOnFile(Guid ClinicId, Guid FlagId, ClinicStatus ClinicStatus);
 
 public static class RaiseRedFlagEndpoint
 {
@@ -21,21 +21,19 @@ public static class RaiseRedFlagEndpoint
     /// <summary>Raise a red flag on a clinic. It blocks approval while open; an approved clinic is suspended from the ranking at once.</summary>
     [WolverinePost("/api/clinics/{clinicId}/red-flags", OperationId = "RaiseRedFlag"), Authorize(Policy = Policies.StaffWork)]
     [Tags("Vetting")]
-    public static Task<RedFlagRecorded> Post(Guid clinicId, RedFlagInput flag, IMessageBus bus) =>
-        bus.InvokeAsync<RedFlagRecorded>(new RaiseRedFlag(clinicId, flag));
+    public static Task<RedFlagOnFile> Post(Guid clinicId, RedFlagInput flag, IMessageBus bus) =>
+        bus.InvokeAsync<RedFlagOnFile>(new RaiseRedFlag(clinicId, flag));
 }
 
 public static class RaiseRedFlagHandler
 {
-    public static async Task<RedFlagRecorded> Handle(RaiseRedFlag command, IDocumentSession session, IMessageContext context, TimeProvider clock,
+    public static async Task<RedFlagOnFile> Handle(RaiseRedFlag command, IDocumentSession session, IMessageContext context, TimeProvider clock,
         CancellationToken cancellation)
     {
-        var stream = await session.Events.FetchForWriting<ClinicStanding>(command.ClinicId, cancellation);
-        var clinic = stream.Aggregate ?? throw new NotFound("Clinic", command.ClinicId);
+        var (stream, clinic) = await session.Events.FetchExisting<ClinicStanding>(command.ClinicId, "Clinic", cancellation);
         var now = clock.GetUtcNow();
 
-        var (raised, suspended) = VettingDecisions.RaiseRedFlag(clinic, command.Flag.Category, command.Flag.Description, command.Flag.Excerpt,
-            Actor.Of(context), now);
+        var (raised, suspended) = Decide(clinic, command.Flag.Category, command.Flag.Description, command.Flag.Excerpt, Actor.Of(context), now);
         stream.AppendOne(raised);
         if (suspended is not null)
         {
@@ -44,6 +42,15 @@ public static class RaiseRedFlagHandler
                 $"{clinic.Name} is suspended from the ranking: {suspended.Reason}", now));
         }
 
-        return new RedFlagRecorded(clinic.Id, raised.Flag.FlagId, suspended is null ? clinic.Status : ClinicStatus.Suspended);
+        return new RedFlagOnFile(clinic.Id, raised.Flag.FlagId, suspended is null ? clinic.Status : ClinicStatus.Suspended);
+    }
+
+    /// <summary>A staff flag (its key unique, so never taken for one the rules raise); an approved clinic is suspended at once.</summary>
+    public static (RedFlagRaised Flag, ClinicSuspended? Suspension) Decide(ClinicStanding clinic, RedFlagCategory category,
+        string description, string? excerpt, string raisedBy, DateTimeOffset now)
+    {
+        var flag = new RedFlag(Guid.CreateVersion7(), $"staff:{Guid.NewGuid():N}", category, description.Trim(), excerpt?.Trim(),
+            Automatic: false, clinic.OpenCaseId, raisedBy, now);
+        return (new RedFlagRaised(clinic.Id, flag), clinic.SuspensionFor(flag, now));
     }
 }

@@ -6,7 +6,7 @@ using ClinicVetting.Vetting.ReferenceData;
 namespace ClinicVetting.Vetting;
 
 /// <summary>What a claim event changes for vetting: the rules, the license look-up, the validity of a credential.</summary>
-internal sealed record ClaimChanged(Guid ClinicId, bool LicenseChanged = false, Guid? CredentialId = null, DateOnly? ValidUntil = null);
+internal sealed record ClaimChange(Guid ClinicId, bool LicenseChanged = false, Guid? CredentialId = null, DateOnly? ValidUntil = null);
 
 /// <summary>
 /// Vetting hears of every claim recorded on a clinic's stream: the claim's event, published by the registry after it commits
@@ -16,10 +16,10 @@ internal sealed record ClaimChanged(Guid ClinicId, bool LicenseChanged = false, 
 public static class ReactToClaimsHandler
 {
     public static Task<OutgoingMessages> Handle(LicenseClaimed e, IDocumentSession session, TimeProvider clock, CancellationToken cancellation) =>
-        Changed(new ClaimChanged(e.ClinicId, LicenseChanged: true, e.License.ClaimId, e.License.ValidUntil), session, clock, cancellation);
+        Changed(new ClaimChange(e.ClinicId, LicenseChanged: true, e.License.ClaimId, e.License.ValidUntil), session, clock, cancellation);
 
     public static Task<OutgoingMessages> Handle(AccreditationClaimed e, IDocumentSession session, TimeProvider clock, CancellationToken cancellation) =>
-        Changed(new ClaimChanged(e.ClinicId, CredentialId: e.Accreditation.ClaimId, ValidUntil: e.Accreditation.ValidUntil), session, clock, cancellation);
+        Changed(new ClaimChange(e.ClinicId, CredentialId: e.Accreditation.ClaimId, ValidUntil: e.Accreditation.ValidUntil), session, clock, cancellation);
 
     public static OutgoingMessages Handle(TherapyClaimed e, IDocumentSession session) => RunRules(e.ClinicId);
 
@@ -37,7 +37,7 @@ public static class ReactToClaimsHandler
 
     private static OutgoingMessages RunRules(Guid clinicId) => [new ApplyVettingRules(clinicId)];
 
-    private static async Task<OutgoingMessages> Changed(ClaimChanged changed, IDocumentSession session, TimeProvider clock, CancellationToken cancellation)
+    private static async Task<OutgoingMessages> Changed(ClaimChange changed, IDocumentSession session, TimeProvider clock, CancellationToken cancellation)
     {
         var messages = new OutgoingMessages { new ApplyVettingRules(changed.ClinicId, ThenLookUpLicense: changed.LicenseChanged) };
         if (changed is { CredentialId: { } claimId, ValidUntil: { } validUntil })

@@ -1,6 +1,4 @@
 using ClinicVetting.Clinics;
-using Marten.Pagination;
-
 namespace ClinicVetting.Vetting;
 
 public static class SearchClinicsEndpoint
@@ -17,7 +15,6 @@ public static class SearchClinicsEndpoint
         string? country, string? condition, ClinicStatus? status, string? q, int? page, int? pageSize,
         IQuerySession session, CancellationToken cancellation)
     {
-        var (number, size) = Paging.Normalize(page, pageSize);
         IQueryable<ClinicProfile> query = session.Query<ClinicProfile>();
 
         if (country is not null)
@@ -46,9 +43,8 @@ public static class SearchClinicsEndpoint
                                      || x.City.Contains(term, StringComparison.OrdinalIgnoreCase));
         }
 
-        var results = await query.OrderBy(x => x.Name).ToPagedListAsync(number, size, cancellation);
-        var standings = (await session.LoadManyAsync<ClinicStanding>(cancellation, results.Select(x => x.Id))).ToDictionary(x => x.Id);
-        return new Page<ClinicOverview>(results.Select(x => ClinicOverview.Of(x, standings.GetValueOrDefault(x.Id))).ToList(), number, size,
-            results.TotalItemCount);
+        var results = await query.OrderBy(x => x.Name).ToPageAsync(page, pageSize, cancellation);
+        var standings = (await session.LoadManyAsync<ClinicStanding>(cancellation, results.Items.Select(x => x.Id))).ToDictionary(x => x.Id);
+        return results.Select(x => ClinicOverview.Of(x, standings.GetValueOrDefault(x.Id)));
     }
 }

@@ -19,7 +19,7 @@ public static class ClinicScenarios
             ],
             AccreditationsClaimed: ["JCI"]);
 
-    public static async Task<ClinicCreated> RegisterClinic(this IAlbaHost host, string token, ClinicDetails? details = null)
+    public static async Task<NewClinic> RegisterClinic(this IAlbaHost host, string token, ClinicDetails? details = null)
     {
         var result = await host.Scenario(s =>
         {
@@ -27,6 +27,6 @@ public static class ClinicScenarios
             s.Post.Json(details ?? AClinic()).ToUrl("/api/clinics");
             s.StatusCodeShouldBe(201);
         });
-        return result.ReadAsJson<ClinicCreated>().ShouldNotBeNull();
+        return result.ReadAsJson<NewClinic>().ShouldNotBeNull();
     }
 }

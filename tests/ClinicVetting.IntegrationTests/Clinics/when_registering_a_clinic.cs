@@ -18,7 +18,7 @@ public class when_registering_a_clinic(AppFixture fixture) : IntegrationContext(
             s.StatusCodeShouldBe(201);
             s.Header("ETag").SingleValueShouldEqual("\"1\"");
         });
-        var created = result.ReadAsJson<ClinicCreated>().ShouldNotBeNull();
+        var created = result.ReadAsJson<NewClinic>().ShouldNotBeNull();
         result.Context.Response.Headers.Location.ToString().ShouldBe($"/api/clinics/{created.Id}");
 
         var read = await Call(Staff, s =>
@@ -44,7 +44,7 @@ public class when_registering_a_clinic(AppFixture fixture) : IntegrationContext(
             s.WithRequestHeader("X-Correlation-ID", "req-42");
             s.StatusCodeShouldBe(201);
         });
-        var created = result.ReadAsJson<ClinicCreated>()!;
+        var created = result.ReadAsJson<NewClinic>()!;
 
         await using var session = Store.QuerySession();
         var events = await session.Events.FetchStreamAsync(created.Id);

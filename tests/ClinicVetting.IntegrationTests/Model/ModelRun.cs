@@ -52,6 +52,9 @@ public sealed partial class ModelRun(ModelHost app, IReadOnlyList<Step> steps, I
     {
         public bool Succeeded => Status is >= 200 and < 300;
         public JsonNode? Json => Body.Length > 0 && Body.TrimStart().StartsWith('{') ? JsonNode.Parse(Body) : null;
+
+        /// <summary>The API answered that what was sent is already on file (a claim sent again after its key expired): nothing to write.</summary>
+        public bool Unchanged => Succeeded && Json?["unchanged"]?.GetValueKind() == JsonValueKind.True;
     }
 
     public async Task<RunResult> Execute()
@@ -202,11 +205,11 @@ public sealed partial class ModelRun(ModelHost app, IReadOnlyList<Step> steps, I
         {
             // Judged by the caller: such a body is never accepted, whatever it wrote.
         }
-        else if (result.Succeeded && (response.Replayed || !request.ExpectWrites) && written.Count > 0)
+        else if (result.Succeeded && (response.Replayed || !request.ExpectWrites || result.Unchanged) && written.Count > 0)
         {
-            Fail(Invariants.RetryWritesNothing, $"{what} (replayed) wrote {string.Join("; ", written)}");
+            Fail(Invariants.RetryWritesNothing, $"{what} ({(response.Replayed ? "replayed" : "nothing to write")}) wrote {string.Join("; ", written)}");
         }
-        else if (result.Succeeded && !response.Replayed && request.ExpectWrites)
+        else if (result.Succeeded && !response.Replayed && request.ExpectWrites && !result.Unchanged)
         {
             foreach (var type in request.Operation.Writes)
             {
@@ -358,27 +361,42 @@ public sealed partial class ModelRun(ModelHost app, IReadOnlyList<Step> steps, I
 
     private static string ToJson(object value) => JsonSerializer.Serialize(value, Json);
 
-    /// <summary>The same request with one thing changed: a string field gains a suffix, or a field is added.</summary>
-    private static string OtherBody(string? body)
+    /// <summary>
+    /// The same request with one thing changed, still a body its endpoint accepts (so only the key's check can refuse it): a
+    /// free-text field gains a suffix, else an id becomes another id, else a field the endpoint ignores is added. Never a
+    /// suffix on an id, a date, a URL or an enum name: that body would be refused as malformed (400) before the key is read.
+    /// </summary>
+    internal static string OtherBody(string? body)
     {
         if (body is null || JsonNode.Parse(body) is not JsonObject json)
         {
             return """{"retried":true}""";
         }
 
-        var text = json.Where(x => x.Value is JsonValue value && value.TryGetValue<string>(out _)).ToList();
-        var field = text.FirstOrDefault(x => x.Key is "reason" or "note" or "reference" or "text" or "description" or "name");
-        field = field.Key is null ? text.FirstOrDefault() : field;
-        if (field.Key is null)
+        var text = json.Where(x => x.Value is JsonValue value && value.TryGetValue<string>(out _))
+            .Select(x => (x.Key, Value: x.Value!.GetValue<string>())).ToList();
+        if (text.FirstOrDefault(x => x.Key is "reason" or "note" or "reference" or "text" or "description" or "name") is { Key: { } prose } field)
         {
-            json["retried"] = true;
+            json[prose] = field.Value + " (changed)";
+        }
+        else if (text.FirstOrDefault(x => Guid.TryParse(x.Value, out _)) is { Key: { } idField } id)
+        {
+            json[idField] = OtherId(Guid.Parse(id.Value)).ToString();
         }
         else
         {
-            json[field.Key] = json[field.Key]!.GetValue<string>() + " (changed)";
+            json["retried"] = true;
         }
 
         return json.ToJsonString();
+    }
+
+    /// <summary>Another well-formed id, derived from the first (so a seed still pins the body).</summary>
+    private static Guid OtherId(Guid id)
+    {
+        var bytes = id.ToByteArray();
+        bytes[^1] ^= 0xFF;
+        return new Guid(bytes);
     }
 
     private static string Excerpt(string text, int length = 300) => text.Length <= length ? text : text[..length] + "...";

@@ -31,7 +31,7 @@ public class driving_the_api_with_random_command_sequences(ITestOutputHelper out
         var searching = Stopwatch.StartNew();
         for (var run = 0; settings.Seed is not null ? run < 1 : run < settings.Runs && searching.Elapsed < settings.Budget; run++)
         {
-            var pcg = settings.Seed is { } pinned ? PCG.Parse(pinned) : new PCG((uint)Random.Shared.Next(), (ulong)Random.Shared.NextInt64());
+            var pcg = settings.SeedOf(run);
             var seed = pcg.ToString();
             var steps = StepGenerator.Run(settings.Steps, settings.RestartsPerHundredSteps).Generate(pcg, null, out _);
             var kept = settings.Keep ?? Enumerable.Range(0, steps.Length).ToList();

@@ -106,7 +106,7 @@ public class each_allowed_role_completes_real_work(AppFixture fixture) : Integra
         Guid clinicId;
         if (Writes)
         {
-            clinicId = Read<ClinicCreated>(await As("POST", "/api/clinics", "/api/clinics", ClinicScenarios.AClinic($"Real {_role} Clinic"))).Id;
+            clinicId = Read<NewClinic>(await As("POST", "/api/clinics", "/api/clinics", ClinicScenarios.AClinic($"Real {_role} Clinic"))).Id;
             await As("PUT", "/api/clinics/{clinicId}", $"/api/clinics/{clinicId}", ClinicScenarios.AClinic($"Real {_role} Clinic", "Tulum"));
         }
         else
@@ -149,11 +149,11 @@ public class each_allowed_role_completes_real_work(AppFixture fixture) : Integra
         Guid caseId;
         if (_role == Roles.Staff)
         {
-            var opened = Read<CaseOpened>(await As("POST", "/api/vetting/cases", "/api/vetting/cases", new OpenCaseInput(clinicId)));
+            var opened = Read<NewVettingCase>(await As("POST", "/api/vetting/cases", "/api/vetting/cases", new OpenCaseInput(clinicId)));
             caseId = opened.Id;
             await As("POST", "/api/vetting/cases/{caseId}/checks/{check}/evidence", $"/api/vetting/cases/{opened.Id}/checks/medical-team/evidence",
                 new EvidenceBody(EvidenceOutcome.Passed, EvidenceSource.Document, "https://evidence.example/team", Fixture.Clock.Now));
-            var flag = Read<RedFlagRecorded>(await As("POST", "/api/clinics/{clinicId}/red-flags", $"/api/clinics/{clinicId}/red-flags",
+            var flag = Read<RedFlagOnFile>(await As("POST", "/api/clinics/{clinicId}/red-flags", $"/api/clinics/{clinicId}/red-flags",
                 new RedFlagInput(RedFlagCategory.Testimonials, "Testimonials on the home page")));
             await As("POST", "/api/clinics/{clinicId}/red-flags/{flagId}/clearance", $"/api/clinics/{clinicId}/red-flags/{flag.FlagId}/clearance",
                 new ReasonBody("Removed from the site"));
@@ -226,7 +226,7 @@ public class each_allowed_role_completes_real_work(AppFixture fixture) : Integra
             return;
         }
 
-        var published = Read<ReviewReceived>(await Host.PostJson(booking, "/api/reviews", AReview(clinicId, "real-published"), 201));
+        var published = Read<ReviewReceipt>(await Host.PostJson(booking, "/api/reviews", AReview(clinicId, "real-published"), 201));
         if (_role == EndpointAccessTable.Anonymous)
         {
             Read<Page<PublicReview>>(await Get("/api/public/clinics/{clinicId}/reviews", $"/api/public/clinics/{clinicId}/reviews"))
@@ -236,7 +236,7 @@ public class each_allowed_role_completes_real_work(AppFixture fixture) : Integra
 
         if (Writes)
         {
-            var held = Read<ReviewReceived>(await Host.PostJson(booking, "/api/reviews", AReview(clinicId, "real-held", verified: false), 201));
+            var held = Read<ReviewReceipt>(await Host.PostJson(booking, "/api/reviews", AReview(clinicId, "real-held", verified: false), 201));
             await As("POST", "/api/reviews/{reviewId}/publish", $"/api/reviews/{held.Id}/publish", new { reason = "verifiedWithPatient", note = "Called the patient" });
             await As("POST", "/api/reviews/{reviewId}/reject", $"/api/reviews/{published.Id}/reject", new { reason = "incentivised", note = "Discount offered" });
             await As("POST", "/api/reviews/{reviewId}/restore", $"/api/reviews/{published.Id}/restore", new { reason = "appealUpheld", note = "No discount after all" });

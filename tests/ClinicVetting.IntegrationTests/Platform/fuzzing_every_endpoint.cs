@@ -31,10 +31,10 @@ public class fuzzing_every_endpoint(AppFixture fixture) : IntegrationContext(fix
         var caseId = await Host.OpenCase(Staff, clinicId);
         var claims = (await Host.Send(Staff, s => s.Get.Url($"/api/clinics/{clinicId}/claims"))).ReadAsJson<ClinicVetting.Clinics.Claims.ClinicClaims>()!;
         var flag = (await Host.PostJson(Staff, $"/api/clinics/{clinicId}/red-flags",
-            new ClinicVetting.Vetting.RedFlagInput(ClinicVetting.Vetting.RedFlagCategory.Testimonials, "Testimonials"))).ReadAsJson<ClinicVetting.Vetting.RedFlagRecorded>()!;
+            new ClinicVetting.Vetting.RedFlagInput(ClinicVetting.Vetting.RedFlagCategory.Testimonials, "Testimonials"))).ReadAsJson<ClinicVetting.Vetting.RedFlagOnFile>()!;
         var review = (await Host.PostJson(Booking, "/api/reviews", new ClinicVetting.Reviews.ReviewSubmission("fuzz-review", "BK-FUZZ", clinicId, 4,
             "A review the fuzzer moderates: kind staff, clear plan.", "Knee", Fixture.Clock.Today.AddDays(-30), Fixture.Clock.Now.AddDays(-2), true), 201))
-            .ReadAsJson<ClinicVetting.Reviews.ReviewReceived>()!;
+            .ReadAsJson<ClinicVetting.Reviews.ReviewReceipt>()!;
         var proposal = await Host.Propose(Staff);
         return new World(clinicId, caseId, claims.Therapies.Single().ClaimId, flag.FlagId, review.Id, proposal.Id);
     }

@@ -198,7 +198,7 @@ public class idempotency_keys(AppFixture fixture) : IntegrationContext(fixture)
         var clinic = registered.ShouldHaveSingleItem();
         retry.Context.Response.Headers.Location.ToString().ShouldBe($"/api/clinics/{clinic.Id}");
         retry.Context.Response.Headers.ETag.ToString().ShouldBe("\"1\"");
-        retry.ReadAsJson<ClinicCreated>()!.Id.ShouldBe(clinic.Id);
+        retry.ReadAsJson<NewClinic>()!.Id.ShouldBe(clinic.Id);
         Replayed(retry).ShouldBeTrue();
         cutOff.Context.Response.Headers.Location.ToString().ShouldBeEmpty();
     }

@@ -173,17 +173,17 @@ public sealed class killing_the_api_under_load(Xunit.Abstractions.ITestOutputHel
                 {
                     var registered = await http.PostAsJsonAsync("/api/clinics", ClinicScenarios.AClinic($"Load Clinic {i}"), Json);
                     registered.StatusCode.ShouldBe(HttpStatusCode.Created);
-                    var clinic = (await registered.Content.ReadFromJsonAsync<ClinicCreated>(Json))!.Id;
+                    var clinic = (await registered.Content.ReadFromJsonAsync<NewClinic>(Json))!.Id;
                     var opened = await http.PostAsJsonAsync("/api/vetting/cases", new OpenCaseInput(clinic), Json);
                     opened.StatusCode.ShouldBe(HttpStatusCode.Created);
-                    return (await opened.Content.ReadFromJsonAsync<CaseOpened>(Json))!.Id;
+                    return (await opened.Content.ReadFromJsonAsync<NewVettingCase>(Json))!.Id;
                 }));
 
                 writes.AddRange(Enumerable.Range(0, Writes).Select(i =>
                     new Write($"evidence-{i:D3}", cases[i % Cases], VettingScenarios.AllChecks[i % VettingScenarios.AllChecks.Length])));
 
                 var created = await http.PostAsJsonAsync("/api/clinics", ClinicScenarios.AClinic("Lapsing Clinic"), Json);
-                lapsingClinic = (await created.Content.ReadFromJsonAsync<ClinicCreated>(Json))!.Id;
+                lapsingClinic = (await created.Content.ReadFromJsonAsync<NewClinic>(Json))!.Id;
                 var today = DateOnly.FromDateTime(DateTime.UtcNow);
                 (await http.PostAsJsonAsync($"/api/clinics/{lapsingClinic}/claims/accreditations",
                     new AccreditationInput("GMP Council", "GMP-9", today.AddYears(-1), today.AddDays(10)), Json)).EnsureSuccessStatusCode();

@@ -33,9 +33,9 @@ public class rebuilding_projections(AppFixture fixture, Xunit.Abstractions.ITest
 {
     private enum Step
     {
-        CaseOpened, CaseApproved, CaseRejected, ProfileUpdated, UpdatesRaced, RegistrationsRaced, RedFlagRaised, RedFlagCleared,
+        NewVettingCase, CaseApproved, CaseRejected, ProfileUpdated, UpdatesRaced, RegistrationsRaced, RedFlagRaised, RedFlagCleared,
         AccreditationExpiring, TimePassed, ReinstatedAfterLapse, ReviewsSubmitted, HeldReviewPublished, ReviewRejected,
-        ReviewRestored, EfficiencyMeasured, VettingRulesChanged, RegulatorChanged, EditionPublished, ProposalDeclined,
+        ReviewRestored, EfficiencyMeasured, VettingRulesChanged, RegulatorChanged, NewEdition, ProposalDecline,
         SponsoredPlacement,
     }
 
@@ -108,13 +108,13 @@ public class rebuilding_projections(AppFixture fixture, Xunit.Abstractions.ITest
             await Take(steps[i]);
         }
 
-        await Take(Step.EditionPublished);
+        await Take(Step.NewEdition);
         await Marten.Events.TestingExtensions.ForceAllMartenDaemonActivityToCatchUpAsync(_app, CancellationToken.None, Marten.Events.CatchUpMode.AndDoNothing);
     }
 
     private Task Take(Step step) => step switch
     {
-        Step.CaseOpened => OpenACase(),
+        Step.NewVettingCase => OpenACase(),
         Step.CaseApproved => DecideACase(approve: true),
         Step.CaseRejected => DecideACase(approve: false),
         Step.ProfileUpdated => UpdateAProfile(),
@@ -132,8 +132,8 @@ public class rebuilding_projections(AppFixture fixture, Xunit.Abstractions.ITest
         Step.EfficiencyMeasured => MeasureEfficiency(),
         Step.VettingRulesChanged => ChangeVettingRules(),
         Step.RegulatorChanged => ChangeARegulator(),
-        Step.EditionPublished => PublishAnEdition(),
-        Step.ProposalDeclined => DeclineAProposal(),
+        Step.NewEdition => PublishAnEdition(),
+        Step.ProposalDecline => DeclineAProposal(),
         Step.SponsoredPlacement => PlaceASponsor(),
         _ => throw new ArgumentOutOfRangeException(nameof(step)),
     };

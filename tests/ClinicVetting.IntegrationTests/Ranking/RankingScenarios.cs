@@ -62,12 +62,12 @@ public static class RankingScenarios
 
     private static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
 
-    public static async Task<ProposalCreated> Propose(this IAlbaHost host, string token) =>
-        (await host.Send(token, s => s.Post.Url("/api/ranking/proposals"), 201)).ReadAsJson<ProposalCreated>()!;
+    public static async Task<NewRankingProposal> Propose(this IAlbaHost host, string token) =>
+        (await host.Send(token, s => s.Post.Url("/api/ranking/proposals"), 201)).ReadAsJson<NewRankingProposal>()!;
 
-    public static async Task<EditionPublished> ApproveProposal(this IAlbaHost host, string token, Guid proposalId, object? body = null) =>
+    public static async Task<NewEdition> ApproveProposal(this IAlbaHost host, string token, Guid proposalId, object? body = null) =>
         (await host.Send(token, s => s.Post.Json(body ?? new ApprovalInput()).ToUrl($"/api/ranking/proposals/{proposalId}/approval"), 201))
-        .ReadAsJson<EditionPublished>()!;
+        .ReadAsJson<NewEdition>()!;
 
     public static async Task<RankingProposal> GetProposal(this IAlbaHost host, string token, Guid proposalId) =>
         (await host.Send(token, s => s.Get.Url($"/api/ranking/proposals/{proposalId}"))).ReadAsJson<RankingProposal>()!;

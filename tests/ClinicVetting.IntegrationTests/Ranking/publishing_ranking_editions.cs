@@ -123,7 +123,7 @@ public class publishing_ranking_editions(AppFixture fixture) : IntegrationContex
     public async Task racing_approvals_never_skip_or_repeat_an_edition_number()
     {
         await ThreeApprovedClinics();
-        var proposals = new List<ProposalCreated>();
+        var proposals = new List<NewRankingProposal>();
         for (var i = 0; i < 3; i++) proposals.Add(await Host.Propose(Staff));
 
         var attempts = await Task.WhenAll(proposals.SelectMany(p => new[] { "ann-approver", "bob-approver" }.Select(approver =>
@@ -134,7 +134,7 @@ public class publishing_ranking_editions(AppFixture fixture) : IntegrationContex
             }))));
 
         attempts.Select(x => x.Context.Response.StatusCode).ShouldAllBe(x => x == 201 || x == 409);
-        var numbers = attempts.Where(x => x.Context.Response.StatusCode == 201).Select(x => x.ReadAsJson<EditionPublished>()!.Edition).Order().ToList();
+        var numbers = attempts.Where(x => x.Context.Response.StatusCode == 201).Select(x => x.ReadAsJson<NewEdition>()!.Edition).Order().ToList();
         numbers.ShouldNotBeEmpty();
         numbers.ShouldBe(Enumerable.Range(1, numbers.Count).ToList());
         await using var session = Store.QuerySession();

@@ -27,14 +27,14 @@ public abstract class ReviewsContext(AppFixture fixture) : IntegrationContext(fi
             "Maria José López", email);
 
     /// <summary>Submits as the booking system and waits until screening has decided.</summary>
-    protected async Task<ReviewReceived> Submit(ReviewSubmission review)
+    protected async Task<ReviewReceipt> Submit(ReviewSubmission review)
     {
         var (_, result) = await TrackedCall(Booking, s =>
         {
             s.Post.Json(review).ToUrl("/api/reviews");
             s.StatusCodeShouldBe(201);
         });
-        return result.ReadAsJson<ReviewReceived>().ShouldNotBeNull();
+        return result.ReadAsJson<ReviewReceipt>().ShouldNotBeNull();
     }
 
     protected Task<IScenarioResult> Moderate(string token, Guid reviewId, string action, string reason, string note = "Checked against the booking.") =>

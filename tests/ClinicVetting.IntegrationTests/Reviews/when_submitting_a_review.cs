@@ -25,7 +25,7 @@ public class when_submitting_a_review(AppFixture fixture) : ReviewsContext(fixtu
     {
         var received = await Submit(AReview());
 
-        received.Id.ShouldBe(ReviewDecisions.ReviewIdFor("bk-review-1"));
+        received.Id.ShouldBe(Review.IdFor("bk-review-1"));
         var details = await Read(received.Id);
         details.Review.Status.ShouldBe(ReviewStatus.Published);
         details.History.Select(x => (x.Step, x.By)).ShouldBe([("submitted", "booking-system"), ("published", ReviewScreening.SystemUser)]);
@@ -83,7 +83,7 @@ public class when_submitting_a_review(AppFixture fixture) : ReviewsContext(fixtu
 
         result.ShouldBeProblem(409).Detail.ShouldNotBeNull().ShouldContain("other content");
         (await EventCount()).ShouldBe(before);
-        (await Read(ReviewDecisions.ReviewIdFor("bk-review-1"))).Review.Rating.ShouldBe(5);
+        (await Read(Review.IdFor("bk-review-1"))).Review.Rating.ShouldBe(5);
     }
 
     [Fact]

@@ -72,7 +72,7 @@ public static class VettingScenarios
     public static async Task<Guid> OpenCase(this IAlbaHost host, string token, Guid clinicId)
     {
         var result = await host.PostJson(token, "/api/vetting/cases", new OpenCaseInput(clinicId), 201);
-        return result.ReadAsJson<CaseOpened>()!.Id;
+        return result.ReadAsJson<NewVettingCase>()!.Id;
     }
 
     public static Task<IScenarioResult> RecordEvidence(this IAlbaHost host, string token, Guid caseId, string check, DateTimeOffset obtainedAt,

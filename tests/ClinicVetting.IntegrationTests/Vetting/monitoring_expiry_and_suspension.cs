@@ -154,13 +154,13 @@ public class monitoring_expiry_and_suspension(AppFixture fixture) : IntegrationC
         var clinicId = await AnApprovedClinic();
 
         var raised = (await Host.PostJson(Staff, $"/api/clinics/{clinicId}/red-flags",
-            new RedFlagInput(RedFlagCategory.Testimonials, "Celebrity testimonials used as evidence on Instagram", "Trusted by Cristiano Ronaldo"))).ReadAsJson<RedFlagRecorded>()!;
+            new RedFlagInput(RedFlagCategory.Testimonials, "Celebrity testimonials used as evidence on Instagram", "Trusted by Cristiano Ronaldo"))).ReadAsJson<RedFlagOnFile>()!;
 
         raised.ClinicStatus.ShouldBe(ClinicStatus.Suspended);
         (await Host.GetClinic(Staff, clinicId)).Status.ShouldBe(ClinicStatus.Suspended);
 
         var cleared = await Host.PostJson(Staff, $"/api/clinics/{clinicId}/red-flags/{raised.FlagId}/clearance", new ReasonBody("Posts removed; confirmed 2030-01-09"));
-        cleared.ReadAsJson<RedFlagRecorded>()!.ClinicStatus.ShouldBe(ClinicStatus.Suspended);
+        cleared.ReadAsJson<RedFlagOnFile>()!.ClinicStatus.ShouldBe(ClinicStatus.Suspended);
         (await Host.GetClinic(Staff, clinicId)).Status.ShouldBe(ClinicStatus.Suspended);
 
         var reinstated = (await Host.PostJson(Approver, $"/api/clinics/{clinicId}/reinstatement/approval", new { })).ReadAsJson<ClinicReinstatement>()!;
@@ -174,7 +174,7 @@ public class monitoring_expiry_and_suspension(AppFixture fixture) : IntegrationC
     {
         var clinicId = await AnApprovedClinic();
         var raised = (await Host.PostJson(Staff, $"/api/clinics/{clinicId}/red-flags",
-            new RedFlagInput(RedFlagCategory.CureClaim, "Claims to cure autism on its new landing page"))).ReadAsJson<RedFlagRecorded>()!;
+            new RedFlagInput(RedFlagCategory.CureClaim, "Claims to cure autism on its new landing page"))).ReadAsJson<RedFlagOnFile>()!;
         await Host.PostJson(Approver, $"/api/clinics/{clinicId}/red-flags/{raised.FlagId}/clearance", new ReasonBody("Page taken down"));
 
         var refusal = await Host.PostJson(Approver, $"/api/clinics/{clinicId}/reinstatement/approval", new { }, 422);

@@ -120,7 +120,7 @@ public class walking_around_four_eyes(AppFixture fixture) : IntegrationContext(f
 
         var (_, approval) = await Host.Approve(Olivia, caseId);
 
-        var decided = approval.ReadAsJson<CaseDecided>()!;
+        var decided = approval.ReadAsJson<CaseDecision>()!;
         decided.DecidedBy.ShouldBe("olivia-approver");
         decided.PreparedBy.ShouldBe(["stella-staff", "sam-staff", "arthur-approver"]);
         (await Host.GetCase(Auditor, caseId)).PreparedBy.ShouldBe(decided.PreparedBy);
@@ -146,7 +146,7 @@ public class walking_around_four_eyes(AppFixture fixture) : IntegrationContext(f
         refusal.ShouldBeProblem(422).Reasons.ShouldBe(["arthur-approver changed the regulator on file for MX."]);
         (await Host.GetCase(Staff, caseId)).PreparedBy.ShouldContain("arthur-approver");
         var (_, approval) = await Host.Approve(Olivia, caseId);
-        approval.ReadAsJson<CaseDecided>()!.PreparedBy.ShouldBe(["stella-staff", "arthur-approver"]);
+        approval.ReadAsJson<CaseDecision>()!.PreparedBy.ShouldBe(["stella-staff", "arthur-approver"]);
     }
 
     [Fact]
@@ -160,7 +160,7 @@ public class walking_around_four_eyes(AppFixture fixture) : IntegrationContext(f
 
         rejection.ShouldBeProblem(422).Reasons.ShouldBe(["arthur-approver waived the Post-treatment support check."]);
         var (_, byOther) = await Host.SendTracked(Olivia, s => s.Post.Json(new ReasonBody("No")).ToUrl($"/api/vetting/cases/{caseId}/rejection"));
-        byOther.ReadAsJson<CaseDecided>()!.PreparedBy.ShouldBe(["stella-staff", "arthur-approver"]);
+        byOther.ReadAsJson<CaseDecision>()!.PreparedBy.ShouldBe(["stella-staff", "arthur-approver"]);
     }
 
     [Fact]

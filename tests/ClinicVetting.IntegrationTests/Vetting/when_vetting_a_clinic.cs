@@ -28,7 +28,7 @@ public class when_vetting_a_clinic(AppFixture fixture) : IntegrationContext(fixt
         var (tracked, approval) = await Host.Approve(Approver, caseId);
 
         approval.Context.Response.StatusCode.ShouldBe(200);
-        var decided = approval.ReadAsJson<CaseDecided>()!;
+        var decided = approval.ReadAsJson<CaseDecision>()!;
         decided.Decision.ShouldBe(CaseStatus.Approved);
         decided.ReverifyBy.ShouldBe(Fixture.Clock.Now.AddMonths(36));
         tracked.Scheduled.SingleMessage<ReverificationDue>().CaseId.ShouldBe(caseId);

@@ -13,7 +13,7 @@ public class registering_and_updating_clinics
     [Fact]
     public void registration_normalizes_what_staff_typed()
     {
-        var registered = ClinicDecisions.Register(Guid.NewGuid(), Juventa(), sameClinicAlready: null, Now);
+        var registered = RegisterClinicHandler.Decide(Guid.NewGuid(), Juventa(), sameClinicAlready: null, Now);
 
         registered.Details.Country.ShouldBe("MX");
         registered.Details.City.ShouldBe("Playa del Carmen");
@@ -26,7 +26,7 @@ public class registering_and_updating_clinics
     {
         var existing = Guid.NewGuid();
 
-        var conflict = Should.Throw<Conflict>(() => ClinicDecisions.Register(Guid.NewGuid(), Juventa(), existing, Now));
+        var conflict = Should.Throw<Conflict>(() => RegisterClinicHandler.Decide(Guid.NewGuid(), Juventa(), existing, Now));
 
         conflict.Extensions["clinicId"].ShouldBe(existing);
     }
@@ -34,9 +34,9 @@ public class registering_and_updating_clinics
     [Fact]
     public void an_update_names_exactly_the_fields_it_changes()
     {
-        var profile = ClinicProfile.Create(ClinicDecisions.Register(Guid.NewGuid(), Juventa(), null, Now));
+        var profile = ClinicProfile.Create(RegisterClinicHandler.Decide(Guid.NewGuid(), Juventa(), null, Now));
 
-        var updated = ClinicDecisions.UpdateProfile(profile, Juventa() with { PatientsPerYear = 500, Website = "https://juventa.example" }, null, Now)!;
+        var updated = UpdateClinicProfileHandler.Decide(profile, Juventa() with { PatientsPerYear = 500, Website = "https://juventa.example" }, null, Now)!;
 
         updated.ChangedFields.ShouldBe(["patientsPerYear", "website"]);
     }
@@ -44,25 +44,25 @@ public class registering_and_updating_clinics
     [Fact]
     public void an_update_that_changes_nothing_decides_nothing()
     {
-        var profile = ClinicProfile.Create(ClinicDecisions.Register(Guid.NewGuid(), Juventa(), null, Now));
+        var profile = ClinicProfile.Create(RegisterClinicHandler.Decide(Guid.NewGuid(), Juventa(), null, Now));
 
-        ClinicDecisions.UpdateProfile(profile, Juventa() with { Name = "  Medical Center Juventa " }, null, Now).ShouldBeNull();
+        UpdateClinicProfileHandler.Decide(profile, Juventa() with { Name = "  Medical Center Juventa " }, null, Now).ShouldBeNull();
     }
 
     [Fact]
     public void renaming_onto_another_clinic_is_refused()
     {
-        var profile = ClinicProfile.Create(ClinicDecisions.Register(Guid.NewGuid(), Juventa(), null, Now));
+        var profile = ClinicProfile.Create(RegisterClinicHandler.Decide(Guid.NewGuid(), Juventa(), null, Now));
 
-        Should.Throw<Conflict>(() => ClinicDecisions.UpdateProfile(profile, Juventa() with { Name = "Giostar" }, Guid.NewGuid(), Now));
+        Should.Throw<Conflict>(() => UpdateClinicProfileHandler.Decide(profile, Juventa() with { Name = "Giostar" }, Guid.NewGuid(), Now));
     }
 
     [Fact]
     public void the_profile_follows_its_events()
     {
         var id = Guid.NewGuid();
-        var profile = ClinicProfile.Create(ClinicDecisions.Register(id, Juventa(), null, Now));
-        profile.Apply(ClinicDecisions.UpdateProfile(profile, Juventa() with { Country = "CO" }, null, Now.AddDays(1))!);
+        var profile = ClinicProfile.Create(RegisterClinicHandler.Decide(id, Juventa(), null, Now));
+        profile.Apply(UpdateClinicProfileHandler.Decide(profile, Juventa() with { Country = "CO" }, null, Now.AddDays(1))!);
 
         profile.Id.ShouldBe(id);
         profile.Country.ShouldBe("CO");

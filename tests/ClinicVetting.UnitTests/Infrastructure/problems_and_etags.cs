@@ -35,7 +35,7 @@ public class problems_and_etags
     [
         [new NotFound("Clinic", Guid.Empty), 404],
         [new Conflict("taken"), 409],
-        [new RuleViolated("no", ["a reason"]), 422],
+        [new RuleViolation("no", ["a reason"]), 422],
         [new InvalidRequest("bad", "bad"), 400],
         [(Exception)System.Runtime.CompilerServices.RuntimeHelpers.GetUninitializedObject(typeof(ConcurrencyException)), 409],
         [(Exception)System.Runtime.CompilerServices.RuntimeHelpers.GetUninitializedObject(typeof(DocumentAlreadyExistsException)), 409],
@@ -51,7 +51,7 @@ public class problems_and_etags
     [Fact]
     public void a_refusal_carries_its_reasons_and_a_surprise_carries_nothing_of_itself()
     {
-        ProblemExceptionHandler.ToProblem(new RuleViolated("no", ["license expired"])).Extensions["reasons"]
+        ProblemExceptionHandler.ToProblem(new RuleViolation("no", ["license expired"])).Extensions["reasons"]
             .ShouldBe(new[] { "license expired" });
         var surprise = ProblemExceptionHandler.ToProblem(new InvalidOperationException("secret detail"));
         surprise.Detail.ShouldNotBeNull().ShouldNotContain("secret");

@@ -14,7 +14,7 @@ public static class ReviewExamples
             writtenAt ?? Now.AddDays(-10), verified, "Maria José López", email);
 
     public static Review AReview(ReviewSubmission? submission = null) =>
-        Review.Create(ReviewDecisions.Submit(submission ?? ASubmission(), null, null, clinicExists: true, Now)!);
+        Review.Create(SubmitReviewHandler.Decide(submission ?? ASubmission(), null, null, clinicExists: true, Now)!);
 
     public static Review With(this Review review, IReviewEvent e)
     {

@@ -14,7 +14,7 @@ public class counting_a_clinics_reviews
     [Fact]
     public void reviews_move_between_statuses_and_only_published_verified_ones_make_the_mean()
     {
-        var review = ReviewDecisions.Submit(ASubmission(), null, null, true, Now)!;
+        var review = SubmitReviewHandler.Decide(ASubmission(), null, null, true, Now)!;
         for (var i = 0; i < 4; i++) _projection.Apply(review, _stats);
 
         _projection.Apply(Published(5, verified: true, ReviewStatus.Pending), _stats);
@@ -33,8 +33,8 @@ public class counting_a_clinics_reviews
     [Fact]
     public void rejecting_a_published_review_takes_it_out_of_the_mean_and_restoring_puts_it_back()
     {
-        _projection.Apply(ReviewDecisions.Submit(ASubmission(), null, null, true, Now)!, _stats);
-        _projection.Apply(ReviewDecisions.Submit(ASubmission("rev-2", "BK-2"), null, null, true, Now)!, _stats);
+        _projection.Apply(SubmitReviewHandler.Decide(ASubmission(), null, null, true, Now)!, _stats);
+        _projection.Apply(SubmitReviewHandler.Decide(ASubmission("rev-2", "BK-2"), null, null, true, Now)!, _stats);
         _projection.Apply(Published(5, verified: true, ReviewStatus.Pending), _stats);
         _projection.Apply(Published(3, verified: true, ReviewStatus.Pending), _stats);
 

@@ -23,7 +23,7 @@ public class screening_reviews
         var findings = Screen([review]).Single();
 
         findings.ShouldBeEmpty();
-        var published = ReviewDecisions.Screened(review, findings, Now).ShouldBeOfType<ReviewPublished>();
+        var published = ScreenReviewsHandler.Decide(review, findings, Now).ShouldBeOfType<ReviewPublished>();
         published.Reason.ShouldBe(ModerationReason.PassedScreening);
         published.PublishedFrom.ShouldBe(ReviewStatus.Pending);
         published.Verified.ShouldBeTrue();
@@ -144,7 +144,7 @@ public class screening_reviews
         var findings = Screen([earlier, suspect], website: "https://juventa.mx").Last();
 
         findings.Select(x => x.Rule).ShouldBe([ScreeningRule.UnverifiedBooking, ScreeningRule.DuplicateText, ScreeningRule.TiedToClinic]);
-        var held = ReviewDecisions.Screened(suspect, findings, Now).ShouldBeOfType<ReviewHeldForModeration>();
+        var held = ScreenReviewsHandler.Decide(suspect, findings, Now).ShouldBeOfType<ReviewHeldForModeration>();
         held.Reasons.Count.ShouldBe(3);
     }
 

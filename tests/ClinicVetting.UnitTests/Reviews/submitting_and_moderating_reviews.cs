@@ -12,16 +12,16 @@ public class submitting_and_moderating_reviews
         var dns = Guid.Parse("6ba7b810-9dad-11d1-80b4-00c04fd430c8");
         DeterministicGuid.Create(dns, "www.example.com").ShouldBe(Guid.Parse("2ed6657d-e927-568b-95e1-2665a8aea6a2"));
 
-        ReviewDecisions.ReviewIdFor(" rev-1 ").ShouldBe(ReviewDecisions.ReviewIdFor("rev-1"));
-        ReviewDecisions.ReviewIdFor("rev-1").ShouldNotBe(ReviewDecisions.ReviewIdFor("rev-2"));
+        Review.IdFor(" rev-1 ").ShouldBe(Review.IdFor("rev-1"));
+        Review.IdFor("rev-1").ShouldNotBe(Review.IdFor("rev-2"));
     }
 
     [Fact]
     public void a_new_review_keeps_initials_and_the_email_domain_but_never_the_name_or_the_address()
     {
-        var submitted = ReviewDecisions.Submit(ASubmission(email: " Maria.Lopez@Example.COM "), null, null, clinicExists: true, Now)!;
+        var submitted = SubmitReviewHandler.Decide(ASubmission(email: " Maria.Lopez@Example.COM "), null, null, clinicExists: true, Now)!;
 
-        submitted.ReviewId.ShouldBe(ReviewDecisions.ReviewIdFor("rev-1"));
+        submitted.ReviewId.ShouldBe(Review.IdFor("rev-1"));
         submitted.ReviewerInitials.ShouldBe("M. L.");
         submitted.ReviewerEmailDomain.ShouldBe("example.com");
         submitted.SubmittedAt.ShouldBe(Now);
@@ -34,7 +34,7 @@ public class submitting_and_moderating_reviews
         var first = AReview();
         var resend = ASubmission() with { Text = "  " + ASubmission().Text + " ", WrittenAt = ASubmission().WrittenAt.ToOffset(TimeSpan.FromHours(2)) };
 
-        ReviewDecisions.Submit(resend, first, first.Id, clinicExists: true, Now).ShouldBeNull();
+        SubmitReviewHandler.Decide(resend, first, first.Id, clinicExists: true, Now).ShouldBeNull();
     }
 
     [Fact]
@@ -42,7 +42,7 @@ public class submitting_and_moderating_reviews
     {
         var first = AReview();
 
-        var conflict = Should.Throw<Conflict>(() => ReviewDecisions.Submit(ASubmission(rating: 1), first, first.Id, true, Now));
+        var conflict = Should.Throw<Conflict>(() => SubmitReviewHandler.Decide(ASubmission(rating: 1), first, first.Id, true, Now));
 
         conflict.Extensions["reviewId"].ShouldBe(first.Id);
     }
@@ -52,14 +52,14 @@ public class submitting_and_moderating_reviews
     {
         var other = Guid.NewGuid();
 
-        var conflict = Should.Throw<Conflict>(() => ReviewDecisions.Submit(ASubmission("rev-2"), null, other, true, Now));
+        var conflict = Should.Throw<Conflict>(() => SubmitReviewHandler.Decide(ASubmission("rev-2"), null, other, true, Now));
 
         conflict.Message.ShouldContain("one review per episode of care");
     }
 
     [Fact]
     public void a_review_of_an_unknown_clinic_is_not_found() =>
-        Should.Throw<NotFound>(() => ReviewDecisions.Submit(ASubmission(), null, null, clinicExists: false, Now));
+        Should.Throw<NotFound>(() => SubmitReviewHandler.Decide(ASubmission(), null, null, clinicExists: false, Now));
 
     [Theory]
     [InlineData(0, "rating")]
@@ -100,7 +100,7 @@ public class submitting_and_moderating_reviews
     {
         var held = AReview(ASubmission(verified: false)).With(new ReviewHeldForModeration(Guid.Empty, ClinicId, 5, [], Now));
 
-        var published = ReviewDecisions.Moderate(held, ModerationAction.Publish, ModerationReason.MeetsGuidelines, "Checked.", Now)
+        var published = ModerateReviewHandler.Decide(held, ModerationAction.Publish, ModerationReason.MeetsGuidelines, "Checked.", Now)
             .ShouldBeOfType<ReviewPublished>();
 
         published.PublishedFrom.ShouldBe(ReviewStatus.Held);
@@ -113,7 +113,7 @@ public class submitting_and_moderating_reviews
     {
         var held = AReview(ASubmission(verified: false)).With(new ReviewHeldForModeration(Guid.Empty, ClinicId, 5, [], Now));
 
-        ReviewDecisions.Moderate(held, ModerationAction.Publish, ModerationReason.VerifiedWithPatient, "Called the patient.", Now)
+        ModerateReviewHandler.Decide(held, ModerationAction.Publish, ModerationReason.VerifiedWithPatient, "Called the patient.", Now)
             .ShouldBeOfType<ReviewPublished>().Verified.ShouldBeTrue();
     }
 
@@ -121,14 +121,14 @@ public class submitting_and_moderating_reviews
     public void a_published_review_can_be_rejected_and_restored_and_each_step_says_where_it_came_from()
     {
         var review = AReview();
-        review.With(ReviewDecisions.Screened(review, [], Now));
+        review.With(ScreenReviewsHandler.Decide(review, [], Now));
 
-        var rejected = ReviewDecisions.Moderate(review, ModerationAction.Reject, ModerationReason.Fake, "Same IP as 20 others.", Now)
+        var rejected = ModerateReviewHandler.Decide(review, ModerationAction.Reject, ModerationReason.Fake, "Same IP as 20 others.", Now)
             .ShouldBeOfType<ReviewRejected>();
         rejected.RejectedFrom.ShouldBe(ReviewStatus.Published);
         review.With(rejected);
 
-        var restored = ReviewDecisions.Moderate(review, ModerationAction.Restore, ModerationReason.AppealUpheld, "Patient sent the invoice.", Now)
+        var restored = ModerateReviewHandler.Decide(review, ModerationAction.Restore, ModerationReason.AppealUpheld, "Patient sent the invoice.", Now)
             .ShouldBeOfType<ReviewRestored>();
         review.With(restored).Status.ShouldBe(ReviewStatus.Published);
     }
@@ -141,7 +141,7 @@ public class submitting_and_moderating_reviews
     public void each_action_takes_only_its_own_reasons(ModerationAction action, ModerationReason reason)
     {
         new ModerationDecision(reason, "note").Validate(action).ToDictionary().Keys.ShouldBe(["reason"]);
-        Should.Throw<InvalidRequest>(() => ReviewDecisions.Moderate(AReview(), action, reason, "note", Now));
+        Should.Throw<InvalidRequest>(() => ModerateReviewHandler.Decide(AReview(), action, reason, "note", Now));
     }
 
     [Fact]
@@ -155,12 +155,12 @@ public class submitting_and_moderating_reviews
     public void actions_on_a_review_in_the_wrong_status_are_conflicts(ModerationAction action, ModerationReason reason)
     {
         var published = AReview();
-        published.With(ReviewDecisions.Screened(published, [], Now));
+        published.With(ScreenReviewsHandler.Decide(published, [], Now));
 
-        Should.Throw<Conflict>(() => ReviewDecisions.Moderate(published, action, reason, "note", Now));
+        Should.Throw<Conflict>(() => ModerateReviewHandler.Decide(published, action, reason, "note", Now));
     }
 
     [Fact]
     public void a_pending_review_is_left_to_screening() =>
-        Should.Throw<Conflict>(() => ReviewDecisions.Moderate(AReview(), ModerationAction.Reject, ModerationReason.Fake, "note", Now));
+        Should.Throw<Conflict>(() => ModerateReviewHandler.Decide(AReview(), ModerationAction.Reject, ModerationReason.Fake, "note", Now));
 }

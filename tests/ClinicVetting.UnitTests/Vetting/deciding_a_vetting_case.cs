@@ -2,6 +2,7 @@ using ClinicVetting.Clinics;
 using ClinicVetting.Shared;
 using ClinicVetting.Vetting;
 using ClinicVetting.Vetting.Cases;
+using ClinicVetting.Vetting.Monitoring;
 
 namespace ClinicVetting.UnitTests.Vetting;
 
@@ -12,7 +13,7 @@ public class deciding_a_vetting_case
     [Fact]
     public void a_case_with_every_check_passed_on_fresh_evidence_is_approved_for_36_months()
     {
-        var (approved, clinic) = VettingDecisions.Approve(Given.ReadyCase(), Given.Clinic(), Given.Rules, Approver, Given.Now);
+        var (approved, clinic) = ApproveVettingCaseHandler.Decide(Given.ReadyCase(), Given.Clinic(), Given.Rules, Approver, Given.Now);
 
         approved.DecidedBy.ShouldBe(Approver);
         approved.ReverifyBy.ShouldBe(Given.Now.AddMonths(36));
@@ -24,10 +25,10 @@ public class deciding_a_vetting_case
     [InlineData("olga-staff")]
     public void whoever_prepared_the_case_cannot_decide_it(string preparer)
     {
-        var refusal = Should.Throw<RuleViolated>(() => VettingDecisions.Approve(Given.ReadyCase(), Given.Clinic(), Given.Rules, preparer, Given.Now));
+        var refusal = Should.Throw<RuleViolation>(() => ApproveVettingCaseHandler.Decide(Given.ReadyCase(), Given.Clinic(), Given.Rules, preparer, Given.Now));
         refusal.Message.ShouldContain("Four eyes");
 
-        Should.Throw<RuleViolated>(() => VettingDecisions.Reject(Given.ReadyCase(), Given.Clinic(), "no", preparer, Given.Now));
+        Should.Throw<RuleViolation>(() => RejectVettingCaseHandler.Decide(Given.ReadyCase(), Given.Clinic(), "no", preparer, Given.Now));
     }
 
     [Fact]
@@ -36,7 +37,7 @@ public class deciding_a_vetting_case
         var vettingCase = Given.ReadyCase();
         vettingCase.Apply(Given.Evidence(vettingCase, CheckKind.Accreditations, daysOld: 121));
 
-        var refusal = Should.Throw<RuleViolated>(() => VettingDecisions.Approve(vettingCase, Given.Clinic(), Given.Rules, Approver, Given.Now));
+        var refusal = Should.Throw<RuleViolation>(() => ApproveVettingCaseHandler.Decide(vettingCase, Given.Clinic(), Given.Rules, Approver, Given.Now));
 
         refusal.Reasons.ShouldHaveSingleItem().ShouldContain("Accreditations");
         refusal.Reasons[0].ShouldContain("121 days ago");
@@ -49,7 +50,7 @@ public class deciding_a_vetting_case
         var vettingCase = Given.ReadyCase();
         vettingCase.Apply(Given.Evidence(vettingCase, CheckKind.License, daysOld: 120));
 
-        VettingDecisions.WhatIsMissing(vettingCase, Given.Clinic(), Given.Rules, Given.Now).ShouldBeEmpty();
+        vettingCase.WhatIsMissing(Given.Clinic(), Given.Rules, Given.Now).ShouldBeEmpty();
     }
 
     [Fact]
@@ -58,7 +59,7 @@ public class deciding_a_vetting_case
         var vettingCase = Given.Case();
         vettingCase.Apply(Given.Evidence(vettingCase, CheckKind.License));
 
-        var refusal = Should.Throw<RuleViolated>(() => VettingDecisions.Approve(vettingCase, Given.Clinic(), Given.Rules, Approver, Given.Now));
+        var refusal = Should.Throw<RuleViolation>(() => ApproveVettingCaseHandler.Decide(vettingCase, Given.Clinic(), Given.Rules, Approver, Given.Now));
 
         refusal.Reasons.Count.ShouldBe(8);
         refusal.Reasons.ShouldAllBe(x => x.EndsWith("no evidence recorded yet."));
@@ -74,7 +75,7 @@ public class deciding_a_vetting_case
             [CheckKind.License] = [new Finding("license-not-valid", "License L-1 is not valid.")],
         }, 1, 1, Given.Now));
 
-        var missing = VettingDecisions.WhatIsMissing(vettingCase, Given.Clinic(), Given.Rules, Given.Now);
+        var missing = vettingCase.WhatIsMissing(Given.Clinic(), Given.Rules, Given.Now);
 
         missing.ShouldBe(["License: License L-1 is not valid.", "Medical team: the latest evidence (doc-MedicalTeam) failed."]);
     }
@@ -83,10 +84,10 @@ public class deciding_a_vetting_case
     public void an_open_red_flag_blocks_approval()
     {
         var clinic = Given.Clinic();
-        var (flag, _) = VettingDecisions.RaiseRedFlag(clinic, RedFlagCategory.CureClaim, "Claims a cure for autism", null, "sam-staff", Given.Now);
+        var (flag, _) = RaiseRedFlagHandler.Decide(clinic, RedFlagCategory.CureClaim, "Claims a cure for autism", null, "sam-staff", Given.Now);
         clinic.Apply(flag);
 
-        var refusal = Should.Throw<RuleViolated>(() => VettingDecisions.Approve(Given.ReadyCase(), clinic, Given.Rules, Approver, Given.Now));
+        var refusal = Should.Throw<RuleViolation>(() => ApproveVettingCaseHandler.Decide(Given.ReadyCase(), clinic, Given.Rules, Approver, Given.Now));
 
         refusal.Reasons.ShouldHaveSingleItem().ShouldBe("Open red flag: Claims a cure for autism");
     }
@@ -96,19 +97,19 @@ public class deciding_a_vetting_case
     {
         var vettingCase = Given.ReadyCase();
         vettingCase.Checks.Single(x => x.Kind == CheckKind.CellSource).Evidence.Clear();
-        vettingCase.Apply(VettingDecisions.Waive(vettingCase, CheckKind.CellSource, "Clinic only refers patients to a licensed hospital lab", Approver, Given.Now));
+        vettingCase.Apply(WaiveCheckHandler.Decide(vettingCase, CheckKind.CellSource, "Clinic only refers patients to a licensed hospital lab", Approver, Given.Now));
 
-        VettingDecisions.WhatIsMissing(vettingCase, Given.Clinic(), Given.Rules, Given.Now).ShouldBeEmpty();
+        vettingCase.WhatIsMissing(Given.Clinic(), Given.Rules, Given.Now).ShouldBeEmpty();
     }
 
     [Fact]
     public void a_decided_case_cannot_be_decided_again()
     {
         var vettingCase = Given.ReadyCase();
-        vettingCase.Apply(VettingDecisions.Approve(vettingCase, Given.Clinic(), Given.Rules, Approver, Given.Now).Case);
+        vettingCase.Apply(ApproveVettingCaseHandler.Decide(vettingCase, Given.Clinic(), Given.Rules, Approver, Given.Now).Case);
 
-        Should.Throw<Conflict>(() => VettingDecisions.Approve(vettingCase, Given.Clinic(), Given.Rules, "other-approver", Given.Now));
-        Should.Throw<Conflict>(() => VettingDecisions.RecordEvidence(vettingCase, CheckKind.License,
+        Should.Throw<Conflict>(() => ApproveVettingCaseHandler.Decide(vettingCase, Given.Clinic(), Given.Rules, "other-approver", Given.Now));
+        Should.Throw<Conflict>(() => RecordEvidenceHandler.Decide(vettingCase, CheckKind.License,
             new EvidenceInput(EvidenceOutcome.Passed, EvidenceSource.Call, "call", Given.Now, null), "sam-staff", Given.Now));
     }
 
@@ -121,7 +122,7 @@ public class deciding_a_vetting_case
             [CheckKind.License] = [new Finding("no-regulator", "No regulator is on file for Brazil (BR).")],
         }, 1, 1, Given.Now));
 
-        var refusal = Should.Throw<RuleViolated>(() => VettingDecisions.RecordEvidence(vettingCase, CheckKind.License,
+        var refusal = Should.Throw<RuleViolation>(() => RecordEvidenceHandler.Decide(vettingCase, CheckKind.License,
             new EvidenceInput(EvidenceOutcome.Passed, EvidenceSource.RegistryPage, "https://registry", Given.Now, null), "sam-staff", Given.Now));
 
         refusal.Reasons.ShouldBe(["No regulator is on file for Brazil (BR)."]);
@@ -130,7 +131,7 @@ public class deciding_a_vetting_case
     [Fact]
     public void evidence_cannot_come_from_the_future()
     {
-        Should.Throw<RuleViolated>(() => VettingDecisions.RecordEvidence(Given.Case(), CheckKind.License,
+        Should.Throw<RuleViolation>(() => RecordEvidenceHandler.Decide(Given.Case(), CheckKind.License,
             new EvidenceInput(EvidenceOutcome.Passed, EvidenceSource.Call, "call", Given.Now.AddDays(2), null), "sam-staff", Given.Now));
     }
 
@@ -139,7 +140,7 @@ public class deciding_a_vetting_case
     {
         var clinic = Given.Clinic(new ClinicVettingCaseOpened(Given.ClinicId, Guid.NewGuid(), CaseOpening.Initial));
 
-        Should.Throw<Conflict>(() => VettingDecisions.Open(clinic, Guid.NewGuid(), Given.Rules, "sam-staff", Given.Now));
+        Should.Throw<Conflict>(() => OpenVettingCaseHandler.Decide(clinic, Guid.NewGuid(), Given.Rules, "sam-staff", Given.Now));
     }
 
     [Fact]
@@ -147,15 +148,15 @@ public class deciding_a_vetting_case
     {
         var clinic = Given.Clinic(new ClinicVettingApproved(Given.ClinicId, Guid.NewGuid(), Given.Now.AddDays(-30), Given.Now.AddMonths(35)));
 
-        var (raised, suspended) = VettingDecisions.RaiseRedFlag(clinic, RedFlagCategory.Testimonials, "Celebrity testimonials", null, "sam-staff", Given.Now);
+        var (raised, suspended) = RaiseRedFlagHandler.Decide(clinic, RedFlagCategory.Testimonials, "Celebrity testimonials", null, "sam-staff", Given.Now);
         clinic.Apply(raised);
         clinic.Apply(suspended!);
         clinic.Status.ShouldBe(ClinicStatus.Suspended);
 
-        clinic.Apply(VettingDecisions.ClearRedFlag(clinic, raised.Flag.FlagId, "Removed from the site on 2030-03-01", "sam-staff", byApprover: false, Given.Now));
+        clinic.Apply(ClearRedFlagHandler.Decide(clinic, raised.Flag.FlagId, "Removed from the site on 2030-03-01", "sam-staff", byApprover: false, Given.Now));
         clinic.Status.ShouldBe(ClinicStatus.Suspended);
 
-        var reinstated = VettingDecisions.ApproveReinstatement(clinic, null, Approver, Given.Now).ShouldHaveSingleItem();
+        var reinstated = ApproveReinstatementHandler.Decide(clinic, null, Approver, Given.Now).ShouldHaveSingleItem();
         reinstated.PreparedBy.ShouldBe(["sam-staff"]);
         clinic.Apply(reinstated);
         clinic.Status.ShouldBe(ClinicStatus.Approved);
@@ -164,7 +165,7 @@ public class deciding_a_vetting_case
     [Fact]
     public void a_red_flag_on_a_clinic_under_vetting_suspends_nothing()
     {
-        var (_, suspended) = VettingDecisions.RaiseRedFlag(Given.Clinic(), RedFlagCategory.Other, "Odd", null, "sam-staff", Given.Now);
+        var (_, suspended) = RaiseRedFlagHandler.Decide(Given.Clinic(), RedFlagCategory.Other, "Odd", null, "sam-staff", Given.Now);
         suspended.ShouldBeNull();
     }
 
@@ -172,11 +173,11 @@ public class deciding_a_vetting_case
     public void a_flag_is_cleared_once()
     {
         var clinic = Given.Clinic();
-        var (raised, _) = VettingDecisions.RaiseRedFlag(clinic, RedFlagCategory.Other, "Odd", null, "sam-staff", Given.Now);
+        var (raised, _) = RaiseRedFlagHandler.Decide(clinic, RedFlagCategory.Other, "Odd", null, "sam-staff", Given.Now);
         clinic.Apply(raised);
-        clinic.Apply(VettingDecisions.ClearRedFlag(clinic, raised.Flag.FlagId, "fine", "sam-staff", byApprover: false, Given.Now));
+        clinic.Apply(ClearRedFlagHandler.Decide(clinic, raised.Flag.FlagId, "fine", "sam-staff", byApprover: false, Given.Now));
 
-        Should.Throw<Conflict>(() => VettingDecisions.ClearRedFlag(clinic, raised.Flag.FlagId, "again", "sam-staff", byApprover: false, Given.Now));
+        Should.Throw<Conflict>(() => ClearRedFlagHandler.Decide(clinic, raised.Flag.FlagId, "again", "sam-staff", byApprover: false, Given.Now));
     }
 
     [Fact]
@@ -187,12 +188,12 @@ public class deciding_a_vetting_case
         var outcome = new AutomaticOutcome(new Dictionary<CheckKind, IReadOnlyList<Finding>>(),
             [new AutomaticFlag("no-health-history", RedFlagCategory.NoHealthHistory, "No health history")]);
 
-        var (_, first) = VettingDecisions.ApplyRules(vettingCase, clinic, outcome, 1, 1, Given.Now);
+        var (_, first) = ApplyVettingRulesHandler.Decide(vettingCase, clinic, outcome, 1, 1, Given.Now);
         clinic.Apply(first.ShouldHaveSingleItem());
-        clinic.Apply(VettingDecisions.ClearRedFlag(clinic, first[0].Flag.FlagId, "Evaluation now requires the history", "alma-approver", byApprover: true,
+        clinic.Apply(ClearRedFlagHandler.Decide(clinic, first[0].Flag.FlagId, "Evaluation now requires the history", "alma-approver", byApprover: true,
             Given.Now));
 
-        VettingDecisions.ApplyRules(vettingCase, clinic, outcome, 1, 1, Given.Now).Flags.ShouldBeEmpty();
+        ApplyVettingRulesHandler.Decide(vettingCase, clinic, outcome, 1, 1, Given.Now).Flags.ShouldBeEmpty();
     }
 
     [Fact]
@@ -200,10 +201,10 @@ public class deciding_a_vetting_case
     {
         var vettingCase = Given.Case();
         var outcome = Given.Evaluate(Given.CleanClaims());
-        var (first, _) = VettingDecisions.ApplyRules(vettingCase, Given.Clinic(), outcome, 1, 1, Given.Now);
+        var (first, _) = ApplyVettingRulesHandler.Decide(vettingCase, Given.Clinic(), outcome, 1, 1, Given.Now);
         vettingCase.Apply(first!);
 
-        VettingDecisions.ApplyRules(vettingCase, Given.Clinic(), outcome, 1, 1, Given.Now).Findings.ShouldBeNull();
-        VettingDecisions.ApplyRules(vettingCase, Given.Clinic(), outcome, 2, 1, Given.Now).Findings.ShouldNotBeNull();
+        ApplyVettingRulesHandler.Decide(vettingCase, Given.Clinic(), outcome, 1, 1, Given.Now).Findings.ShouldBeNull();
+        ApplyVettingRulesHandler.Decide(vettingCase, Given.Clinic(), outcome, 2, 1, Given.Now).Findings.ShouldNotBeNull();
     }
 }

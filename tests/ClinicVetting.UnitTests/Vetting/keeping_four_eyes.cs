@@ -2,6 +2,7 @@ using ClinicVetting.Clinics;
 using ClinicVetting.Shared;
 using ClinicVetting.Vetting;
 using ClinicVetting.Vetting.Cases;
+using ClinicVetting.Vetting.Monitoring;
 using ClinicVetting.Vetting.ReferenceData;
 
 namespace ClinicVetting.UnitTests.Vetting;
@@ -12,7 +13,7 @@ public class keeping_four_eyes
     private const string Alma = "alma-approver";
     private const string Bert = "bert-approver";
 
-    private static readonly CheckKind[] Waivable = Enum.GetValues<CheckKind>().Where(x => !VettingDecisions.NeedsPrimarySource(x)).ToArray();
+    private static readonly CheckKind[] Waivable = Enum.GetValues<CheckKind>().Where(x => !Check.NeedsPrimarySource(x)).ToArray();
 
     private static VettingCase ReadyCaseWithout(CheckKind kind)
     {
@@ -26,7 +27,7 @@ public class keeping_four_eyes
     {
         var clinic = Given.Clinic();
         var vettingCase = Given.ReadyCase();
-        var (_, flags) = VettingDecisions.ApplyRules(vettingCase, clinic, Given.Evaluate(Given.CleanClaims("US")), 1, 1, Given.Now);
+        var (_, flags) = ApplyVettingRulesHandler.Decide(vettingCase, clinic, Given.Evaluate(Given.CleanClaims("US")), 1, 1, Given.Now);
         var raised = flags.ShouldHaveSingleItem();
         raised.Flag.Category.ShouldBe(RedFlagCategory.UnapprovedUsTherapy);
         clinic.Apply(raised);
@@ -41,15 +42,15 @@ public class keeping_four_eyes
         {
             try
             {
-                vettingCase.Apply(VettingDecisions.Waive(vettingCase, kind, "Does not apply", Alma, Given.Now));
+                vettingCase.Apply(WaiveCheckHandler.Decide(vettingCase, kind, "Does not apply", Alma, Given.Now));
             }
-            catch (RuleViolated refused) when (VettingDecisions.NeedsPrimarySource(kind))
+            catch (RuleViolation refused) when (Check.NeedsPrimarySource(kind))
             {
                 refused.Extensions["rule"].ShouldBe("primary-source-required");
             }
         }
 
-        var alone = Should.Throw<RuleViolated>(() => VettingDecisions.Approve(vettingCase, Given.Clinic(), Given.Rules, Alma, Given.Now));
+        var alone = Should.Throw<RuleViolation>(() => ApproveVettingCaseHandler.Decide(vettingCase, Given.Clinic(), Given.Rules, Alma, Given.Now));
         alone.Message.ShouldContain("Four eyes");
         alone.Reasons.Count.ShouldBe(7);
         alone.Reasons.ShouldContain($"{Alma} waived the Cell type and source check.");
@@ -57,7 +58,7 @@ public class keeping_four_eyes
         alone.Extensions["whoMayAct"].ShouldBe($"an approver other than olga-staff, {Alma}");
 
         // Nor can anyone else approve a file with nothing proved: the license and the therapy approval have no evidence.
-        var other = Should.Throw<RuleViolated>(() => VettingDecisions.Approve(vettingCase, Given.Clinic(), Given.Rules, Bert, Given.Now));
+        var other = Should.Throw<RuleViolation>(() => ApproveVettingCaseHandler.Decide(vettingCase, Given.Clinic(), Given.Rules, Bert, Given.Now));
         other.Reasons.ShouldBe(["License: no evidence recorded yet.", "Therapy approval: no evidence recorded yet."]);
     }
 
@@ -66,7 +67,7 @@ public class keeping_four_eyes
     [InlineData(CheckKind.TherapyApproval)]
     public void the_license_and_the_therapy_approval_cannot_be_waived(CheckKind kind)
     {
-        var refusal = Should.Throw<RuleViolated>(() => VettingDecisions.Waive(Given.Case(), kind, "Trust me", Alma, Given.Now));
+        var refusal = Should.Throw<RuleViolation>(() => WaiveCheckHandler.Decide(Given.Case(), kind, "Trust me", Alma, Given.Now));
 
         refusal.Message.ShouldContain("cannot be waived");
         refusal.Message.ShouldContain("primary-source evidence");
@@ -77,13 +78,13 @@ public class keeping_four_eyes
     public void the_approver_who_waived_a_check_cannot_decide_the_case_and_another_can(CheckKind kind)
     {
         var vettingCase = ReadyCaseWithout(kind);
-        vettingCase.Apply(VettingDecisions.Waive(vettingCase, kind, "The clinic does not offer this", Alma, Given.Now));
+        vettingCase.Apply(WaiveCheckHandler.Decide(vettingCase, kind, "The clinic does not offer this", Alma, Given.Now));
 
-        Should.Throw<RuleViolated>(() => VettingDecisions.Approve(vettingCase, Given.Clinic(), Given.Rules, Alma, Given.Now))
-            .Reasons.ShouldBe([$"{Alma} waived the {VettingDecisions.Label(kind)} check."]);
-        Should.Throw<RuleViolated>(() => VettingDecisions.Reject(vettingCase, Given.Clinic(), "No", Alma, Given.Now));
+        Should.Throw<RuleViolation>(() => ApproveVettingCaseHandler.Decide(vettingCase, Given.Clinic(), Given.Rules, Alma, Given.Now))
+            .Reasons.ShouldBe([$"{Alma} waived the {Check.Label(kind)} check."]);
+        Should.Throw<RuleViolation>(() => RejectVettingCaseHandler.Decide(vettingCase, Given.Clinic(), "No", Alma, Given.Now));
 
-        var (approved, _) = VettingDecisions.Approve(vettingCase, Given.Clinic(), Given.Rules, Bert, Given.Now);
+        var (approved, _) = ApproveVettingCaseHandler.Decide(vettingCase, Given.Clinic(), Given.Rules, Bert, Given.Now);
         approved.PreparedBy.ShouldBe(["olga-staff", "sam-staff", Alma]);
     }
 
@@ -94,7 +95,7 @@ public class keeping_four_eyes
     {
         var (_, clinic, flag) = ACaseWithTheFdaFlag();
 
-        var refusal = Should.Throw<Forbidden>(() => VettingDecisions.ClearRedFlag(clinic, flag.FlagId, "Looks fine to me", "sam-staff", byApprover: false, Given.Now));
+        var refusal = Should.Throw<Forbidden>(() => ClearRedFlagHandler.Decide(clinic, flag.FlagId, "Looks fine to me", "sam-staff", byApprover: false, Given.Now));
 
         refusal.Extensions["rule"].ShouldBe("rule-raised-red-flag-needs-an-approver");
         refusal.Extensions["whoMayAct"].ShouldNotBeNull().ToString()!.ShouldStartWith("an approver");
@@ -104,36 +105,36 @@ public class keeping_four_eyes
     public void the_approver_who_cleared_the_fda_flag_cannot_then_approve_the_us_clinic()
     {
         var (vettingCase, clinic, flag) = ACaseWithTheFdaFlag();
-        clinic.Apply(VettingDecisions.ClearRedFlag(clinic, flag.FlagId, "The clinic stopped offering it", Alma, byApprover: true, Given.Now));
+        clinic.Apply(ClearRedFlagHandler.Decide(clinic, flag.FlagId, "The clinic stopped offering it", Alma, byApprover: true, Given.Now));
 
-        var refusal = Should.Throw<RuleViolated>(() => VettingDecisions.Approve(vettingCase, clinic, Given.Rules, Alma, Given.Now));
+        var refusal = Should.Throw<RuleViolation>(() => ApproveVettingCaseHandler.Decide(vettingCase, clinic, Given.Rules, Alma, Given.Now));
         refusal.Reasons.ShouldHaveSingleItem().ShouldStartWith($"{Alma} cleared the red flag \"Offers ");
-        Should.Throw<RuleViolated>(() => VettingDecisions.Reject(vettingCase, clinic, "No", Alma, Given.Now));
+        Should.Throw<RuleViolation>(() => RejectVettingCaseHandler.Decide(vettingCase, clinic, "No", Alma, Given.Now));
 
-        VettingDecisions.Approve(vettingCase, clinic, Given.Rules, Bert, Given.Now).Case.PreparedBy.ShouldBe(["olga-staff", "sam-staff", Alma]);
+        ApproveVettingCaseHandler.Decide(vettingCase, clinic, Given.Rules, Bert, Given.Now).Case.PreparedBy.ShouldBe(["olga-staff", "sam-staff", Alma]);
     }
 
     [Fact]
     public void a_flag_cleared_between_a_rejection_and_the_next_case_counts_as_preparing_it()
     {
         var clinic = Given.Clinic(new ClinicVettingRejected(Given.ClinicId, Guid.NewGuid(), "Unproven therapy", Given.Now.AddDays(-20)));
-        var (raised, _) = VettingDecisions.RaiseRedFlag(clinic, RedFlagCategory.Other, "Odd pricing", null, "sam-staff", Given.Now.AddDays(-25));
+        var (raised, _) = RaiseRedFlagHandler.Decide(clinic, RedFlagCategory.Other, "Odd pricing", null, "sam-staff", Given.Now.AddDays(-25));
         clinic.Apply(raised);
-        clinic.Apply(VettingDecisions.ClearRedFlag(clinic, raised.Flag.FlagId, "Explained", Alma, byApprover: true, Given.Now.AddDays(-15)));
+        clinic.Apply(ClearRedFlagHandler.Decide(clinic, raised.Flag.FlagId, "Explained", Alma, byApprover: true, Given.Now.AddDays(-15)));
 
-        Should.Throw<RuleViolated>(() => VettingDecisions.Approve(Given.ReadyCase(), clinic, Given.Rules, Alma, Given.Now));
+        Should.Throw<RuleViolation>(() => ApproveVettingCaseHandler.Decide(Given.ReadyCase(), clinic, Given.Rules, Alma, Given.Now));
     }
 
     [Fact]
     public void a_flag_cleared_before_the_clinics_last_decision_prepared_that_decision_not_the_next()
     {
         var clinic = Given.Clinic();
-        var (raised, _) = VettingDecisions.RaiseRedFlag(clinic, RedFlagCategory.Other, "Odd pricing", null, "sam-staff", Given.Now.AddDays(-40));
+        var (raised, _) = RaiseRedFlagHandler.Decide(clinic, RedFlagCategory.Other, "Odd pricing", null, "sam-staff", Given.Now.AddDays(-40));
         clinic.Apply(raised);
-        clinic.Apply(VettingDecisions.ClearRedFlag(clinic, raised.Flag.FlagId, "Explained", Alma, byApprover: true, Given.Now.AddDays(-30)));
+        clinic.Apply(ClearRedFlagHandler.Decide(clinic, raised.Flag.FlagId, "Explained", Alma, byApprover: true, Given.Now.AddDays(-30)));
         clinic.Apply(new ClinicVettingRejected(Given.ClinicId, Guid.NewGuid(), "Unproven therapy", Given.Now.AddDays(-20)));
 
-        VettingDecisions.Approve(Given.ReadyCase(), clinic, Given.Rules, Alma, Given.Now).Case.PreparedBy.ShouldBe(["olga-staff", "sam-staff"]);
+        ApproveVettingCaseHandler.Decide(Given.ReadyCase(), clinic, Given.Rules, Alma, Given.Now).Case.PreparedBy.ShouldBe(["olga-staff", "sam-staff"]);
     }
 
     [Fact]
@@ -143,13 +144,13 @@ public class keeping_four_eyes
             new(country, $"changed the regulator on file for {country}", by, Given.Now.AddDays(-daysAgo));
         var clinic = Given.Clinic(new ClinicVettingRejected(Given.ClinicId, Guid.NewGuid(), "Unproven therapy", Given.Now.AddDays(-20)));
 
-        var refusal = Should.Throw<RuleViolated>(() => VettingDecisions.Approve(Given.ReadyCase(), clinic, Given.Rules, Alma, Given.Now,
+        var refusal = Should.Throw<RuleViolation>(() => ApproveVettingCaseHandler.Decide(Given.ReadyCase(), clinic, Given.Rules, Alma, Given.Now,
             [Regulator("MX", Alma, 5), new ReferenceDataChange(null, "published the vetting rules", Alma, Given.Now.AddDays(-3))]));
         refusal.Reasons.ShouldBe([$"{Alma} changed the regulator on file for MX.", $"{Alma} published the vetting rules."]);
 
-        VettingDecisions.Approve(Given.ReadyCase(), clinic, Given.Rules, Alma, Given.Now, [Regulator("IL", Alma, 5), Regulator("MX", Alma, 25)])
+        ApproveVettingCaseHandler.Decide(Given.ReadyCase(), clinic, Given.Rules, Alma, Given.Now, [Regulator("IL", Alma, 5), Regulator("MX", Alma, 25)])
             .Case.PreparedBy.ShouldBe(["olga-staff", "sam-staff"]);
-        VettingDecisions.Approve(Given.ReadyCase(), clinic, Given.Rules, Bert, Given.Now, [Regulator("MX", Alma, 5)])
+        ApproveVettingCaseHandler.Decide(Given.ReadyCase(), clinic, Given.Rules, Bert, Given.Now, [Regulator("MX", Alma, 5)])
             .Case.PreparedBy.ShouldBe(["olga-staff", "sam-staff", Alma]);
     }
 
@@ -159,12 +160,12 @@ public class keeping_four_eyes
         var vettingCase = Given.ReadyCase();
         vettingCase.Apply(Given.Evidence(vettingCase, CheckKind.MedicalTeam, by: "tess-staff"));
 
-        var (approved, _) = VettingDecisions.Approve(vettingCase, Given.Clinic(), Given.Rules, Alma, Given.Now);
+        var (approved, _) = ApproveVettingCaseHandler.Decide(vettingCase, Given.Clinic(), Given.Rules, Alma, Given.Now);
         vettingCase.Apply(approved);
 
         approved.PreparedBy.ShouldBe(["olga-staff", "sam-staff", "tess-staff"]);
         vettingCase.PreparedBy.ShouldBe(["olga-staff", "sam-staff", "tess-staff"]);
-        VettingDecisions.Reject(Given.ReadyCase(), Given.Clinic(), "No", Alma, Given.Now).Case.PreparedBy.ShouldBe(["olga-staff", "sam-staff"]);
+        RejectVettingCaseHandler.Decide(Given.ReadyCase(), Given.Clinic(), "No", Alma, Given.Now).Case.PreparedBy.ShouldBe(["olga-staff", "sam-staff"]);
     }
 
     [Fact]
@@ -176,7 +177,7 @@ public class keeping_four_eyes
             [CheckKind.MedicalTeam] = [new Finding("intrathecal-specialist-missing", "No credentialed specialist for intrathecal delivery.")],
         }, 1, 1, Given.Now));
 
-        var refusal = Should.Throw<RuleViolated>(() => VettingDecisions.Waive(vettingCase, CheckKind.MedicalTeam, "Fine", Alma, Given.Now));
+        var refusal = Should.Throw<RuleViolation>(() => WaiveCheckHandler.Decide(vettingCase, CheckKind.MedicalTeam, "Fine", Alma, Given.Now));
 
         refusal.Reasons.ShouldBe(["Medical team: No credentialed specialist for intrathecal delivery."]);
     }
@@ -185,14 +186,14 @@ public class keeping_four_eyes
     public void a_problem_found_after_a_waiver_fails_the_check_again()
     {
         var vettingCase = ReadyCaseWithout(CheckKind.MedicalTeam);
-        vettingCase.Apply(VettingDecisions.Waive(vettingCase, CheckKind.MedicalTeam, "Referral-only clinic", Alma, Given.Now));
+        vettingCase.Apply(WaiveCheckHandler.Decide(vettingCase, CheckKind.MedicalTeam, "Referral-only clinic", Alma, Given.Now));
         vettingCase.Apply(new AutomaticRulesApplied(vettingCase.Id, new Dictionary<CheckKind, IReadOnlyList<Finding>>
         {
             [CheckKind.MedicalTeam] = [new Finding("no-team", "No member of the medical team is recorded.")],
         }, 1, 1, Given.Now));
 
         vettingCase[CheckKind.MedicalTeam].Status.ShouldBe(CheckStatus.Failed);
-        VettingDecisions.WhatIsMissing(vettingCase, Given.Clinic(), Given.Rules, Given.Now)
+        vettingCase.WhatIsMissing(Given.Clinic(), Given.Rules, Given.Now)
             .ShouldBe(["Medical team: No member of the medical team is recorded."]);
     }
 
@@ -205,12 +206,12 @@ public class keeping_four_eyes
         EvidenceInput Evidence(EvidenceSource from, EvidenceOutcome outcome = EvidenceOutcome.Passed) =>
             new(outcome, from, "seen on the wall", Given.Now, null);
 
-        var refusal = Should.Throw<RuleViolated>(() => VettingDecisions.RecordEvidence(Given.Case(), kind, Evidence(source), "sam-staff", Given.Now));
+        var refusal = Should.Throw<RuleViolation>(() => RecordEvidenceHandler.Decide(Given.Case(), kind, Evidence(source), "sam-staff", Given.Now));
 
         refusal.Extensions["rule"].ShouldBe("primary-source-required");
-        VettingDecisions.RecordEvidence(Given.Case(), kind, Evidence(source, EvidenceOutcome.Failed), "sam-staff", Given.Now).ShouldNotBeNull();
-        VettingDecisions.RecordEvidence(Given.Case(), kind, Evidence(EvidenceSource.RegistryPage), "sam-staff", Given.Now).ShouldNotBeNull();
-        VettingDecisions.RecordEvidence(Given.Case(), CheckKind.Accreditations, Evidence(source), "sam-staff", Given.Now).ShouldNotBeNull();
+        RecordEvidenceHandler.Decide(Given.Case(), kind, Evidence(source, EvidenceOutcome.Failed), "sam-staff", Given.Now).ShouldNotBeNull();
+        RecordEvidenceHandler.Decide(Given.Case(), kind, Evidence(EvidenceSource.RegistryPage), "sam-staff", Given.Now).ShouldNotBeNull();
+        RecordEvidenceHandler.Decide(Given.Case(), CheckKind.Accreditations, Evidence(source), "sam-staff", Given.Now).ShouldNotBeNull();
     }
 
     [Fact]
@@ -219,7 +220,7 @@ public class keeping_four_eyes
         var vettingCase = ReadyCaseWithout(CheckKind.License);
         vettingCase.Apply(new CheckWaived(vettingCase.Id, CheckKind.License, new Waiver("Old waiver", Alma, Given.Now.AddDays(-1))));
 
-        VettingDecisions.WhatIsMissing(vettingCase, Given.Clinic(), Given.Rules, Given.Now)
+        vettingCase.WhatIsMissing(Given.Clinic(), Given.Rules, Given.Now)
             .ShouldBe(["License: cannot be waived; it needs primary-source evidence."]);
     }
 
@@ -227,19 +228,19 @@ public class keeping_four_eyes
     public void the_approver_who_cleared_the_flag_that_suspended_a_clinic_cannot_reinstate_it()
     {
         var clinic = Given.Clinic(new ClinicVettingApproved(Given.ClinicId, Guid.NewGuid(), Given.Now.AddDays(-30), Given.Now.AddMonths(35)));
-        var (raised, suspended) = VettingDecisions.RaiseRedFlag(clinic, RedFlagCategory.CureClaim, "Claims to cure autism", null, "sam-staff", Given.Now);
+        var (raised, suspended) = RaiseRedFlagHandler.Decide(clinic, RedFlagCategory.CureClaim, "Claims to cure autism", null, "sam-staff", Given.Now);
         clinic.Apply(raised);
         clinic.Apply(suspended!);
 
-        Should.Throw<RuleViolated>(() => VettingDecisions.ApproveReinstatement(clinic, null, Alma, Given.Now))
+        Should.Throw<RuleViolation>(() => ApproveReinstatementHandler.Decide(clinic, null, Alma, Given.Now))
             .Reasons.ShouldHaveSingleItem().ShouldContain("is still open");
 
-        clinic.Apply(VettingDecisions.ClearRedFlag(clinic, raised.Flag.FlagId, "Page taken down", Alma, byApprover: true, Given.Now));
-        var refusal = Should.Throw<RuleViolated>(() => VettingDecisions.ApproveReinstatement(clinic, null, Alma, Given.Now));
+        clinic.Apply(ClearRedFlagHandler.Decide(clinic, raised.Flag.FlagId, "Page taken down", Alma, byApprover: true, Given.Now));
+        var refusal = Should.Throw<RuleViolation>(() => ApproveReinstatementHandler.Decide(clinic, null, Alma, Given.Now));
         refusal.Message.ShouldContain("Four eyes");
         refusal.Reasons.ShouldBe([$"{Alma} cleared the red flag \"Claims to cure autism\"."]);
 
-        VettingDecisions.ApproveReinstatement(clinic, null, Bert, Given.Now).ShouldHaveSingleItem().ReinstatedBy.ShouldBe(Bert);
+        ApproveReinstatementHandler.Decide(clinic, null, Bert, Given.Now).ShouldHaveSingleItem().ReinstatedBy.ShouldBe(Bert);
     }
 
     [Fact]
@@ -248,7 +249,7 @@ public class keeping_four_eyes
         var clinic = Given.Clinic(new ClinicVettingApproved(Given.ClinicId, Guid.NewGuid(), Given.Now.AddYears(-3), Given.Now),
             new ClinicSuspended(Given.ClinicId, SuspensionCauses.Reverification, "Re-verification fell due", Given.Now));
 
-        Should.Throw<RuleViolated>(() => VettingDecisions.ApproveReinstatement(clinic, null, Alma, Given.Now))
+        Should.Throw<RuleViolation>(() => ApproveReinstatementHandler.Decide(clinic, null, Alma, Given.Now))
             .Reasons.ShouldHaveSingleItem().ShouldContain("only a new vetting case");
     }
 }

@@ -102,11 +102,11 @@ public class monitoring_credential_expiry
         var clinic = SuspendedForALapse();
         var renewed = ClaimsWithLicenseUntil(Given.Today.AddYears(3));
 
-        clinic.Apply(VettingDecisions.ReverifyLapses(clinic, renewed, Given.Rules, "COFEPRIS registry 2030-03-01", "sam-staff", Given.Now)
+        clinic.Apply(ReinstateClinicHandler.Decide(clinic, renewed, Given.Rules, "COFEPRIS registry 2030-03-01", "sam-staff", Given.Now)
             .ShouldHaveSingleItem());
         clinic.Status.ShouldBe(ClinicStatus.Suspended);
 
-        var reinstated = VettingDecisions.ApproveReinstatement(clinic, renewed, "alma-approver", Given.Now).ShouldHaveSingleItem();
+        var reinstated = ApproveReinstatementHandler.Decide(clinic, renewed, "alma-approver", Given.Now).ShouldHaveSingleItem();
         reinstated.ReinstatedBy.ShouldBe("alma-approver");
         reinstated.PreparedBy.ShouldBe(["sam-staff"]);
         clinic.Apply(reinstated);
@@ -118,9 +118,9 @@ public class monitoring_credential_expiry
     {
         var clinic = SuspendedForALapse();
         var renewed = ClaimsWithLicenseUntil(Given.Today.AddYears(3));
-        clinic.Apply(VettingDecisions.ReverifyLapses(clinic, renewed, Given.Rules, "registry", "alma-approver", Given.Now).Single());
+        clinic.Apply(ReinstateClinicHandler.Decide(clinic, renewed, Given.Rules, "registry", "alma-approver", Given.Now).Single());
 
-        var refusal = Should.Throw<RuleViolated>(() => VettingDecisions.ApproveReinstatement(clinic, renewed, "ALMA-approver", Given.Now));
+        var refusal = Should.Throw<RuleViolation>(() => ApproveReinstatementHandler.Decide(clinic, renewed, "ALMA-approver", Given.Now));
 
         refusal.Message.ShouldContain("Four eyes");
         refusal.Extensions["rule"].ShouldBe("four-eyes");
@@ -130,8 +130,8 @@ public class monitoring_credential_expiry
     [Fact]
     public void a_lapse_nobody_re_verified_cannot_be_reinstated()
     {
-        var refusal = Should.Throw<RuleViolated>(() =>
-            VettingDecisions.ApproveReinstatement(SuspendedForALapse(), ClaimsWithLicenseUntil(Given.Today.AddYears(3)), "alma-approver", Given.Now));
+        var refusal = Should.Throw<RuleViolation>(() =>
+            ApproveReinstatementHandler.Decide(SuspendedForALapse(), ClaimsWithLicenseUntil(Given.Today.AddYears(3)), "alma-approver", Given.Now));
 
         refusal.Reasons.ShouldHaveSingleItem().ShouldContain("staff re-verify the renewed credential first");
     }
@@ -142,11 +142,11 @@ public class monitoring_credential_expiry
         var clinic = Given.Clinic(new ClinicVettingApproved(Given.ClinicId, Guid.NewGuid(), Given.Now.AddYears(-1), Given.Now.AddYears(2)),
             new CredentialLapsed(Given.ClinicId, ClaimId, CredentialKind.License, "license LIC-001", Given.Today.AddDays(-40), Given.Now.AddDays(-39)));
 
-        var refusal = Should.Throw<RuleViolated>(() => VettingDecisions.ReverifyLapses(clinic, ClaimsWithLicenseUntil(Given.Today.AddYears(3)),
+        var refusal = Should.Throw<RuleViolation>(() => ReinstateClinicHandler.Decide(clinic, ClaimsWithLicenseUntil(Given.Today.AddYears(3)),
             Given.Rules, "registry", "sam-staff", Given.Now));
 
         refusal.Reasons.ShouldHaveSingleItem().ShouldContain("new full vetting case");
-        VettingDecisions.Open(clinic, Guid.NewGuid(), Given.Rules, "sam-staff", Given.Now).Case.Opening.ShouldBe(CaseOpening.AfterLapse);
+        OpenVettingCaseHandler.Decide(clinic, Guid.NewGuid(), Given.Rules, "sam-staff", Given.Now).Case.Opening.ShouldBe(CaseOpening.AfterLapse);
     }
 
     [Fact]
@@ -155,7 +155,7 @@ public class monitoring_credential_expiry
         var clinic = Given.Clinic(new ClinicVettingApproved(Given.ClinicId, Guid.NewGuid(), Given.Now.AddYears(-1), Given.Now.AddYears(2)),
             new CredentialLapsed(Given.ClinicId, ClaimId, CredentialKind.License, "license LIC-001", Given.Today.AddDays(-3), Given.Now.AddDays(-2)));
 
-        Should.Throw<RuleViolated>(() => VettingDecisions.ReverifyLapses(clinic, ClaimsWithLicenseUntil(Given.Today.AddDays(-3)), Given.Rules,
+        Should.Throw<RuleViolation>(() => ReinstateClinicHandler.Decide(clinic, ClaimsWithLicenseUntil(Given.Today.AddDays(-3)), Given.Rules,
             "registry", "sam-staff", Given.Now)).Reasons[0].ShouldContain("still not valid");
     }
 }

@@ -1,14 +1,20 @@
 namespace ClinicVetting.Clinics.Claims;
 
-public sealed record MarketingTextInput(string SourceUrl, string Text)
+public sealed record MarketingTextInput(string SourceUrl, string Text) : IClaimChange
 {
     public FieldErrors Validate() => new FieldErrors()
         .Required("sourceUrl", SourceUrl, 2000)
         .Url("sourceUrl", SourceUrl)
         .Required("text", Text, 100_000);
-}
 
-public sealed record CaptureMarketingText(Guid ClinicId, MarketingTextInput Marketing);
+    /// <summary>A snapshot of the same text from the same page is already on file: its capture time is the first one's.</summary>
+    public object Decide(ClinicClaims claims, ClaimContext context)
+    {
+        var marketing = new MarketingTextClaim(context.NewClaimId, SourceUrl.Trim(), Text, context.Now);
+        var same = claims.Marketing.FirstOrDefault(x => x.SourceUrl == marketing.SourceUrl && x.Text == marketing.Text);
+        return same is not null ? new NothingToRecord(same.ClaimId) : new MarketingTextCaptured(claims.Id, marketing);
+    }
+}
 
 public static class CaptureMarketingTextEndpoint
 {
@@ -17,14 +23,5 @@ public static class CaptureMarketingTextEndpoint
     /// <summary>Keep a snapshot of the clinic's marketing text (where it was found and what it said) for the claims scanner.</summary>
     [WolverinePost("/api/clinics/{clinicId}/claims/marketing-texts", OperationId = "CaptureMarketingText"), Authorize(Policy = Policies.StaffWork)]
     [Tags("Claims")]
-    public static Task<ClaimOnFile> Post(Guid clinicId, MarketingTextInput marketing, IMessageBus bus) =>
-        bus.InvokeAsync<ClaimOnFile>(new CaptureMarketingText(clinicId, marketing));
-}
-
-public static class CaptureMarketingTextHandler
-{
-    public static Task<(ClaimOnFile, OutgoingMessages)> Handle(CaptureMarketingText command, IDocumentSession session, TimeProvider clock,
-        CancellationToken cancellation) =>
-        ClaimRecording.Append(session, command.ClinicId, claims => ClaimDecisions.CaptureMarketingText(claims,
-            new MarketingTextClaim(Guid.CreateVersion7(), command.Marketing.SourceUrl.Trim(), command.Marketing.Text, clock.GetUtcNow())), cancellation);
+    public static Task<ClaimOnFile> Post(Guid clinicId, MarketingTextInput marketing, IMessageBus bus) => ChangeClaim.Send(bus, clinicId, marketing);
 }

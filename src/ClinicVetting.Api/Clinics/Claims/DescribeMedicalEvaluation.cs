@@ -1,4 +1,3 @@
-
 namespace ClinicVetting.Clinics.Claims;
 
 /// <summary>
@@ -6,14 +5,43 @@ namespace ClinicVetting.Clinics.Claims;
 /// health history". The list holds codes of the vetting rules (their labels are accepted too).
 /// </summary>
 public sealed record MedicalEvaluationInput(IReadOnlyList<string> ContraindicationsScreened, bool RequiresHealthHistory,
-    bool ApprovesBeforeReview, string? Description = null)
+    bool ApprovesBeforeReview, string? Description = null) : IClaimChange
 {
     public FieldErrors Validate() => new FieldErrors()
         .Items("contraindicationsScreened", ContraindicationsScreened, 50, 100)
         .Optional("description", Description, 4000);
-}
 
-public sealed record DescribeMedicalEvaluation(Guid ClinicId, MedicalEvaluationInput Evaluation);
+    bool IClaimChange.ReadsContraindications => true;
+
+    /// <summary>
+    /// The contraindications are codes of the vetting rules in force (their labels are accepted and stored as codes): a
+    /// screening written in other words would later count as missing, so it is refused here with the codes allowed. The same
+    /// description again records nothing.
+    /// </summary>
+    public object Decide(ClinicClaims claims, ClaimContext context)
+    {
+        var errors = new FieldErrors();
+        var screened = new List<string>();
+        for (var i = 0; i < ContraindicationsScreened.Count; i++)
+        {
+            var given = ContraindicationsScreened[i];
+            var rule = context.Contraindications.FirstOrDefault(x => x.Code == given.Trim().ToLowerInvariant() || Conditions.Slug(x.Label) == Conditions.Slug(given));
+            if (rule is null)
+            {
+                errors.Add($"contraindicationsScreened[{i}]",
+                    $"'{given}' is not a contraindication of the vetting rules: {FieldErrors.OneOf(context.Contraindications.Select(x => x.Code))}");
+            }
+            else if (!screened.Contains(rule.Code))
+            {
+                screened.Add(rule.Code);
+            }
+        }
+
+        errors.ThrowIfAny();
+        var next = new MedicalEvaluationClaim(screened, RequiresHealthHistory, ApprovesBeforeReview, Description?.Trim());
+        return Unchanged.Is(claims.MedicalEvaluation, next) ? new NothingToRecord(null) : new MedicalEvaluationDescribed(claims.Id, next);
+    }
+}
 
 public static class DescribeMedicalEvaluationEndpoint
 {
@@ -26,19 +54,7 @@ public static class DescribeMedicalEvaluationEndpoint
     /// </summary>
     [WolverinePut("/api/clinics/{clinicId}/claims/medical-evaluation", OperationId = "DescribeMedicalEvaluation"), Authorize(Policy = Policies.StaffWork)]
     [Tags("Claims")]
-    public static Task<ClaimOnFile> Put(Guid clinicId, MedicalEvaluationInput evaluation, IMessageBus bus) =>
-        bus.InvokeAsync<ClaimOnFile>(new DescribeMedicalEvaluation(clinicId, evaluation));
-}
-
-public static class DescribeMedicalEvaluationHandler
-{
-    public static async Task<(ClaimOnFile, OutgoingMessages)> Handle(DescribeMedicalEvaluation command, IDocumentSession session, IContraindicationCatalog catalog,
-        CancellationToken cancellation)
-    {
-        var contraindications = await catalog.InForce(session, cancellation);
-        return await ClaimRecording.Append(session, command.ClinicId,
-            claims => ClaimDecisions.DescribeMedicalEvaluation(claims, command.Evaluation, contraindications), cancellation);
-    }
+    public static Task<ClaimOnFile> Put(Guid clinicId, MedicalEvaluationInput evaluation, IMessageBus bus) => ChangeClaim.Send(bus, clinicId, evaluation);
 }
 
 /// <summary>A contraindication an evaluation can screen for: its code and its label.</summary>

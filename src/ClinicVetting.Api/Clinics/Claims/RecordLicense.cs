@@ -1,7 +1,6 @@
-
 namespace ClinicVetting.Clinics.Claims;
 
-public sealed record LicenseInput(string IssuedBy, string Number, DateOnly ValidFrom, DateOnly ValidUntil, string? DocumentUrl = null)
+public sealed record LicenseInput(string IssuedBy, string Number, DateOnly ValidFrom, DateOnly ValidUntil, string? DocumentUrl = null) : IClaimChange
 {
     public FieldErrors Validate() => new FieldErrors()
         .Required("issuedBy", IssuedBy, 200)
@@ -10,9 +9,15 @@ public sealed record LicenseInput(string IssuedBy, string Number, DateOnly Valid
         .When(ValidFrom == default, "validFrom", "is required")
         .When(ValidUntil == default, "validUntil", "is required")
         .Url("documentUrl", DocumentUrl);
-}
 
-public sealed record RecordLicense(Guid ClinicId, LicenseInput License);
+    /// <summary>The same authority and number again (any case, spacing) renews the license on file; exactly as on file, nothing.</summary>
+    public object Decide(ClinicClaims claims, ClaimContext context)
+    {
+        var same = claims.Licenses.FirstOrDefault(x => Text.Key(x.IssuedBy) == Text.Key(IssuedBy) && Text.Key(x.Number) == Text.Key(Number));
+        var next = new LicenseClaim(same?.ClaimId ?? context.NewClaimId, IssuedBy.Trim(), Number.Trim(), ValidFrom, ValidUntil, DocumentUrl);
+        return Unchanged.Is(same, next) ? new NothingToRecord(next.ClaimId) : new LicenseClaimed(claims.Id, next);
+    }
+}
 
 public static class RecordLicenseEndpoint
 {
@@ -21,16 +26,5 @@ public static class RecordLicenseEndpoint
     /// <summary>Record the clinic's license (authority, number, validity). The same authority and number again renews it.</summary>
     [WolverinePost("/api/clinics/{clinicId}/claims/licenses", OperationId = "RecordLicenseClaim"), Authorize(Policy = Policies.StaffWork)]
     [Tags("Claims")]
-    public static Task<ClaimOnFile> Post(Guid clinicId, LicenseInput license, IMessageBus bus) =>
-        bus.InvokeAsync<ClaimOnFile>(new RecordLicense(clinicId, license));
-}
-
-public static class RecordLicenseHandler
-{
-    public static Task<(ClaimOnFile, OutgoingMessages)> Handle(RecordLicense command, IDocumentSession session, CancellationToken cancellation)
-    {
-        var input = command.License;
-        return ClaimRecording.Append(session, command.ClinicId, claims => ClaimDecisions.RecordLicense(claims,
-            new LicenseClaim(Guid.CreateVersion7(), input.IssuedBy, input.Number, input.ValidFrom, input.ValidUntil, input.DocumentUrl)), cancellation);
-    }
+    public static Task<ClaimOnFile> Post(Guid clinicId, LicenseInput license, IMessageBus bus) => ChangeClaim.Send(bus, clinicId, license);
 }

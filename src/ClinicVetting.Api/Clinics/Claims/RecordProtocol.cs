@@ -1,14 +1,21 @@
 namespace ClinicVetting.Clinics.Claims;
 
-public sealed record ProtocolInput(string Program, IReadOnlyList<string>? Steps = null, string? DocumentUrl = null)
+public sealed record ProtocolInput(string Program, IReadOnlyList<string>? Steps = null, string? DocumentUrl = null) : IClaimChange
 {
     public FieldErrors Validate() => new FieldErrors()
         .Required("program", Program, 200)
         .Items("steps", Steps, 100, 1000)
         .Url("documentUrl", DocumentUrl);
-}
 
-public sealed record RecordProtocol(Guid ClinicId, ProtocolInput Protocol);
+    /// <summary>The same program again replaces its protocol on file; exactly as on file, nothing.</summary>
+    public object Decide(ClinicClaims claims, ClaimContext context)
+    {
+        var same = claims.Protocols.FirstOrDefault(x => Text.Key(x.Program) == Text.Key(Program));
+        var next = new ProtocolClaim(same?.ClaimId ?? context.NewClaimId, Program.Trim(),
+            (Steps ?? []).Select(x => x.Trim()).Where(x => x.Length > 0).ToList(), DocumentUrl?.Trim());
+        return Unchanged.Is(same, next) ? new NothingToRecord(next.ClaimId) : new ProtocolClaimed(claims.Id, next);
+    }
+}
 
 public static class RecordProtocolEndpoint
 {
@@ -17,17 +24,5 @@ public static class RecordProtocolEndpoint
     /// <summary>Record the written step-by-step protocol of a program. The same program again replaces it.</summary>
     [WolverinePost("/api/clinics/{clinicId}/claims/protocols", OperationId = "RecordProtocolClaim"), Authorize(Policy = Policies.StaffWork)]
     [Tags("Claims")]
-    public static Task<ClaimOnFile> Post(Guid clinicId, ProtocolInput protocol, IMessageBus bus) =>
-        bus.InvokeAsync<ClaimOnFile>(new RecordProtocol(clinicId, protocol));
-}
-
-public static class RecordProtocolHandler
-{
-    public static Task<(ClaimOnFile, OutgoingMessages)> Handle(RecordProtocol command, IDocumentSession session, CancellationToken cancellation)
-    {
-        var input = command.Protocol;
-        return ClaimRecording.Append(session, command.ClinicId, claims => ClaimDecisions.RecordProtocol(claims,
-            new ProtocolClaim(Guid.CreateVersion7(), input.Program, (input.Steps ?? []).Select(x => x.Trim()).Where(x => x.Length > 0).ToList(),
-                input.DocumentUrl?.Trim())), cancellation);
-    }
+    public static Task<ClaimOnFile> Post(Guid clinicId, ProtocolInput protocol, IMessageBus bus) => ChangeClaim.Send(bus, clinicId, protocol);
 }

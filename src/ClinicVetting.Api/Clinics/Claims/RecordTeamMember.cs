@@ -1,7 +1,7 @@
 namespace ClinicVetting.Clinics.Claims;
 
 public sealed record TeamMemberInput(string Name, string Specialty, int YearsOfExperience, IReadOnlyList<string>? Certifications = null,
-    IReadOnlyList<string>? Credentials = null)
+    IReadOnlyList<string>? Credentials = null) : IClaimChange
 {
     public FieldErrors Validate() => new FieldErrors()
         .Required("name", Name, 200)
@@ -9,9 +9,16 @@ public sealed record TeamMemberInput(string Name, string Specialty, int YearsOfE
         .Range("yearsOfExperience", YearsOfExperience, 0, 70)
         .Items("certifications", Certifications, 30, 200)
         .Items("credentials", Credentials, 30, 200);
-}
 
-public sealed record RecordTeamMember(Guid ClinicId, TeamMemberInput Member);
+    /// <summary>The same name again replaces the team member on file; exactly as on file, nothing.</summary>
+    public object Decide(ClinicClaims claims, ClaimContext context)
+    {
+        var same = claims.Team.FirstOrDefault(x => Text.Key(x.Name) == Text.Key(Name));
+        var next = new TeamMemberClaim(same?.ClaimId ?? context.NewClaimId, Name.Trim(), Specialty.Trim(), YearsOfExperience, Certifications ?? [],
+            Credentials ?? []);
+        return Unchanged.Is(same, next) ? new NothingToRecord(next.ClaimId) : new TeamMemberClaimed(claims.Id, next);
+    }
+}
 
 public static class RecordTeamMemberEndpoint
 {
@@ -20,17 +27,5 @@ public static class RecordTeamMemberEndpoint
     /// <summary>Record a doctor of the medical team: specialty, years, certifications and procedures credentialed for.</summary>
     [WolverinePost("/api/clinics/{clinicId}/claims/team-members", OperationId = "RecordTeamMemberClaim"), Authorize(Policy = Policies.StaffWork)]
     [Tags("Claims")]
-    public static Task<ClaimOnFile> Post(Guid clinicId, TeamMemberInput member, IMessageBus bus) =>
-        bus.InvokeAsync<ClaimOnFile>(new RecordTeamMember(clinicId, member));
-}
-
-public static class RecordTeamMemberHandler
-{
-    public static Task<(ClaimOnFile, OutgoingMessages)> Handle(RecordTeamMember command, IDocumentSession session, CancellationToken cancellation)
-    {
-        var input = command.Member;
-        return ClaimRecording.Append(session, command.ClinicId, claims => ClaimDecisions.RecordTeamMember(claims,
-            new TeamMemberClaim(Guid.CreateVersion7(), input.Name, input.Specialty.Trim(), input.YearsOfExperience,
-                input.Certifications ?? [], input.Credentials ?? [])), cancellation);
-    }
+    public static Task<ClaimOnFile> Post(Guid clinicId, TeamMemberInput member, IMessageBus bus) => ChangeClaim.Send(bus, clinicId, member);
 }

@@ -1,7 +1,7 @@
 namespace ClinicVetting.Clinics.Claims;
 
 public sealed record TherapyInput(string Condition, CellType CellType, CellSource Source, AdministrationRoute Route,
-    string? LabName = null, string? LabLicense = null, bool InRegisteredTrial = false, string? TrialRegistryId = null)
+    string? LabName = null, string? LabLicense = null, bool InRegisteredTrial = false, string? TrialRegistryId = null) : IClaimChange
 {
     public FieldErrors Validate() => new FieldErrors()
         .Required("condition", Condition, 100)
@@ -9,9 +9,16 @@ public sealed record TherapyInput(string Condition, CellType CellType, CellSourc
         .Optional("labName", LabName, 200)
         .Optional("labLicense", LabLicense, 100)
         .Optional("trialRegistryId", TrialRegistryId, 100);
-}
 
-public sealed record RecordTherapy(Guid ClinicId, TherapyInput Therapy);
+    /// <summary>The condition as its catalog code; a therapy exactly as one on file records nothing.</summary>
+    public object Decide(ClinicClaims claims, ClaimContext context)
+    {
+        var therapy = new TherapyClaim(context.NewClaimId, Conditions.CodeOf(Condition.Trim()), CellType, Source, Route, LabName?.Trim(),
+            LabLicense?.Trim(), InRegisteredTrial, TrialRegistryId?.Trim());
+        var same = claims.Therapies.FirstOrDefault(x => x with { ClaimId = therapy.ClaimId } == therapy);
+        return same is not null ? new NothingToRecord(same.ClaimId) : new TherapyClaimed(claims.Id, therapy);
+    }
+}
 
 public static class RecordTherapyEndpoint
 {
@@ -20,17 +27,5 @@ public static class RecordTherapyEndpoint
     /// <summary>Record an offered therapy: condition, cell type, autologous or allogeneic, route, processing lab, trial.</summary>
     [WolverinePost("/api/clinics/{clinicId}/claims/therapies", OperationId = "RecordTherapyClaim"), Authorize(Policy = Policies.StaffWork)]
     [Tags("Claims")]
-    public static Task<ClaimOnFile> Post(Guid clinicId, TherapyInput therapy, IMessageBus bus) =>
-        bus.InvokeAsync<ClaimOnFile>(new RecordTherapy(clinicId, therapy));
-}
-
-public static class RecordTherapyHandler
-{
-    public static Task<(ClaimOnFile, OutgoingMessages)> Handle(RecordTherapy command, IDocumentSession session, CancellationToken cancellation)
-    {
-        var input = command.Therapy;
-        return ClaimRecording.Append(session, command.ClinicId, claims => ClaimDecisions.RecordTherapy(claims,
-            new TherapyClaim(Guid.CreateVersion7(), input.Condition.Trim(), input.CellType, input.Source, input.Route,
-                input.LabName?.Trim(), input.LabLicense?.Trim(), input.InRegisteredTrial, input.TrialRegistryId?.Trim())), cancellation);
-    }
+    public static Task<ClaimOnFile> Post(Guid clinicId, TherapyInput therapy, IMessageBus bus) => ChangeClaim.Send(bus, clinicId, therapy);
 }

@@ -2,7 +2,14 @@ namespace ClinicVetting.Clinics.Claims;
 
 public sealed record WithdrawalInput(string Reason);
 
-public sealed record WithdrawClaim(Guid ClinicId, Guid ClaimId, string Reason);
+/// <summary>A claim on file withdrawn, with the reason; a claim the clinic does not hold is not found.</summary>
+public sealed record Withdrawal(Guid ClaimId, string Reason) : IClaimChange
+{
+    public object Decide(ClinicClaims claims, ClaimContext context) =>
+        claims.Holds(ClaimId)
+            ? new ClaimWithdrawn(claims.Id, ClaimId, Reason.Trim())
+            : throw new NotFound("Claim", ClaimId);
+}
 
 public static class WithdrawClaimEndpoint
 {
@@ -12,11 +19,5 @@ public static class WithdrawClaimEndpoint
     [WolverinePost("/api/clinics/{clinicId}/claims/{claimId}/withdrawal", OperationId = "WithdrawClaim"), Authorize(Policy = Policies.StaffWork)]
     [Tags("Claims")]
     public static Task<ClaimOnFile> Post(Guid clinicId, Guid claimId, WithdrawalInput withdrawal, IMessageBus bus) =>
-        bus.InvokeAsync<ClaimOnFile>(new WithdrawClaim(clinicId, claimId, withdrawal.Reason));
-}
-
-public static class WithdrawClaimHandler
-{
-    public static Task<(ClaimOnFile, OutgoingMessages)> Handle(WithdrawClaim command, IDocumentSession session, CancellationToken cancellation) =>
-        ClaimRecording.Append(session, command.ClinicId, claims => ClaimDecisions.Withdraw(claims, command.ClaimId, command.Reason), cancellation);
+        ChangeClaim.Send(bus, clinicId, new Withdrawal(claimId, withdrawal.Reason));
 }

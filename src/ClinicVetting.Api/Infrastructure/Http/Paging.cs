@@ -1,4 +1,5 @@
 using System.Globalization;
+using Marten.Pagination;
 
 namespace ClinicVetting.Infrastructure.Http;
 
@@ -6,6 +7,8 @@ namespace ClinicVetting.Infrastructure.Http;
 public sealed record Page<T>(IReadOnlyList<T> Items, int Number, int Size, long Total)
 {
     public bool HasMore => (long)Number * Size < Total;
+
+    public Page<TItem> Select<TItem>(Func<T, TItem> item) => new(Items.Select(item).ToList(), Number, Size, Total);
 }
 
 /// <summary>
@@ -35,4 +38,12 @@ public static class Paging
 
     /// <summary>The defaults for what the caller left out.</summary>
     public static (int Number, int Size) Normalize(int? page, int? pageSize) => (page ?? 1, pageSize ?? DefaultSize);
+
+    /// <summary>One page of the ordered query, with the total count, read in one round trip.</summary>
+    public static async Task<Page<T>> ToPageAsync<T>(this IQueryable<T> query, int? page, int? pageSize, CancellationToken cancellation)
+    {
+        var (number, size) = Normalize(page, pageSize);
+        var results = await query.ToPagedListAsync(number, size, cancellation);
+        return new Page<T>(results.ToList(), number, size, results.TotalItemCount);
+    }
 }

@@ -28,7 +28,7 @@ internal sealed class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> l
 
     internal static ProblemDetails ToProblem(Exception exception) => Unwrap(exception) switch
     {
-        RuleViolated e => WithExtensions(Problems.Create(422, e.Title, e.Message), e),
+        RuleViolation e => WithExtensions(Problems.Create(422, e.Title, e.Message), e),
         InvalidFields e => Problems.Validation(e.Errors),
         InvalidRequest e => WithExtensions(Problems.Create(400, e.Title, e.Message), e),
         Forbidden e => WithExtensions(Problems.Create(403, e.Title, e.Message), e),

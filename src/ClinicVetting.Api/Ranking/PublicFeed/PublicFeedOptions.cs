@@ -6,6 +6,9 @@ public sealed class PublicFeedOptions
 {
     public const string Section = "ClinicVetting:PublicFeed";
 
+    /// <summary>The feed's own rate limit per client, on every anonymous feed endpoint.</summary>
+    public const string RateLimitPolicy = "public-feed";
+
     /// <summary>Requests per minute per client (IP address) on the anonymous feed.</summary>
     public int RequestsPerMinute { get; set; } = 600;
 
@@ -23,7 +26,7 @@ public static class PublicFeedSetup
 
         var feed = builder.Configuration.GetSection(PublicFeedOptions.Section).Get<PublicFeedOptions>() ?? new PublicFeedOptions();
         builder.Services.AddSingleton(feed);
-        builder.Services.AddRateLimiter(limiter => limiter.AddPolicy(PublicRankingEndpoints.RateLimitPolicy,
-            http => RateLimits.PerClient(http, PublicRankingEndpoints.RateLimitPolicy, feed.RequestsPerMinute)));
+        builder.Services.AddRateLimiter(limiter => limiter.AddPolicy(PublicFeedOptions.RateLimitPolicy,
+            http => RateLimits.PerClient(http, PublicFeedOptions.RateLimitPolicy, feed.RequestsPerMinute)));
     }
 }

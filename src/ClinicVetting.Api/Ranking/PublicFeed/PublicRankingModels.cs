@@ -23,7 +23,7 @@ public sealed record PublicEntry(
     string? Override,
     IReadOnlyList<TiedClinic>? TiedWith);
 
-public sealed record PublicSponsored(Guid ClinicId, string ClinicName, string Label, DateTimeOffset Until)
+public sealed record PublicSponsoredPlacement(Guid ClinicId, string ClinicName, string Label, DateTimeOffset Until)
 {
     public string Disclosure => "Paid placement. Not part of the merit ranking.";
 }
@@ -40,7 +40,7 @@ public sealed record PublicRankingList(
     string List,
     string Title,
     IReadOnlyList<PublicEntry> Entries,
-    IReadOnlyList<PublicSponsored> Sponsored);
+    IReadOnlyList<PublicSponsoredPlacement> Sponsored);
 
 public sealed record PublicEdition(
     int Edition,

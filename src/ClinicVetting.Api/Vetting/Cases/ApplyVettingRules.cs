@@ -33,7 +33,7 @@ public static class ApplyVettingRulesHandler
 
         var now = clock.GetUtcNow();
         var outcome = AutomaticChecks.Evaluate(claims, clinic.CountryName, regulators.For(clinic.Country), rules.Rules, now);
-        var (findings, flags) = VettingDecisions.ApplyRules(vettingCase, clinic, outcome, rules.Version, regulators.Version, now);
+        var (findings, flags) = Decide(vettingCase, clinic, outcome, rules.Version, regulators.Version, now);
         if (findings is not null)
         {
             caseStream.AppendOne(findings);
@@ -42,7 +42,7 @@ public static class ApplyVettingRulesHandler
         foreach (var raised in flags)
         {
             clinicStream.AppendOne(raised);
-            if (VettingDecisions.SuspendForFlag(clinic, raised.Flag, now) is { } suspension)
+            if (clinic.SuspensionFor(raised.Flag, now) is { } suspension)
             {
                 clinicStream.AppendOne(suspension);
             }
@@ -54,5 +54,29 @@ public static class ApplyVettingRulesHandler
         }
 
         return messages;
+    }
+
+    /// <summary>The rules' findings, only when they differ from what the case holds; and the flags not raised before.</summary>
+    public static (AutomaticRulesApplied? Findings, IReadOnlyList<RedFlagRaised> Flags) Decide(VettingCase vettingCase, ClinicStanding clinic,
+        AutomaticOutcome outcome, long rulesVersion, long regulatorsVersion, DateTimeOffset now)
+    {
+        if (vettingCase.Status != CaseStatus.Open)
+        {
+            return (null, []);
+        }
+
+        var changed = vettingCase.RulesVersion != rulesVersion || vettingCase.RegulatorsVersion != regulatorsVersion
+            || vettingCase.Checks.Any(check => !check.Findings.SequenceEqual(outcome.Findings.GetValueOrDefault(check.Kind) ?? []));
+        var findings = changed
+            ? new AutomaticRulesApplied(vettingCase.Id, outcome.Findings, rulesVersion, regulatorsVersion, now)
+            : null;
+
+        var known = clinic.RedFlags.Select(x => x.Flag.Key).ToHashSet();
+        var flags = outcome.RedFlags
+            .Where(flag => !known.Contains(flag.Key))
+            .Select(flag => new RedFlagRaised(clinic.Id, new RedFlag(Guid.CreateVersion7(), flag.Key, flag.Category, flag.Description,
+                flag.Excerpt, Automatic: true, vettingCase.Id, "system:vetting-rules", now)))
+            .ToList();
+        return (findings, flags);
     }
 }

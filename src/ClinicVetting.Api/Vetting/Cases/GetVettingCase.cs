@@ -1,6 +1,4 @@
-using ClinicVetting.Clinics;
 using ClinicVetting.Vetting.ReferenceData;
-using Marten.Pagination;
 
 namespace ClinicVetting.Vetting.Cases;
 
@@ -41,7 +39,7 @@ public sealed record VettingCaseView(
         IEnumerable<ReferenceDataChange>? referenceData = null) => new(
         vettingCase.Id, vettingCase.Version, clinic.Id, clinic.Name, clinic.Country, vettingCase.Opening, vettingCase.Status,
         vettingCase.OpenedBy, vettingCase.OpenedAt,
-        vettingCase.Checks.Select(check => new CheckView(check.Kind, CheckRoute.NameOf(check.Kind), VettingDecisions.Label(check.Kind), check.Status,
+        vettingCase.Checks.Select(check => new CheckView(check.Kind, CheckRoute.NameOf(check.Kind), Check.Label(check.Kind), check.Status,
             check.Findings,
             check.Evidence.Select(e =>
             {
@@ -52,11 +50,11 @@ public sealed record VettingCaseView(
             check.Waiver)).ToList(),
         vettingCase.LookupTasks,
         clinic.RedFlags.Where(x => x.IsOpen || x.Flag.CaseId == vettingCase.Id).ToList(),
-        vettingCase.Status == CaseStatus.Open ? VettingDecisions.WhatIsMissing(vettingCase, clinic, rules, now) : [],
+        vettingCase.Status == CaseStatus.Open ? vettingCase.WhatIsMissing(clinic, rules, now) : [],
         vettingCase.RulesVersion, vettingCase.RegulatorsVersion, vettingCase.DecidedBy, vettingCase.DecidedAt, vettingCase.RejectionReason,
         vettingCase.ReverifyBy, vettingCase.NoticeSentAt,
         vettingCase.Status == CaseStatus.Open
-            ? VettingDecisions.PreparedBy(VettingDecisions.PreparationOf(vettingCase, clinic, referenceData))
+            ? Preparation.People(vettingCase.PreparationOf(clinic, referenceData))
             : vettingCase.PreparedBy);
 }
 
@@ -79,36 +77,6 @@ public static class GetVettingCaseEndpoint
         var rules = await session.LoadAsync<CurrentVettingRules>(CurrentVettingRules.StreamId, cancellation) ?? new CurrentVettingRules();
         response.Headers.ETag = ETags.Of(vettingCase.Version);
         return VettingCaseView.Of(vettingCase, clinic!, rules.Rules, clock.GetUtcNow(),
-            await DecideVettingCaseHandler.ReferenceDataChanges(session, rules, cancellation));
-    }
-}
-
-public sealed record VettingCaseSummary(Guid Id, Guid ClinicId, CaseOpening Opening, CaseStatus Status, string OpenedBy, DateTimeOffset OpenedAt,
-    string? DecidedBy, DateTimeOffset? DecidedAt);
-
-public static class ListVettingCasesEndpoint
-{
-    /// <summary>Vetting cases, newest first, by clinic and status.</summary>
-    [WolverineGet("/api/vetting/cases", OperationId = "ListVettingCases"), Authorize(Policy = Policies.InternalRead)]
-    [Tags("Vetting")]
-    public static async Task<Page<VettingCaseSummary>> Get(Guid? clinicId, CaseStatus? status, int? page, int? pageSize, IQuerySession session,
-        CancellationToken cancellation)
-    {
-        var (number, size) = Paging.Normalize(page, pageSize);
-        IQueryable<VettingCase> query = session.Query<VettingCase>();
-        if (clinicId is { } clinic)
-        {
-            query = query.Where(x => x.ClinicId == clinic);
-        }
-
-        if (status is { } wanted)
-        {
-            query = query.Where(x => x.Status == wanted);
-        }
-
-        var cases = await query.OrderByDescending(x => x.OpenedAt).ToPagedListAsync(number, size, cancellation);
-        return new Page<VettingCaseSummary>(
-            cases.Select(x => new VettingCaseSummary(x.Id, x.ClinicId, x.Opening, x.Status, x.OpenedBy, x.OpenedAt, x.DecidedBy, x.DecidedAt)).ToList(),
-            number, size, cases.TotalItemCount);
+            await ReferenceDataChange.All(session, rules, cancellation));
     }
 }

@@ -8,6 +8,8 @@ public sealed record EvidenceBody(EvidenceOutcome Outcome, EvidenceSource Source
         .Optional("note", Note, 4000);
 }
 
+public sealed record EvidenceInput(EvidenceOutcome Outcome, EvidenceSource Source, string Reference, DateTimeOffset ObtainedAt, string? Note);
+
 public sealed record RecordEvidence(Guid CaseId, CheckKind Check, EvidenceInput Evidence);
 
 public sealed record CaseVersion(Guid CaseId, long Version);
@@ -33,9 +35,40 @@ public static class RecordEvidenceHandler
     public static async Task<CaseVersion> Handle(RecordEvidence command, IDocumentSession session, IMessageContext context, TimeProvider clock,
         CancellationToken cancellation)
     {
-        var stream = await session.Events.FetchForWriting<VettingCase>(command.CaseId, cancellation);
-        var vettingCase = stream.Aggregate ?? throw new NotFound("Vetting case", command.CaseId);
-        stream.AppendOne(VettingDecisions.RecordEvidence(vettingCase, command.Check, command.Evidence, Actor.Of(context), clock.GetUtcNow()));
+        var (stream, vettingCase) = await session.Events.FetchExisting<VettingCase>(command.CaseId, "Vetting case", cancellation);
+        stream.AppendOne(Decide(vettingCase, command.Check, command.Evidence, Actor.Of(context), clock.GetUtcNow()));
         return new CaseVersion(vettingCase.Id, vettingCase.Version + 1);
+    }
+
+    /// <summary>
+    /// On an open case, never obtained in the future; a check passes only without blocking findings and, for the license and
+    /// the therapy approval, only on primary-source evidence.
+    /// </summary>
+    public static EvidenceRecorded Decide(VettingCase vettingCase, CheckKind kind, EvidenceInput input, string recordedBy, DateTimeOffset now)
+    {
+        vettingCase.EnsureOpen();
+        if (input.ObtainedAt > now.AddMinutes(5))
+        {
+            throw new RuleViolation("Evidence cannot be obtained in the future.", [$"obtainedAt {input.ObtainedAt:O} is after now ({now:O})"]);
+        }
+
+        var check = vettingCase[kind];
+        if (input.Outcome == EvidenceOutcome.Passed && check.HasBlockingFindings)
+        {
+            throw new RuleViolation($"The {Check.Label(kind)} check cannot pass while the automatic rules find problems.",
+                check.Findings.Where(x => x.Blocking).Select(x => x.Message).ToList());
+        }
+
+        if (input.Outcome == EvidenceOutcome.Passed && Check.NeedsPrimarySource(kind) && !Check.IsPrimarySource(input.Source))
+        {
+            throw new RuleViolation($"The {Check.Label(kind)} check passes only on primary-source evidence: {Check.PrimarySourceWords}.",
+                [$"A {input.Source} is not a primary source for the {Check.Label(kind)} check."])
+            {
+                Extensions = { ["rule"] = Check.PrimarySourceRule, ["whoMayAct"] = "staff who confirmed it with the regulator itself" },
+            };
+        }
+
+        return new EvidenceRecorded(vettingCase.Id, kind, new Evidence(Guid.CreateVersion7(), input.Outcome, input.Source,
+            input.Reference.Trim(), input.ObtainedAt, input.Note?.Trim(), recordedBy, now));
     }
 }

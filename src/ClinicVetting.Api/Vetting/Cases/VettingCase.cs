@@ -1,3 +1,5 @@
+using ClinicVetting.Vetting.ReferenceData;
+
 namespace ClinicVetting.Vetting.Cases;
 
 /// <summary>DOMAIN.md's nine checks, in its order.</summary>
@@ -97,6 +99,31 @@ public sealed record VettingDecisionNoticeSent(Guid CaseId, Guid ClinicId, CaseS
 
 public sealed class Check
 {
+    public const string PrimarySourceRule = "primary-source-required";
+
+    public const string PrimarySourceWords = "the regulator's registry (API or page), or a call, e-mail or document from the regulator itself";
+
+    public static string Label(CheckKind kind) => kind switch
+    {
+        CheckKind.License => "License",
+        CheckKind.TherapyApproval => "Therapy approval",
+        CheckKind.Accreditations => "Accreditations",
+        CheckKind.CellSource => "Cell type and source",
+        CheckKind.MedicalTeam => "Medical team",
+        CheckKind.TreatmentProtocol => "Treatment protocol",
+        CheckKind.MedicalEvaluation => "Medical evaluation",
+        CheckKind.PostTreatmentSupport => "Post-treatment support",
+        CheckKind.ClaimsAndCommunication => "Claims and communication",
+        _ => kind.ToString(),
+    };
+
+    /// <summary>The license and the therapy approval are confirmed with the regulator itself (DOMAIN.md, NCQA primary-source verification).</summary>
+    public static bool NeedsPrimarySource(CheckKind kind) => kind is CheckKind.License or CheckKind.TherapyApproval;
+
+    /// <summary>What the regulator itself answers: its registry, or a call, e-mail or document from it; not a site visit or hearsay.</summary>
+    public static bool IsPrimarySource(EvidenceSource source) =>
+        source is EvidenceSource.RegistryApi or EvidenceSource.RegistryPage or EvidenceSource.Call or EvidenceSource.Email or EvidenceSource.Document;
+
     public CheckKind Kind { get; set; }
     public List<Finding> Findings { get; set; } = [];
     public List<Evidence> Evidence { get; set; } = [];
@@ -111,6 +138,32 @@ public sealed class Check
         : Evidence.Count == 0 ? CheckStatus.Pending
         : Evidence[^1].Outcome == EvidenceOutcome.Passed ? CheckStatus.Passed
         : CheckStatus.Failed;
+}
+
+/// <summary>Something a person did to a case or its clinic that makes them one of its preparers ("waived the Cell type and source check").</summary>
+public sealed record Preparation(string By, string What)
+{
+    public const string FourEyesRule = "four-eyes";
+
+    public static IReadOnlyList<string> People(IEnumerable<Preparation> preparation) =>
+        preparation.Select(x => x.By).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+
+    public static string WhoMayAct(IReadOnlyList<string> preparedBy) => $"an approver other than {string.Join(", ", preparedBy)}";
+
+    /// <summary>Four eyes: a 422 naming what the decider did themselves, when they did any of it.</summary>
+    public static void EnsureNotBy(IReadOnlyList<Preparation> preparation, string decider, string refusal)
+    {
+        var mine = preparation.Where(x => string.Equals(x.By, decider, StringComparison.OrdinalIgnoreCase)).Select(x => $"{decider} {x.What}.")
+            .Distinct().ToList();
+        if (mine.Count > 0)
+        {
+            var preparedBy = People(preparation);
+            throw new RuleViolation(refusal, mine)
+            {
+                Extensions = { ["rule"] = FourEyesRule, ["whoMayAct"] = WhoMayAct(preparedBy), ["preparedBy"] = preparedBy },
+            };
+        }
+    }
 }
 
 /// <summary>A vetting case: the write model of its stream and, kept inline, the case view.</summary>
@@ -138,6 +191,91 @@ public sealed partial class VettingCase
     public List<string> PreparedBy { get; set; } = [];
 
     public Check this[CheckKind kind] => Checks.Single(x => x.Kind == kind);
+
+    public void EnsureOpen()
+    {
+        if (Status != CaseStatus.Open)
+        {
+            throw new Conflict($"The case was already {Status.ToString().ToLowerInvariant()} by {DecidedBy} on {DecidedAt:yyyy-MM-dd}.");
+        }
+    }
+
+    /// <summary>What stands between the case and approval, in words; empty when it can be approved.</summary>
+    public IReadOnlyList<string> WhatIsMissing(ClinicStanding clinic, VettingRuleSet rules, DateTimeOffset now)
+    {
+        var missing = new List<string>();
+        foreach (var check in Checks)
+        {
+            var label = Check.Label(check.Kind);
+            switch (check.Status)
+            {
+                case CheckStatus.Pending:
+                    missing.Add($"{label}: no evidence recorded yet.");
+                    break;
+                case CheckStatus.Failed when check.HasBlockingFindings:
+                    missing.AddRange(check.Findings.Where(x => x.Blocking).Select(x => $"{label}: {x.Message}"));
+                    break;
+                case CheckStatus.Failed:
+                    missing.Add($"{label}: the latest evidence ({check.Evidence[^1].Reference}) failed.");
+                    break;
+                case CheckStatus.Waived when Check.NeedsPrimarySource(check.Kind):
+                    missing.Add($"{label}: cannot be waived; it needs primary-source evidence.");
+                    break;
+                case CheckStatus.Passed when Check.NeedsPrimarySource(check.Kind) && !Check.IsPrimarySource(check.Evidence[^1].Source):
+                    missing.Add($"{label}: the evidence ({check.Evidence[^1].Reference}) is not from a primary source.");
+                    break;
+                case CheckStatus.Passed:
+                    var evidence = check.Evidence[^1];
+                    var age = (now - evidence.ObtainedAt).TotalDays;
+                    if (age > rules.EvidenceFreshnessDays)
+                    {
+                        missing.Add($"{label}: the evidence ({evidence.Reference}) was obtained {evidence.ObtainedAt:yyyy-MM-dd}, {(int)age} days ago; at most {rules.EvidenceFreshnessDays} days are allowed.");
+                    }
+
+                    break;
+            }
+        }
+
+        missing.AddRange(clinic.OpenRedFlags.Select(x => $"Open red flag: {x.Flag.Description}"));
+        return missing;
+    }
+
+    /// <summary>
+    /// Everyone who prepared the case, and how: opened it, recorded evidence, waived a check, or, since the clinic's last
+    /// decision (its registration if none), cleared one of its red flags, changed its country's regulator or published the
+    /// vetting rules (each of these can be what lets the case through). They may not decide it.
+    /// </summary>
+    public IReadOnlyList<Preparation> PreparationOf(ClinicStanding clinic, IEnumerable<ReferenceDataChange>? referenceData = null)
+    {
+        var since = clinic.LastDecisionAt ?? clinic.RegisteredAt;
+        var done = new List<Preparation> { new(OpenedBy, "opened the case") };
+        foreach (var check in Checks)
+        {
+            done.AddRange(check.Evidence.Select(x => new Preparation(x.RecordedBy, $"recorded evidence on the {Check.Label(check.Kind)} check")));
+            if (check.Waiver is { } waiver)
+            {
+                done.Add(new Preparation(waiver.WaivedBy, $"waived the {Check.Label(check.Kind)} check"));
+            }
+        }
+
+        done.AddRange(clinic.RedFlags
+            .Where(x => x is { ClearedBy: not null, ClearedAt: { } at } && at >= since)
+            .Select(x => new Preparation(x.ClearedBy!, $"cleared the red flag \"{x.Flag.Description}\"")));
+        done.AddRange((referenceData ?? [])
+            .Where(x => x.At >= since && (x.Country is null || string.Equals(x.Country, clinic.Country, StringComparison.OrdinalIgnoreCase)))
+            .Select(x => new Preparation(x.By, x.What)));
+        return done.Distinct().ToList();
+    }
+
+    /// <summary>An open case decided by nobody who prepared it; answers who did, for the decision's record.</summary>
+    public IReadOnlyList<string> EnsureDecidableBy(string decider, ClinicStanding clinic, IEnumerable<ReferenceDataChange>? referenceData)
+    {
+        EnsureOpen();
+        var preparation = PreparationOf(clinic, referenceData);
+        Preparation.EnsureNotBy(preparation, decider,
+            "Four eyes: you prepared this case (opened it, recorded evidence, waived a check, cleared a red flag or changed the reference data it is checked against), so another approver must decide it.");
+        return Preparation.People(preparation);
+    }
 
     public void Apply(VettingCaseOpened opened)
     {

@@ -18,9 +18,42 @@ public static class WaiveCheckHandler
     public static async Task<CaseVersion> Handle(WaiveCheck command, IDocumentSession session, IMessageContext context, TimeProvider clock,
         CancellationToken cancellation)
     {
-        var stream = await session.Events.FetchForWriting<VettingCase>(command.CaseId, cancellation);
-        var vettingCase = stream.Aggregate ?? throw new NotFound("Vetting case", command.CaseId);
-        stream.AppendOne(VettingDecisions.Waive(vettingCase, command.Check, command.Reason, Actor.Of(context), clock.GetUtcNow()));
+        var (stream, vettingCase) = await session.Events.FetchExisting<VettingCase>(command.CaseId, "Vetting case", cancellation);
+        stream.AppendOne(Decide(vettingCase, command.Check, command.Reason, Actor.Of(context), clock.GetUtcNow()));
         return new CaseVersion(vettingCase.Id, vettingCase.Version + 1);
+    }
+
+    /// <summary>
+    /// An approver says a check does not apply to this clinic, and why. Never the license or the therapy approval (they need
+    /// primary-source evidence), never over a standing blocking finding; the approver has then prepared the case.
+    /// </summary>
+    public static CheckWaived Decide(VettingCase vettingCase, CheckKind kind, string reason, string approver, DateTimeOffset now)
+    {
+        vettingCase.EnsureOpen();
+        if (Check.NeedsPrimarySource(kind))
+        {
+            throw new RuleViolation($"The {Check.Label(kind)} check cannot be waived: it needs primary-source evidence ({Check.PrimarySourceWords}).",
+                [$"{Check.Label(kind)}: record the evidence of the look-up with the regulator instead of a waiver."])
+            {
+                Extensions = { ["rule"] = Check.PrimarySourceRule, ["whoMayAct"] = "nobody may waive it; staff record primary-source evidence" },
+            };
+        }
+
+        var check = vettingCase[kind];
+        if (check.Waiver is not null)
+        {
+            throw new Conflict($"The {Check.Label(kind)} check was already waived by {check.Waiver.WaivedBy}.");
+        }
+
+        if (check.HasBlockingFindings)
+        {
+            throw new RuleViolation($"The {Check.Label(kind)} check cannot be waived while the automatic rules find problems: a waiver says a check does not apply, not that a problem is acceptable.",
+                check.Findings.Where(x => x.Blocking).Select(x => $"{Check.Label(kind)}: {x.Message}").ToList())
+            {
+                Extensions = { ["rule"] = "no-waiver-over-findings", ["whoMayAct"] = "staff correct the clinic's claims; the rules then run again" },
+            };
+        }
+
+        return new CheckWaived(vettingCase.Id, kind, new Waiver(reason.Trim(), approver, now));
     }
 }

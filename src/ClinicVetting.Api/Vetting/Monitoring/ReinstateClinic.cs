@@ -1,4 +1,3 @@
-using ClinicVetting.Clinics;
 using ClinicVetting.Clinics.Claims;
 using ClinicVetting.Vetting.ReferenceData;
 
@@ -10,8 +9,6 @@ public sealed record ReinstatementInput(string EvidenceReference)
 }
 
 public sealed record ReinstateClinic(Guid ClinicId, string EvidenceReference);
-
-public sealed record ApproveReinstatement(Guid ClinicId);
 
 /// <summary>Where a suspended clinic stands: the causes just resolved, and those still suspending it.</summary>
 public sealed record ClinicReinstatement(Guid ClinicId, ClinicStatus Status, IReadOnlyList<string> CausesResolved, IReadOnlyList<string> StillSuspendedBy);
@@ -31,30 +28,16 @@ public static class ReinstateClinicEndpoint
         bus.InvokeAsync<ClinicReinstatement>(new ReinstateClinic(clinicId, input.EvidenceReference));
 }
 
-public static class ApproveReinstatementEndpoint
-{
-    /// <summary>
-    /// An approver puts a suspended clinic back in the ranking for each cause someone else resolved (a red flag cleared, a
-    /// lapsed credential re-verified). 422 when nothing is resolved yet, or when the approver resolved it (four eyes).
-    /// </summary>
-    [WolverinePost("/api/clinics/{clinicId}/reinstatement/approval", OperationId = "ApproveReinstatement"), Authorize(Policy = Policies.Approver)]
-    [Tags("Vetting")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status422UnprocessableEntity, "application/problem+json")]
-    public static Task<ClinicReinstatement> Post(Guid clinicId, IMessageBus bus) =>
-        bus.InvokeAsync<ClinicReinstatement>(new ApproveReinstatement(clinicId));
-}
-
 public static class ReinstateClinicHandler
 {
     public static async Task<ClinicReinstatement> Handle(ReinstateClinic command, IDocumentSession session, IMessageContext context,
         TimeProvider clock, CancellationToken cancellation)
     {
-        var stream = await session.Events.FetchForWriting<ClinicStanding>(command.ClinicId, cancellation);
-        var clinic = stream.Aggregate ?? throw new NotFound("Clinic", command.ClinicId);
+        var (stream, clinic) = await session.Events.FetchExisting<ClinicStanding>(command.ClinicId, "Clinic", cancellation);
         var claims = await session.LoadAsync<ClinicClaims>(command.ClinicId, cancellation) ?? throw new NotFound("Clinic", command.ClinicId);
         var rules = await session.LoadAsync<CurrentVettingRules>(CurrentVettingRules.StreamId, cancellation) ?? new CurrentVettingRules();
 
-        var reverified = VettingDecisions.ReverifyLapses(clinic, claims, rules.Rules, command.EvidenceReference, Actor.Of(context), clock.GetUtcNow());
+        var reverified = Decide(clinic, claims, rules.Rules, command.EvidenceReference, Actor.Of(context), clock.GetUtcNow());
         foreach (var @event in reverified)
         {
             stream.AppendOne(@event);
@@ -63,21 +46,45 @@ public static class ReinstateClinicHandler
         return new ClinicReinstatement(clinic.Id, clinic.Status, [], clinic.Suspensions.Select(x => x.Cause).ToList());
     }
 
-    public static async Task<ClinicReinstatement> Handle(ApproveReinstatement command, IDocumentSession session, IMessageContext context,
-        TimeProvider clock, CancellationToken cancellation)
+    /// <summary>
+    /// After a lapse, staff re-verify the renewed credential (only within the grace period; a longer lapse needs a new full
+    /// case). The clinic stays suspended until an approver who did not re-verify it approves the reinstatement.
+    /// </summary>
+    public static IReadOnlyList<LapsedCredentialReverified> Decide(ClinicStanding clinic, ClinicClaims claims, VettingRuleSet rules,
+        string evidenceReference, string by, DateTimeOffset now)
     {
-        var stream = await session.Events.FetchForWriting<ClinicStanding>(command.ClinicId, cancellation);
-        var clinic = stream.Aggregate ?? throw new NotFound("Clinic", command.ClinicId);
-        var claims = await session.LoadAsync<ClinicClaims>(command.ClinicId, cancellation);
-
-        var reinstated = VettingDecisions.ApproveReinstatement(clinic, claims, Actor.Of(context), clock.GetUtcNow());
-        foreach (var @event in reinstated)
+        if (clinic.Lapses.Count == 0)
         {
-            stream.AppendOne(@event);
+            throw new Conflict($"{clinic.Name} has no lapsed credential to re-verify.");
         }
 
-        var remaining = clinic.Suspensions.Select(x => x.Cause).Where(cause => reinstated.All(r => r.Cause != cause)).ToList();
-        return new ClinicReinstatement(clinic.Id, remaining.Count == 0 && clinic.ApprovedCaseId is not null ? ClinicStatus.Approved : clinic.Status,
-            reinstated.Select(x => x.Cause).ToList(), remaining);
+        var waiting = clinic.Lapses.Where(x => x.ReverifiedBy is null).ToList();
+        if (waiting.Count == 0)
+        {
+            throw new Conflict($"Every lapsed credential of {clinic.Name} is already re-verified ({string.Join(", ", clinic.Lapses.Select(x => x.ReverifiedBy).Distinct())}): an approver who did not re-verify it approves the reinstatement.");
+        }
+
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        var reasons = new List<string>();
+        foreach (var lapse in waiting)
+        {
+            if (now - lapse.LapsedAt > TimeSpan.FromDays(rules.LapseGraceDays))
+            {
+                reasons.Add($"The {lapse.Credential} lapsed on {lapse.LapsedAt:yyyy-MM-dd}, more than {rules.LapseGraceDays} days ago: a new full vetting case is needed.");
+            }
+            else if (claims.Credential(lapse.ClaimId) is not { } current || current.ValidUntil < today)
+            {
+                reasons.Add($"The {lapse.Credential} is still not valid: record the renewed credential first.");
+            }
+        }
+
+        if (reasons.Count > 0)
+        {
+            throw new RuleViolation("The clinic cannot be reinstated.", reasons);
+        }
+
+        return waiting
+            .Select(lapse => new LapsedCredentialReverified(clinic.Id, lapse.ClaimId, lapse.Credential, evidenceReference.Trim(), by, now))
+            .ToList();
     }
 }

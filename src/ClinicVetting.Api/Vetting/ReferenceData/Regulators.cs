@@ -87,7 +87,15 @@ public sealed record RegulatorRecorded(Regulator Regulator, string Reason, strin
 public sealed record RegulatorRemoved(string Country, string Reason);
 
 /// <summary>A change an approver made to the reference data a case is checked against; Country is null for the vetting rules.</summary>
-public sealed record ReferenceDataChange(string? Country, string What, string By, DateTimeOffset At);
+public sealed record ReferenceDataChange(string? Country, string What, string By, DateTimeOffset At)
+{
+    /// <summary>Who changed the rules and regulators, and when: four eyes looks at those since the clinic's last decision.</summary>
+    public static async Task<IReadOnlyList<ReferenceDataChange>> All(IQuerySession session, CurrentVettingRules rules, CancellationToken cancellation)
+    {
+        var regulators = await session.LoadAsync<RegulatorDirectory>(RegulatorDirectory.StreamId, cancellation) ?? new RegulatorDirectory();
+        return [.. rules.Changes, .. regulators.Changes];
+    }
+}
 
 /// <summary>The regulators on file; the stream version is the reference data's version.</summary>
 [Published]

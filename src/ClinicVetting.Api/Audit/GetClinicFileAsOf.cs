@@ -8,9 +8,6 @@ using JasperFx.Events;
 
 namespace ClinicVetting.Audit;
 
-/// <summary>An event with its data: who did what, when and why (the why is in the data: reasons, notes, findings).</summary>
-public sealed record LoggedEvent(EventRef Event, object Data);
-
 public sealed record ReviewCounts(int Pending, int Held, int Published, int Rejected, int VerifiedPublished, double? VerifiedPublishedMean);
 
 /// <summary>A clinic's whole file as it stood at one instant, and the events it is made of.</summary>
@@ -24,7 +21,7 @@ public sealed record ClinicFile(
     ReviewCounts Reviews,
     IReadOnlyList<LoggedEvent> Events);
 
-public static class ClinicFileAsOfEndpoint
+public static class GetClinicFileAsOfEndpoint
 {
     /// <summary>
     /// A clinic's file at an instant (default now): profile and status, claims, vetting cases with checks and evidence, red flags,

@@ -1,5 +1,3 @@
-using Marten.Pagination;
-
 namespace ClinicVetting.Vetting.Monitoring;
 
 public enum NotificationKind
@@ -36,29 +34,4 @@ public sealed class StaffNotification
         DueAt = dueAt,
         CreatedAt = now,
     };
-}
-
-public static class ListNotificationsEndpoint
-{
-    /// <summary>What staff have been told: expiry reminders, lapses, suspensions, look-ups to do; newest first.</summary>
-    [WolverineGet("/api/vetting/notifications", OperationId = "ListStaffNotifications"), Authorize(Policy = Policies.InternalRead)]
-    [Tags("Vetting")]
-    public static async Task<Page<StaffNotification>> Get(Guid? clinicId, NotificationKind? kind, int? page, int? pageSize,
-        IQuerySession session, CancellationToken cancellation)
-    {
-        var (number, size) = Paging.Normalize(page, pageSize);
-        IQueryable<StaffNotification> query = session.Query<StaffNotification>();
-        if (clinicId is { } clinic)
-        {
-            query = query.Where(x => x.ClinicId == clinic);
-        }
-
-        if (kind is { } wanted)
-        {
-            query = query.Where(x => x.Kind == wanted);
-        }
-
-        var results = await query.OrderByDescending(x => x.CreatedAt).ToPagedListAsync(number, size, cancellation);
-        return new Page<StaffNotification>(results.ToList(), number, size, results.TotalItemCount);
-    }
 }

@@ -61,17 +61,12 @@ public static class PublishVettingRulesHandler
         TimeProvider clock, CancellationToken cancellation)
     {
         var stream = await session.Events.FetchForWriting<CurrentVettingRules>(CurrentVettingRules.StreamId, cancellation);
-        var rules = command.Input.Rules with
+        if (Decide(stream.Aggregate, command.Input, Actor.Of(context), clock.GetUtcNow()) is not { } published)
         {
-            UsApprovedConditions = command.Input.Rules.UsApprovedConditions.Select(Conditions.CodeOf).ToList(),
-            UsConditionsWithoutApprovedTherapy = command.Input.Rules.UsConditionsWithoutApprovedTherapy.Select(Conditions.CodeOf).ToList(),
-        };
-        if (stream.Aggregate is { } current && Unchanged.Is(current.Rules, rules))
-        {
-            return (new VettingRulesVersion(current.Version), new OutgoingMessages());
+            return (new VettingRulesVersion(stream.Aggregate!.Version), new OutgoingMessages());
         }
 
-        stream.AppendOne(new VettingRulesPublished(rules, command.Input.Reason.Trim(), Actor.Of(context), clock.GetUtcNow()));
+        stream.AppendOne(published);
 
         var open = await session.Query<ClinicStanding>().Where(x => x.OpenCaseId != null).Select(x => x.Id).ToListAsync(cancellation);
         var messages = new OutgoingMessages();
@@ -82,24 +77,17 @@ public static class PublishVettingRulesHandler
 
         return (new VettingRulesVersion((stream.Aggregate?.Version ?? 0) + 1), messages);
     }
-}
 
-public static class GetVettingRulesEndpoint
-{
-    /// <summary>The vetting rules in force, or an earlier version (?version=n).</summary>
-    [WolverineGet("/api/reference/vetting-rules", OperationId = "GetVettingRules"), Authorize(Policy = Policies.InternalRead)]
-    [Tags("Reference data")]
-    public static async Task<CurrentVettingRules> Get(IQuerySession session, long? version, CancellationToken cancellation) =>
-        version is { } wanted
-            ? await session.Events.AggregateStreamAsync<CurrentVettingRules>(CurrentVettingRules.StreamId, version: wanted, token: cancellation)
-              ?? throw new NotFound("Vetting rules version", wanted)
-            : await session.LoadAsync<CurrentVettingRules>(CurrentVettingRules.StreamId, cancellation) ?? new CurrentVettingRules();
-}
-
-public static class GetConditionsEndpoint
-{
-    /// <summary>The condition catalog: the codes "best for", therapies and rankings use, with their synonyms.</summary>
-    [WolverineGet("/api/reference/conditions", OperationId = "GetConditions"), AllowAnonymous]
-    [Tags("Reference data")]
-    public static IReadOnlyList<Conditions.Condition> Get() => Conditions.Catalog;
+    /// <summary>The rules as sent, their conditions as catalog codes (a label or synonym is stored as its code); null when they are the rules in force.</summary>
+    public static VettingRulesPublished? Decide(CurrentVettingRules? current, PublishVettingRulesInput input, string by, DateTimeOffset now)
+    {
+        var rules = input.Rules with
+        {
+            UsApprovedConditions = input.Rules.UsApprovedConditions.Select(Conditions.CodeOf).ToList(),
+            UsConditionsWithoutApprovedTherapy = input.Rules.UsConditionsWithoutApprovedTherapy.Select(Conditions.CodeOf).ToList(),
+        };
+        return current is not null && Unchanged.Is(current.Rules, rules)
+            ? null
+            : new VettingRulesPublished(rules, input.Reason.Trim(), by, now);
+    }
 }

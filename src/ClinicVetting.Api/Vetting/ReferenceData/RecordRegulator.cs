@@ -1,4 +1,3 @@
-using ClinicVetting.Clinics;
 using ClinicVetting.Vetting.Cases;
 
 namespace ClinicVetting.Vetting.ReferenceData;
@@ -43,16 +42,12 @@ public static class RecordRegulatorHandler
         TimeProvider clock, CancellationToken cancellation)
     {
         var stream = await session.Events.FetchForWriting<RegulatorDirectory>(RegulatorDirectory.StreamId, cancellation);
-        var input = command.Regulator;
-        var regulator = new Regulator(command.Country, input.Authority.Trim(), input.Acronym?.Trim(),
-            input.RegistryUrl?.Trim(), input.RegistryApiUrl?.Trim(), input.Notes?.Trim(),
-            input.Aliases is { Count: > 0 } aliases ? aliases.Select(x => x.Trim()).Distinct(StringComparer.OrdinalIgnoreCase).ToList() : null);
-        if (stream.Aggregate is { } directory && Unchanged.Is(directory.For(command.Country), regulator))
+        if (Decide(stream.Aggregate, command.Country, command.Regulator, Actor.Of(context), clock.GetUtcNow()) is not { } recorded)
         {
-            return (new RegulatorsVersion(directory.Version), new OutgoingMessages());
+            return (new RegulatorsVersion(stream.Aggregate!.Version), new OutgoingMessages());
         }
 
-        stream.AppendOne(new RegulatorRecorded(regulator, input.Reason.Trim(), Actor.Of(context), clock.GetUtcNow()));
+        stream.AppendOne(recorded);
 
         var affected = await session.Query<ClinicStanding>()
             .Where(x => x.Country == command.Country && x.OpenCaseId != null)
@@ -66,16 +61,15 @@ public static class RecordRegulatorHandler
 
         return (new RegulatorsVersion((stream.Aggregate?.Version ?? 0) + 1), messages);
     }
-}
 
-public static class GetRegulatorsEndpoint
-{
-    /// <summary>The regulators on file, per country, with the reference data's version.</summary>
-    [WolverineGet("/api/reference/regulators", OperationId = "GetRegulators"), Authorize(Policy = Policies.InternalRead)]
-    [Tags("Reference data")]
-    public static async Task<RegulatorDirectory> Get(IQuerySession session, long? version, CancellationToken cancellation) =>
-        version is { } wanted
-            ? await session.Events.AggregateStreamAsync<RegulatorDirectory>(RegulatorDirectory.StreamId, version: wanted, token: cancellation)
-              ?? throw new NotFound("Regulators version", wanted)
-            : await session.LoadAsync<RegulatorDirectory>(RegulatorDirectory.StreamId, cancellation) ?? new RegulatorDirectory();
+    /// <summary>The regulator as sent, trimmed, its aliases once each (any case); null when it is the one on file already.</summary>
+    public static RegulatorRecorded? Decide(RegulatorDirectory? directory, string country, RegulatorInput input, string by, DateTimeOffset now)
+    {
+        var regulator = new Regulator(country, input.Authority.Trim(), input.Acronym?.Trim(),
+            input.RegistryUrl?.Trim(), input.RegistryApiUrl?.Trim(), input.Notes?.Trim(),
+            input.Aliases is { Count: > 0 } aliases ? aliases.Select(x => x.Trim()).Distinct(StringComparer.OrdinalIgnoreCase).ToList() : null);
+        return directory is not null && Unchanged.Is(directory.For(country), regulator)
+            ? null
+            : new RegulatorRecorded(regulator, input.Reason.Trim(), by, now);
+    }
 }

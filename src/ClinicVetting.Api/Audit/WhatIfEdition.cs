@@ -24,7 +24,7 @@ public sealed record WhatIfReport(
     IReadOnlyList<Movement> Movements,
     IReadOnlyList<ExcludedClinic> WhatIfExcluded);
 
-public static class WhatIfEndpoint
+public static class WhatIfEditionEndpoint
 {
     public static ProblemDetails Validate(WhatIfInput input) => input.Validate().ToProblem();
 

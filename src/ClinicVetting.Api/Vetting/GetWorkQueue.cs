@@ -16,7 +16,7 @@ public sealed record ReverificationItem(Guid ClinicId, string ClinicName, DateTi
 public sealed record WorkQueue(int WithinDays, IReadOnlyList<OpenCaseItem> OpenCases, IReadOnlyList<ExpiringCredential> Expiring,
     IReadOnlyList<ReverificationItem> ReverificationDue);
 
-public static class WorkQueueEndpoint
+public static class GetWorkQueueEndpoint
 {
     public static ProblemDetails Validate(int? days) =>
         new FieldErrors().Range("days", days, 1, 3650).ToProblem();

@@ -1,19 +1,7 @@
-using Marten.Pagination;
-
 namespace ClinicVetting.Ranking;
 
 public sealed record ProposalSummary(Guid Id, ProposalStatus Status, long PolicyVersion, long LogPosition, DateTimeOffset AsOf, string ProposedBy,
     int? Edition, string? DecidedBy);
-
-public static class GetRankingProposalEndpoint
-{
-    /// <summary>A proposal whole: each clinic's score, factor values and shares, exclusions with reasons, tie-breaks, input ages.</summary>
-    [WolverineGet("/api/ranking/proposals/{proposalId}", OperationId = "GetRankingProposal"), Authorize(Policy = Policies.InternalRead)]
-    [Tags("Ranking")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
-    public static Task<RankingProposal?> Get(Guid proposalId, IQuerySession session, CancellationToken cancellation) =>
-        session.LoadAsync<RankingProposal>(proposalId, cancellation);
-}
 
 public static class ListRankingProposalsEndpoint
 {
@@ -23,16 +11,14 @@ public static class ListRankingProposalsEndpoint
     public static async Task<Page<ProposalSummary>> Get(ProposalStatus? status, int? page, int? pageSize, IQuerySession session,
         CancellationToken cancellation)
     {
-        var (number, size) = Paging.Normalize(page, pageSize);
         IQueryable<RankingProposal> query = session.Query<RankingProposal>();
         if (status is { } wanted)
         {
             query = query.Where(x => x.Status == wanted);
         }
 
-        var proposals = await query.OrderByDescending(x => x.ProposedAt)
+        return await query.OrderByDescending(x => x.ProposedAt)
             .Select(x => new ProposalSummary(x.Id, x.Status, x.PolicyVersion, x.LogPosition, x.AsOf, x.ProposedBy, x.Edition, x.DecidedBy))
-            .ToPagedListAsync(number, size, cancellation);
-        return new Page<ProposalSummary>(proposals.ToList(), number, size, proposals.TotalItemCount);
+            .ToPageAsync(page, pageSize, cancellation);
     }
 }

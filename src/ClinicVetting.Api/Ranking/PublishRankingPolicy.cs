@@ -64,24 +64,16 @@ public static class PublishRankingPolicyHandler
     public static async Task<RankingPolicyVersion> Handle(PublishRankingPolicy command, IDocumentSession session, CancellationToken cancellation)
     {
         var stream = await session.Events.FetchForWriting<CurrentRankingPolicy>(CurrentRankingPolicy.StreamId, cancellation);
-        if (stream.Aggregate is { } current && Unchanged.Is(current.Policy, command.Input.Policy))
+        if (Decide(stream.Aggregate, command.Input) is not { } published)
         {
-            return new RankingPolicyVersion(current.Version);
+            return new RankingPolicyVersion(stream.Aggregate!.Version);
         }
 
-        stream.AppendOne(new RankingPolicyPublished(command.Input.Policy, command.Input.Reason.Trim()));
+        stream.AppendOne(published);
         return new RankingPolicyVersion((stream.Aggregate?.Version ?? 0) + 1);
     }
-}
 
-public static class GetRankingPolicyEndpoint
-{
-    /// <summary>The ranking policy in force, or an earlier version (?version=n); docs/ranking-policy.md explains each part.</summary>
-    [WolverineGet("/api/ranking/policy", OperationId = "GetRankingPolicy"), AllowAnonymous]
-    [Tags("Ranking")]
-    public static async Task<CurrentRankingPolicy> Get(long? version, IQuerySession session, CancellationToken cancellation) =>
-        version is { } wanted
-            ? await session.Events.AggregateStreamAsync<CurrentRankingPolicy>(CurrentRankingPolicy.StreamId, wanted, token: cancellation)
-              ?? throw new NotFound("Ranking policy version", wanted)
-            : await session.LoadAsync<CurrentRankingPolicy>(CurrentRankingPolicy.StreamId, cancellation) ?? new CurrentRankingPolicy();
+    /// <summary>The policy as sent, with its reason trimmed; null when it is the policy in force.</summary>
+    public static RankingPolicyPublished? Decide(CurrentRankingPolicy? current, PublishRankingPolicyInput input) =>
+        current is not null && Unchanged.Is(current.Policy, input.Policy) ? null : new RankingPolicyPublished(input.Policy, input.Reason.Trim());
 }

@@ -18,6 +18,9 @@ public sealed record EventRef(Guid StreamId, long Version, long Sequence, string
         e.CausationId);
 }
 
+/// <summary>An event with its data: who did what, when and why (the why is in the data: reasons, notes, findings).</summary>
+public sealed record LoggedEvent(EventRef Event, object Data);
+
 /// <summary>What the ranking sees of one clinic, rebuilt from the log, with the events behind each part.</summary>
 public sealed class ReplayedClinic
 {
@@ -51,7 +54,7 @@ public sealed class ReplayedLog
     {
         var reviews = Reviews.Values.GroupBy(x => x.ClinicId).ToDictionary(x => x.Key, ReviewFacts.Of);
         return Clinics.Values.Where(x => x.Profile is not null)
-            .Select(x => Ranking.RankingInputs.For(x.Profile!, x.Standing, x.Claims, x.Efficiency, reviews.GetValueOrDefault(x.Profile!.Id, ReviewFacts.None), Regulators))
+            .Select(x => Ranking.ClinicRankingInput.From(x.Profile!, x.Standing, x.Claims, x.Efficiency, reviews.GetValueOrDefault(x.Profile!.Id, ReviewFacts.None), Regulators))
             .ToList();
     }
 }

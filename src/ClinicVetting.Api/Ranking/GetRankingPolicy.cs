@@ -1,0 +1,13 @@
+namespace ClinicVetting.Ranking;
+
+public static class GetRankingPolicyEndpoint
+{
+    /// <summary>The ranking policy in force, or an earlier version (?version=n); docs/ranking-policy.md explains each part.</summary>
+    [WolverineGet("/api/ranking/policy", OperationId = "GetRankingPolicy"), AllowAnonymous]
+    [Tags("Ranking")]
+    public static async Task<CurrentRankingPolicy> Get(long? version, IQuerySession session, CancellationToken cancellation) =>
+        version is { } wanted
+            ? await session.Events.AggregateStreamAsync<CurrentRankingPolicy>(CurrentRankingPolicy.StreamId, wanted, token: cancellation)
+              ?? throw new NotFound("Ranking policy version", wanted)
+            : await session.LoadAsync<CurrentRankingPolicy>(CurrentRankingPolicy.StreamId, cancellation) ?? new CurrentRankingPolicy();
+}

@@ -1,0 +1,65 @@
+using System.Text.Json;
+using JsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
+
+namespace ClinicVetting.Ranking.PublicFeed;
+
+/// <summary>The anonymous feed: served from projections, serialized once per version, strong ETags, CDN cache headers, rate limited.</summary>
+public static class GetPublicRankingEndpoint
+{
+    /// <summary>A list that cannot exist (a condition outside the catalog, a country that is not one) is not found.</summary>
+    public static ProblemDetails Validate(string? condition, string? country)
+    {
+        var errors = new FieldErrors()
+            .When(condition is not null && country is not null, "condition", "ask for one list: a condition or a country")
+            .When(condition is { Length: 0 or > 100 }, "condition", "must be 1 to 100 characters");
+        if (errors.Any)
+        {
+            return errors.ToProblem();
+        }
+
+        if (condition is not null && !Conditions.IsKnown(condition))
+        {
+            return Problems.Create(404, "No such ranking list",
+                $"There is no list for the condition '{condition}': the lists are per condition of the catalog ({string.Join(", ", Conditions.Codes)}).");
+        }
+
+        return country is not null && !Countries.IsKnown(country)
+            ? Problems.Create(404, "No such ranking list", $"There is no list for '{country}': countries are ISO 3166-1 alpha-2 codes, for example MX or TR.")
+            : WolverineContinue.NoProblems;
+    }
+
+    /// <summary>The current top 10: overall, or for one condition (?condition=orthopedics) or country (?country=MX).</summary>
+    [WolverineGet("/api/public/rankings", OperationId = "GetPublicRanking"), AllowAnonymous, EnableRateLimiting(PublicFeedOptions.RateLimitPolicy)]
+    [Tags("Public ranking")]
+    [ProducesResponseType<PublicRankingList>(StatusCodes.Status200OK, "application/json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    public static async Task<IResult> Get(string? condition, string? country, IQuerySession session, PublicFeedCache cache,
+        PublicRankingRevision revisions, IOptions<JsonOptions> json, CancellationToken cancellation)
+    {
+        var (key, title, select) = condition is not null
+            ? ($"condition:{Conditions.CodeOf(condition)}", $"Top 10 verified clinics for {Conditions.LabelOf(Conditions.CodeOf(condition))}",
+                (Func<EditionLists, IReadOnlyList<ListEntry>>)(lists => lists.ByCondition.GetValueOrDefault(Conditions.CodeOf(condition)) ?? []))
+            : country is not null
+                ? ($"country:{Countries.Normalize(country)}", $"Top 10 verified clinics in {Countries.NameOf[Countries.Normalize(country)]}",
+                    lists => lists.ByCountry.GetValueOrDefault(Countries.Normalize(country)) ?? [])
+                : ("overall", "Top 10 verified stem-cell clinics", lists => lists.Overall);
+
+        if (await revisions.Current(cancellation) is not { } revision)
+        {
+            return Results.Problem(Problems.Create(404, "No ranking published yet", "No edition of the ranking has been published yet."));
+        }
+
+        var body = await cache.GetOrBuild($"list:{key}", revision.ToString(), async () =>
+        {
+            var ranking = (await session.LoadAsync<PublicRanking>(PublicRanking.CurrentId, cancellation))!;
+            var entries = ranking.Lists is null ? [] : select(ranking.Lists).Select(x => PublicModels.Entry(x, ranking.Suspended)).ToList();
+            var now = DateTimeOffset.UtcNow;
+            var list = new PublicRankingList(ranking.Edition ?? 0, ranking.PublishedAt ?? default, ranking.PolicyVersion, ranking.TieBreaks, key, title, entries,
+                ranking.Sponsored.Where(x => x.From <= now && now < x.Until).Select(x => new PublicSponsoredPlacement(x.ClinicId, x.ClinicName, x.Label, x.Until)).ToList());
+            return CachedBody.Of(JsonSerializer.SerializeToUtf8Bytes(list, json.Value.SerializerOptions), "application/json; charset=utf-8");
+        });
+        return new PublicResult(body);
+    }
+}

@@ -1,0 +1,40 @@
+using System.Security.Claims;
+using ClinicVetting.Clinics;
+
+namespace ClinicVetting.Ranking;
+
+public sealed record InquiryResponseInput(decimal ResponseHours, DateTimeOffset MeasuredAt, string? Reference = null)
+{
+    public FieldErrors Validate(DateTimeOffset now) => new FieldErrors()
+        .Range("responseHours", ResponseHours, 0, 24 * 365)
+        .When(MeasuredAt == default || MeasuredAt > now.AddMinutes(5), "measuredAt", "is required and must not be in the future")
+        .Optional("reference", Reference, 2000);
+}
+
+public sealed record RecordInquiryResponse(Guid ClinicId, InquiryResponseInput Measurement, MeasurementSource Source);
+
+public sealed record MeasurementOnFile(Guid ClinicId, Guid MeasurementId);
+
+public static class RecordInquiryResponseEndpoint
+{
+    public static ProblemDetails Validate(InquiryResponseInput measurement, TimeProvider clock) => measurement.Validate(clock.GetUtcNow()).ToProblem();
+
+    /// <summary>How fast the clinic answered a patient inquiry, measured by staff or the booking system (an efficiency fact).</summary>
+    [WolverinePost("/api/clinics/{clinicId}/efficiency/inquiry-responses", OperationId = "RecordInquiryResponse"), Authorize(Policy = Policies.EfficiencyFacts)]
+    [Tags("Ranking")]
+    public static Task<MeasurementOnFile> Post(Guid clinicId, InquiryResponseInput measurement, ClaimsPrincipal user, IMessageBus bus) =>
+        bus.InvokeAsync<MeasurementOnFile>(new RecordInquiryResponse(clinicId, measurement,
+            user.IsInRole(Roles.Booking) ? MeasurementSource.BookingSystem : MeasurementSource.Staff));
+}
+
+public static class RecordInquiryResponseHandler
+{
+    public static async Task<MeasurementOnFile> Handle(RecordInquiryResponse command, IDocumentSession session, CancellationToken cancellation)
+    {
+        var (stream, _) = await session.Events.FetchExisting<ClinicProfile>(command.ClinicId, "Clinic", cancellation);
+        var id = Guid.CreateVersion7();
+        stream.AppendOne(new InquiryResponseMeasured(command.ClinicId, id, command.Measurement.ResponseHours, command.Source,
+            command.Measurement.Reference?.Trim(), command.Measurement.MeasuredAt));
+        return new MeasurementOnFile(command.ClinicId, id);
+    }
+}

@@ -1,0 +1,17 @@
+using ClinicVetting.Vetting.ReferenceData;
+using JasperFx.Events;
+
+namespace ClinicVetting.Vetting.Cases;
+
+/// <summary>What approving or rejecting a case reads: its stream, its clinic's stream, the rules in force, who changed the reference data.</summary>
+public sealed record CaseToDecide(IEventStream<VettingCase> Case, IEventStream<ClinicStanding> Clinic, VettingRuleSet Rules,
+    IReadOnlyList<ReferenceDataChange> ReferenceData)
+{
+    public static async Task<CaseToDecide> Fetch(IDocumentSession session, Guid caseId, CancellationToken cancellation)
+    {
+        var (caseStream, vettingCase) = await session.Events.FetchExisting<VettingCase>(caseId, "Vetting case", cancellation);
+        var clinicStream = await session.Events.FetchForWriting<ClinicStanding>(vettingCase.ClinicId, cancellation);
+        var rules = await session.LoadAsync<CurrentVettingRules>(CurrentVettingRules.StreamId, cancellation) ?? new CurrentVettingRules();
+        return new CaseToDecide(caseStream, clinicStream, rules.Rules, await ReferenceDataChange.All(session, rules, cancellation));
+    }
+}

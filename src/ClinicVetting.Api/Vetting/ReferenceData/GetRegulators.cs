@@ -1,0 +1,13 @@
+namespace ClinicVetting.Vetting.ReferenceData;
+
+public static class GetRegulatorsEndpoint
+{
+    /// <summary>The regulators on file, per country, with the reference data's version.</summary>
+    [WolverineGet("/api/reference/regulators", OperationId = "GetRegulators"), Authorize(Policy = Policies.InternalRead)]
+    [Tags("Reference data")]
+    public static async Task<RegulatorDirectory> Get(IQuerySession session, long? version, CancellationToken cancellation) =>
+        version is { } wanted
+            ? await session.Events.AggregateStreamAsync<RegulatorDirectory>(RegulatorDirectory.StreamId, version: wanted, token: cancellation)
+              ?? throw new NotFound("Regulators version", wanted)
+            : await session.LoadAsync<RegulatorDirectory>(RegulatorDirectory.StreamId, cancellation) ?? new RegulatorDirectory();
+}
