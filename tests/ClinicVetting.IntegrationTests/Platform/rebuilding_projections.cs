@@ -220,12 +220,23 @@ public class rebuilding_projections(AppFixture fixture, Xunit.Abstractions.ITest
 
     /// <summary>The same clinic registered at once: the losers fail on the unique index after their events took sequence
     /// numbers, which Marten fills with placeholder events.</summary>
+    /// On a busy machine the losers can arrive one after another and be refused before appending, so the race is run
+    /// again (a few times at most) until the log holds a placeholder.
     private async Task RaceRegistrations()
     {
-        var details = ClinicScenarios.AClinic(NewName());
-        var answers = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => AtOnce(Staff, s => s.Post.Json(details).ToUrl("/api/clinics"))));
-        answers.Select(x => x.Context.Response.StatusCode).Order().ShouldBe([201, 409, 409, 409]);
-        _conflicts += 3;
+        for (var attempt = 0; attempt < 10; attempt++)
+        {
+            var details = ClinicScenarios.AClinic(NewName());
+            var answers = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => AtOnce(Staff, s => s.Post.Json(details).ToUrl("/api/clinics"))));
+            answers.Select(x => x.Context.Response.StatusCode).Order().ShouldBe([201, 409, 409, 409]);
+            _conflicts += 3;
+
+            await using var session = AppStore.QuerySession();
+            if (await session.Events.QueryAllRawEvents().AnyAsync(x => x.EventTypeName == "tombstone"))
+            {
+                return;
+            }
+        }
     }
 
     /// <summary>A call made alongside others (a tracked session follows one call at a time).</summary>
