@@ -26,11 +26,8 @@ public static class ApproveVettingCaseHandler
     public static async Task<(CaseDecision, OutgoingMessages)> Handle(ApproveVettingCase command, IDocumentSession session, IMessageContext context,
         TimeProvider clock, CancellationToken cancellation)
     {
-        var decide = await CaseToDecide.Fetch(session, command.CaseId, cancellation);
-        var (approved, clinicApproved) = Decide(decide.Case.Aggregate!, decide.Clinic.Aggregate!, decide.Rules, Actor.Of(context), clock.GetUtcNow(),
-            decide.ReferenceData);
-        decide.Case.AppendOne(approved);
-        decide.Clinic.AppendOne(clinicApproved);
+        var (approved, _) = await CaseToDecide.Record(session, command.CaseId,
+            x => Decide(x.Case.Aggregate!, x.Clinic.Aggregate!, x.Rules, Actor.Of(context), clock.GetUtcNow(), x.ReferenceData), cancellation);
 
         var messages = new OutgoingMessages { new SendVettingDecisionNotice(approved.CaseId) };
         messages.Schedule(new ReverificationDue(approved.ClinicId, approved.CaseId), approved.ReverifyBy);

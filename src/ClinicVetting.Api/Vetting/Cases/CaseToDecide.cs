@@ -14,4 +14,15 @@ public sealed record CaseToDecide(IEventStream<VettingCase> Case, IEventStream<C
         var rules = await session.LoadAsync<CurrentVettingRules>(CurrentVettingRules.StreamId, cancellation) ?? new CurrentVettingRules();
         return new CaseToDecide(caseStream, clinicStream, rules.Rules, await ReferenceDataChange.All(session, rules, cancellation));
     }
+
+    /// <summary>Fetches what deciding the case reads, and appends the decision to the case and to its clinic.</summary>
+    public static async Task<(TCase Case, TClinic Clinic)> Record<TCase, TClinic>(IDocumentSession session, Guid caseId,
+        Func<CaseToDecide, (TCase, TClinic)> decide, CancellationToken cancellation) where TCase : notnull where TClinic : notnull
+    {
+        var toDecide = await Fetch(session, caseId, cancellation);
+        var (caseDecided, clinicDecided) = decide(toDecide);
+        toDecide.Case.AppendOne(caseDecided);
+        toDecide.Clinic.AppendOne(clinicDecided);
+        return (caseDecided, clinicDecided);
+    }
 }

@@ -20,11 +20,8 @@ public static class RejectVettingCaseHandler
     public static async Task<(CaseDecision, OutgoingMessages)> Handle(RejectVettingCase command, IDocumentSession session, IMessageContext context,
         TimeProvider clock, CancellationToken cancellation)
     {
-        var decide = await CaseToDecide.Fetch(session, command.CaseId, cancellation);
-        var (rejected, clinicRejected) = Decide(decide.Case.Aggregate!, decide.Clinic.Aggregate!, command.Reason, Actor.Of(context), clock.GetUtcNow(),
-            decide.ReferenceData);
-        decide.Case.AppendOne(rejected);
-        decide.Clinic.AppendOne(clinicRejected);
+        var (rejected, _) = await CaseToDecide.Record(session, command.CaseId,
+            x => Decide(x.Case.Aggregate!, x.Clinic.Aggregate!, command.Reason, Actor.Of(context), clock.GetUtcNow(), x.ReferenceData), cancellation);
 
         return (new CaseDecision(rejected.CaseId, rejected.ClinicId, CaseStatus.Rejected, rejected.DecidedBy, rejected.DecidedAt, null,
                 rejected.PreparedBy ?? []),
