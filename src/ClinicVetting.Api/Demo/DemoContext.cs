@@ -10,6 +10,7 @@ public sealed class DemoContext(IServiceProvider services, TimeProvider clock, I
     public IServiceProvider Services { get; } = services;
     public TimeProvider Clock { get; } = clock;
     public ILogger Logger { get; } = logger;
+    public IDocumentStore Store => Services.GetRequiredService<IDocumentStore>();
 
     /// <summary>Invoke a command as <paramref name="user"/>, exactly as an HTTP call by that user would.</summary>
     public async Task<T> Invoke<T>(string user, object command, CancellationToken cancellation)

@@ -14,7 +14,7 @@ public sealed class PublishFirstEdition : IDemoStep
 
     public async Task Run(DemoContext context, CancellationToken cancellation)
     {
-        var store = context.Services.GetRequiredService<IDocumentStore>();
+        var store = context.Store;
         await using var query = store.QuerySession();
         if (await query.LoadAsync<RankingEditionCatalog>(RankingEditionCatalog.StreamId, cancellation) is { Editions.Count: > 0 })
         {

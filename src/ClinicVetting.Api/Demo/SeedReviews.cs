@@ -55,7 +55,7 @@ public sealed class SeedReviews : IDemoStep
 
     public async Task Run(DemoContext context, CancellationToken cancellation)
     {
-        await using var session = context.Services.GetRequiredService<IDocumentStore>().QuerySession();
+        await using var session = context.Store.QuerySession();
         var clinics = (await session.Query<ClinicProfile>().ToListAsync(cancellation)).ToDictionary(x => x.IdentityKey);
         var random = new Random(20261101);
         var today = context.Clock.GetUtcNow();

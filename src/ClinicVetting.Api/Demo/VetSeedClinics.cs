@@ -17,7 +17,7 @@ public sealed class VetSeedClinics : IDemoStep
 
     public async Task Run(DemoContext context, CancellationToken cancellation)
     {
-        var store = context.Services.GetRequiredService<IDocumentStore>();
+        var store = context.Store;
         await using var query = store.QuerySession();
         var regulators = await query.LoadAsync<RegulatorDirectory>(RegulatorDirectory.StreamId, cancellation) ?? new RegulatorDirectory();
         var clinics = await query.Query<ClinicProfile>().OrderBy(x => x.Name).ToListAsync(cancellation);

@@ -6,8 +6,5 @@ public static class GetRankingPolicyEndpoint
     [WolverineGet("/api/ranking/policy", OperationId = "GetRankingPolicy"), AllowAnonymous]
     [Tags("Ranking")]
     public static async Task<CurrentRankingPolicy> Get(long? version, IQuerySession session, CancellationToken cancellation) =>
-        version is { } wanted
-            ? await session.Events.AggregateStreamAsync<CurrentRankingPolicy>(CurrentRankingPolicy.StreamId, wanted, token: cancellation)
-              ?? throw new NotFound("Ranking policy version", wanted)
-            : await session.LoadAsync<CurrentRankingPolicy>(CurrentRankingPolicy.StreamId, cancellation) ?? new CurrentRankingPolicy();
+        await session.LoadVersionAsync<CurrentRankingPolicy>(CurrentRankingPolicy.StreamId, version, "Ranking policy version", cancellation);
 }

@@ -64,13 +64,7 @@ public static class PublishRankingPolicyHandler
     public static async Task<RankingPolicyVersion> Handle(PublishRankingPolicy command, IDocumentSession session, CancellationToken cancellation)
     {
         var stream = await session.Events.FetchForWriting<CurrentRankingPolicy>(CurrentRankingPolicy.StreamId, cancellation);
-        if (Decide(stream.Aggregate, command.Input) is not { } published)
-        {
-            return new RankingPolicyVersion(stream.Aggregate!.Version);
-        }
-
-        stream.AppendOne(published);
-        return new RankingPolicyVersion((stream.Aggregate?.Version ?? 0) + 1);
+        return new RankingPolicyVersion(stream.AppendIfChanged(Decide(stream.Aggregate, command.Input)));
     }
 
     /// <summary>The policy as sent, with its reason trimmed; null when it is the policy in force.</summary>

@@ -13,8 +13,12 @@ public sealed record ExpiringCredential(Guid ClinicId, string ClinicName, Guid C
 
 public sealed record ReverificationItem(Guid ClinicId, string ClinicName, DateTimeOffset ApprovedAt, DateTimeOffset ReverifyBy, int DaysLeft);
 
+/// <summary>A suspended clinic with causes someone resolved: an approver other than <c>ResolvedBy</c> approves its reinstatement.</summary>
+public sealed record ReinstatementItem(Guid ClinicId, string ClinicName, IReadOnlyList<string> CausesResolved, IReadOnlyList<string> ResolvedBy,
+    IReadOnlyList<string> StillWaiting);
+
 public sealed record WorkQueue(int WithinDays, IReadOnlyList<OpenCaseItem> OpenCases, IReadOnlyList<ExpiringCredential> Expiring,
-    IReadOnlyList<ReverificationItem> ReverificationDue);
+    IReadOnlyList<ReverificationItem> ReverificationDue, IReadOnlyList<ReinstatementItem> ReinstatementsAwaitingApproval);
 
 public static class GetWorkQueueEndpoint
 {
@@ -23,7 +27,8 @@ public static class GetWorkQueueEndpoint
 
     /// <summary>
     /// What is waiting for staff: open cases with the checks that still need evidence and the license look-ups to do;
-    /// licenses and accreditations expiring (or lapsed) within <c>days</c> (30 by default); re-verifications falling due.
+    /// licenses and accreditations expiring (or lapsed) within <c>days</c> (30 by default); re-verifications falling due;
+    /// suspended clinics whose suspension someone resolved, awaiting another approver's approval of the reinstatement.
     /// </summary>
     [WolverineGet("/api/vetting/work-queue", OperationId = "GetWorkQueue"), Authorize(Policy = Policies.InternalRead)]
     [Tags("Vetting")]
@@ -43,6 +48,8 @@ public static class GetWorkQueueEndpoint
         var dueClinics = await session.Query<ClinicStanding>()
             .Where(x => x.ReverifyBy != null && x.ReverifyBy <= now.AddDays(within))
             .ToListAsync(cancellation);
+        var suspended = await session.Query<ClinicStanding>().Where(x => x.Status == ClinicStatus.Suspended).OrderBy(x => x.Name).ToListAsync(cancellation);
+        var suspendedClaims = (await session.LoadManyAsync<ClinicClaims>(cancellation, suspended.Select(x => x.Id).ToArray())).ToDictionary(x => x.Id);
 
         var clinicIds = openCases.Select(x => x.ClinicId).Concat(expiring.Select(x => x.Id)).Distinct().ToArray();
         var clinics = (await session.LoadManyAsync<ClinicStanding>(cancellation, clinicIds)).ToDictionary(x => x.Id);
@@ -63,6 +70,11 @@ public static class GetWorkQueueEndpoint
                 .ToList(),
             dueClinics.Select(x => new ReverificationItem(x.Id, x.Name, x.ApprovedAt!.Value, x.ReverifyBy!.Value, (int)(x.ReverifyBy!.Value - now).TotalDays))
                 .OrderBy(x => x.ReverifyBy)
+                .ToList(),
+            suspended.Select(x => (Clinic: x, Resolution: ApproveReinstatementHandler.Resolution(x, suspendedClaims.GetValueOrDefault(x.Id), today)))
+                .Where(x => x.Resolution.Ready.Count > 0)
+                .Select(x => new ReinstatementItem(x.Clinic.Id, x.Clinic.Name, x.Resolution.Ready.Select(r => r.Reason).ToList(),
+                    Preparation.People(x.Resolution.Ready.Select(r => r.By)), x.Resolution.Waiting))
                 .ToList());
     }
 }

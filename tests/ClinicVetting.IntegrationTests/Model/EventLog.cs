@@ -44,6 +44,7 @@ public sealed class ClinicFacts(Guid id, string name)
     public string Name { get; } = name;
     public List<FlagFacts> Flags { get; } = [];
     public List<Guid> Licenses { get; } = [];
+    public List<(long Sequence, string? By)> ClaimChanges { get; } = [];
     public bool Approved { get; set; }
 }
 
@@ -94,6 +95,13 @@ public sealed class EventLog(int evidenceFreshnessDays)
 
     private void Fold(LoggedEvent logged)
     {
+        if (logged.Data is LicenseClaimed or AccreditationClaimed or TherapyClaimed or TeamMemberClaimed or ProtocolClaimed
+                or MedicalEvaluationDescribed or AftercareDescribed or MarketingTextCaptured or ClaimWithdrawn
+            && Clinic(logged.StreamId) is { } changed)
+        {
+            changed.ClaimChanges.Add((logged.Sequence, logged.User));
+        }
+
         switch (logged.Data)
         {
             case ClinicRegistered e:
@@ -242,6 +250,12 @@ public sealed class EventLog(int evidenceFreshnessDays)
         {
             Violations.Add(new Violation(NewRules.FlagClearerPreparesTheCase,
                 $"{decider} cleared the red flag '{cleared.Flag.Description}' while case {c.Id:N} was open and {verb} it ({decision})"));
+        }
+
+        if (Clinic(c.ClinicId)?.ClaimChanges.Any(x => x.Sequence > c.OpenedAt && x.Sequence < decision.Sequence && Same(x.By, decider)) == true)
+        {
+            Violations.Add(new Violation(NewRules.ClaimChangerPreparesTheCase,
+                $"{decider} changed a claim of the clinic while case {c.Id:N} was open and {verb} it ({decision})"));
         }
     }
 

@@ -15,6 +15,9 @@ public static class NewRules
     /// <summary>Whoever cleared a red flag of the case's clinic while the case was open prepared it, and may not decide it.</summary>
     public const string FlagClearerPreparesTheCase = "four-eyes-flag-clearer";
 
+    /// <summary>Whoever recorded or withdrew a claim on the case's clinic while the case was open prepared it, and may not decide it.</summary>
+    public const string ClaimChangerPreparesTheCase = "four-eyes-claim-changer";
+
     /// <summary>A red flag the rules raised is cleared only by an approver.</summary>
     public const string RuleFlagsClearedByApproversOnly = "rule-flag-cleared-by-approver-only";
 

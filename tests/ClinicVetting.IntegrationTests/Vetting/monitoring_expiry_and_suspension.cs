@@ -41,6 +41,10 @@ public class monitoring_expiry_and_suspension(AppFixture fixture) : IntegrationC
         await Host.InvokeMessageAndWaitAsync(due);
     }
 
+    private async Task<ReinstatementItem?> AwaitingReinstatement(Guid clinicId) =>
+        (await Host.Send(Staff, s => s.Get.Url("/api/vetting/work-queue"))).ReadAsJson<WorkQueue>()!.ReinstatementsAwaitingApproval
+        .SingleOrDefault(x => x.ClinicId == clinicId);
+
     private async Task<Page<StaffNotification>> Notifications(NotificationKind kind) =>
         (await Host.Send(Staff, s => s.Get.Url($"/api/vetting/notifications?kind={kind}"))).ReadAsJson<Page<StaffNotification>>()!;
 
@@ -101,6 +105,7 @@ public class monitoring_expiry_and_suspension(AppFixture fixture) : IntegrationC
         var reverified = await Host.PostJson(Staff, $"/api/clinics/{clinicId}/reinstatement", new ReinstatementInput("GMP Council registry, certificate GMP-555 renewed"));
         reverified.ReadAsJson<ClinicReinstatement>()!.Status.ShouldBe(ClinicStatus.Suspended);
         (await Host.GetClinic(Staff, clinicId)).Status.ShouldBe(ClinicStatus.Suspended);
+        (await AwaitingReinstatement(clinicId)).ShouldNotBeNull().ResolvedBy.ShouldBe(["stella-staff"]);
 
         var approved = await Host.PostJson(Approver, $"/api/clinics/{clinicId}/reinstatement/approval", new { });
 
@@ -167,6 +172,25 @@ public class monitoring_expiry_and_suspension(AppFixture fixture) : IntegrationC
         reinstated.Status.ShouldBe(ClinicStatus.Approved);
         reinstated.CausesResolved.ShouldBe([SuspensionCauses.RedFlag(raised.FlagId)]);
         (await Host.GetClinic(Staff, clinicId)).Status.ShouldBe(ClinicStatus.Approved);
+    }
+
+    [Fact]
+    public async Task the_work_queue_lists_a_suspended_clinic_once_its_cause_is_resolved_until_a_second_approver_reinstates_it()
+    {
+        var clinicId = await AnApprovedClinic();
+        var raised = (await Host.PostJson(Staff, $"/api/clinics/{clinicId}/red-flags",
+            new RedFlagInput(RedFlagCategory.CureClaim, "Claims to cure autism on its new landing page"))).ReadAsJson<RedFlagOnFile>()!;
+        (await AwaitingReinstatement(clinicId)).ShouldBeNull();
+
+        await Host.PostJson(Approver, $"/api/clinics/{clinicId}/red-flags/{raised.FlagId}/clearance", new ReasonBody("Page taken down"));
+
+        var waiting = (await AwaitingReinstatement(clinicId)).ShouldNotBeNull();
+        waiting.ClinicName.ShouldBe("Clínica Esperanza");
+        waiting.CausesResolved.ShouldBe(["Red flag cleared by arthur-approver: Page taken down"]);
+        waiting.ResolvedBy.ShouldBe(["arthur-approver"]);
+        waiting.StillWaiting.ShouldBeEmpty();
+        await Host.PostJson(Fixture.TokenFor("olivia-approver", "approver"), $"/api/clinics/{clinicId}/reinstatement/approval", new { });
+        (await AwaitingReinstatement(clinicId)).ShouldBeNull();
     }
 
     [Fact]

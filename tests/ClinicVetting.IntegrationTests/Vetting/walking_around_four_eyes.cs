@@ -150,6 +150,44 @@ public class walking_around_four_eyes(AppFixture fixture) : IntegrationContext(f
     }
 
     [Fact]
+    public async Task the_approver_who_recorded_a_claim_while_the_case_was_open_cannot_approve_it()
+    {
+        var clinicId = await Host.ACleanClinic(Staff, Fixture.Clock.Today);
+        var caseId = await Host.OpenCase(Staff, clinicId);
+        await Host.RecordAllEvidence(Staff, caseId, Fixture.Clock.Now);
+        await Host.PostJson(Approver, $"/api/clinics/{clinicId}/claims/licenses",
+            new LicenseInput("COFEPRIS", "LIC-2025-0777", Fixture.Clock.Today.AddMonths(-1), Fixture.Clock.Today.AddYears(3)));
+        await Host.RecordEvidence(Staff, caseId, "license", Fixture.Clock.Now);
+
+        (await Host.GetCase(Staff, caseId)).PreparedBy.ShouldBe(["stella-staff", "arthur-approver"]);
+        var (_, refusal) = await Host.Approve(Approver, caseId);
+
+        refusal.ShouldBeProblem(422).Reasons.ShouldBe(["arthur-approver recorded the license claim LIC-2025-0777 while the case was open."]);
+        refusal.ProblemExtension("rule").ShouldBe("four-eyes");
+        (await DecisionsOn(caseId)).ShouldBe(0);
+        var (_, approval) = await Host.Approve(Olivia, caseId);
+        approval.ReadAsJson<CaseDecision>()!.PreparedBy.ShouldBe(["stella-staff", "arthur-approver"]);
+    }
+
+    [Fact]
+    public async Task the_approver_who_withdrew_a_claim_while_the_case_was_open_cannot_reject_it_though_claims_recorded_before_it_opened_do_not_count()
+    {
+        var clinicId = await Host.ACleanClinic(Staff, Fixture.Clock.Today);
+        var extra = (await Host.PostJson(Approver, $"/api/clinics/{clinicId}/claims/team-members",
+            new TeamMemberInput("Dr. Luis Vega", "Anesthesiology", 9, ["Board certified"]))).ReadAsJson<ClaimOnFile>()!.ClaimId!.Value;
+        var caseId = await Host.OpenCase(Staff, clinicId);
+        (await Host.GetCase(Staff, caseId)).PreparedBy.ShouldBe(["stella-staff"]);
+
+        await Host.PostJson(Approver, $"/api/clinics/{clinicId}/claims/{extra}/withdrawal", new WithdrawalInput("He left the clinic"));
+        var (_, refusal) = await Host.SendTracked(Approver, s => s.Post.Json(new ReasonBody("No")).ToUrl($"/api/vetting/cases/{caseId}/rejection"));
+
+        refusal.ShouldBeProblem(422).Reasons.ShouldBe(["arthur-approver withdrew a claim while the case was open."]);
+        (await DecisionsOn(caseId)).ShouldBe(0);
+        var (_, byOther) = await Host.SendTracked(Olivia, s => s.Post.Json(new ReasonBody("No")).ToUrl($"/api/vetting/cases/{caseId}/rejection"));
+        byOther.ReadAsJson<CaseDecision>()!.PreparedBy.ShouldBe(["stella-staff", "arthur-approver"]);
+    }
+
+    [Fact]
     public async Task a_waiver_counts_as_preparing_the_case_for_a_rejection_too()
     {
         var clinicId = await Host.ACleanClinic(Staff, Fixture.Clock.Today);

@@ -1,4 +1,5 @@
 using ClinicVetting.Clinics;
+using ClinicVetting.Clinics.Claims;
 using ClinicVetting.Shared;
 using ClinicVetting.Vetting;
 using ClinicVetting.Vetting.Cases;
@@ -60,6 +61,35 @@ public class keeping_four_eyes
         // Nor can anyone else approve a file with nothing proved: the license and the therapy approval have no evidence.
         var other = Should.Throw<RuleViolation>(() => ApproveVettingCaseHandler.Decide(vettingCase, Given.Clinic(), Given.Rules, Bert, Given.Now));
         other.Reasons.ShouldBe(["License: no evidence recorded yet.", "Therapy approval: no evidence recorded yet."]);
+    }
+
+    [Fact]
+    public void an_approver_who_changed_the_clinics_claims_while_its_case_was_open_cannot_decide_it_but_claims_before_or_after_do_not_count()
+    {
+        var vettingCase = Given.ReadyCase();
+        var otherCase = Guid.NewGuid();
+        var license = new LicenseClaim(Guid.NewGuid(), "COFEPRIS", "LIC-9", Given.Today.AddYears(-1), Given.Today.AddYears(2), null);
+        var changes = ClaimChanges.During(vettingCase.Id,
+        [
+            (new LicenseClaimed(Given.ClinicId, license), Alma),
+            (new ClinicVettingCaseOpened(Given.ClinicId, otherCase, CaseOpening.Initial), "olga-staff"),
+            (new ClaimWithdrawn(Given.ClinicId, license.ClaimId, "during another case"), Alma),
+            (new ClinicVettingRejected(Given.ClinicId, otherCase, "No", Given.Now.AddDays(-20)), Bert),
+            (new ClinicVettingCaseOpened(Given.ClinicId, vettingCase.Id, CaseOpening.Initial), "olga-staff"),
+            (new LicenseClaimed(Given.ClinicId, license with { Number = "LIC-10" }), Alma),
+            (new ClaimWithdrawn(Given.ClinicId, license.ClaimId, "replaced"), null),
+            (new ClinicVettingApproved(Given.ClinicId, vettingCase.Id, Given.Now, Given.Now.AddYears(3)), Bert),
+            (new ClaimWithdrawn(Given.ClinicId, license.ClaimId, "after the decision"), Alma),
+        ]);
+
+        changes.ShouldBe([new Preparation(Alma, "recorded the license claim LIC-10 while the case was open")]);
+        var refusal = Should.Throw<RuleViolation>(() =>
+            ApproveVettingCaseHandler.Decide(vettingCase, Given.Clinic(), Given.Rules, Alma, Given.Now, claimChanges: changes));
+        refusal.Reasons.ShouldBe([$"{Alma} recorded the license claim LIC-10 while the case was open."]);
+        Should.Throw<RuleViolation>(() =>
+            RejectVettingCaseHandler.Decide(vettingCase, Given.Clinic(), "No", Alma, Given.Now, claimChanges: changes)).Extensions["rule"].ShouldBe("four-eyes");
+        ApproveVettingCaseHandler.Decide(vettingCase, Given.Clinic(), Given.Rules, Bert, Given.Now, claimChanges: changes).Case.PreparedBy
+            .ShouldBe(["olga-staff", "sam-staff", Alma]);
     }
 
     [Theory]

@@ -5,7 +5,7 @@ namespace ClinicVetting.Vetting.Cases;
 
 public sealed record ApproveVettingCase(Guid CaseId);
 
-/// <summary>The decision and everyone who prepared the case (opened it, recorded evidence, waived a check, cleared a red flag).</summary>
+/// <summary>The decision and everyone who prepared the case (opened it, recorded evidence, waived a check, changed a claim, cleared a red flag).</summary>
 public sealed record CaseDecision(Guid CaseId, Guid ClinicId, CaseStatus Decision, string DecidedBy, DateTimeOffset DecidedAt, DateTimeOffset? ReverifyBy,
     IReadOnlyList<string> PreparedBy);
 
@@ -26,11 +26,9 @@ public static class ApproveVettingCaseHandler
     public static async Task<(CaseDecision, OutgoingMessages)> Handle(ApproveVettingCase command, IDocumentSession session, IMessageContext context,
         TimeProvider clock, CancellationToken cancellation)
     {
-        var decide = await CaseToDecide.Fetch(session, command.CaseId, cancellation);
-        var (approved, clinicApproved) = Decide(decide.Case.Aggregate!, decide.Clinic.Aggregate!, decide.Rules, Actor.Of(context), clock.GetUtcNow(),
-            decide.ReferenceData);
-        decide.Case.AppendOne(approved);
-        decide.Clinic.AppendOne(clinicApproved);
+        var (approved, _) = await CaseToDecide.Record(session, command.CaseId,
+            x => Decide(x.Case.Aggregate!, x.Clinic.Aggregate!, x.Rules, Actor.Of(context), clock.GetUtcNow(), x.ReferenceData, x.ClaimsChanged),
+            cancellation);
 
         var messages = new OutgoingMessages { new SendVettingDecisionNotice(approved.CaseId) };
         messages.Schedule(new ReverificationDue(approved.ClinicId, approved.CaseId), approved.ReverifyBy);
@@ -40,9 +38,10 @@ public static class ApproveVettingCaseHandler
 
     /// <summary>Four eyes, then nothing missing (every check passed fresh or waived, no open red flag); re-verification is due after the rules' months.</summary>
     public static (VettingCaseApproved Case, ClinicVettingApproved Clinic) Decide(VettingCase vettingCase, ClinicStanding clinic,
-        VettingRuleSet rules, string approver, DateTimeOffset now, IEnumerable<ReferenceDataChange>? referenceData = null)
+        VettingRuleSet rules, string approver, DateTimeOffset now, IEnumerable<ReferenceDataChange>? referenceData = null,
+        IEnumerable<Preparation>? claimChanges = null)
     {
-        var preparedBy = vettingCase.EnsureDecidableBy(approver, clinic, referenceData);
+        var preparedBy = vettingCase.EnsureDecidableBy(approver, clinic, referenceData, claimChanges);
         var missing = vettingCase.WhatIsMissing(clinic, rules, now);
         if (missing.Count > 0)
         {

@@ -36,7 +36,7 @@ public sealed record VettingCaseView(
     IReadOnlyList<string> PreparedBy)
 {
     public static VettingCaseView Of(VettingCase vettingCase, ClinicStanding clinic, VettingRuleSet rules, DateTimeOffset now,
-        IEnumerable<ReferenceDataChange>? referenceData = null) => new(
+        IEnumerable<ReferenceDataChange>? referenceData = null, IEnumerable<Preparation>? claimChanges = null) => new(
         vettingCase.Id, vettingCase.Version, clinic.Id, clinic.Name, clinic.Country, vettingCase.Opening, vettingCase.Status,
         vettingCase.OpenedBy, vettingCase.OpenedAt,
         vettingCase.Checks.Select(check => new CheckView(check.Kind, CheckRoute.NameOf(check.Kind), Check.Label(check.Kind), check.Status,
@@ -54,7 +54,7 @@ public sealed record VettingCaseView(
         vettingCase.RulesVersion, vettingCase.RegulatorsVersion, vettingCase.DecidedBy, vettingCase.DecidedAt, vettingCase.RejectionReason,
         vettingCase.ReverifyBy, vettingCase.NoticeSentAt,
         vettingCase.Status == CaseStatus.Open
-            ? Preparation.People(vettingCase.PreparationOf(clinic, referenceData))
+            ? Preparation.People(vettingCase.PreparationOf(clinic, referenceData, claimChanges))
             : vettingCase.PreparedBy);
 }
 
@@ -77,6 +77,7 @@ public static class GetVettingCaseEndpoint
         var rules = await session.LoadAsync<CurrentVettingRules>(CurrentVettingRules.StreamId, cancellation) ?? new CurrentVettingRules();
         response.Headers.ETag = ETags.Of(vettingCase.Version);
         return VettingCaseView.Of(vettingCase, clinic!, rules.Rules, clock.GetUtcNow(),
-            await ReferenceDataChange.All(session, rules, cancellation));
+            await ReferenceDataChange.All(session, rules, cancellation),
+            vettingCase.Status == CaseStatus.Open ? await ClaimChanges.During(session, vettingCase, cancellation) : []);
     }
 }

@@ -12,7 +12,16 @@ public sealed record EvidenceInput(EvidenceOutcome Outcome, EvidenceSource Sourc
 
 public sealed record RecordEvidence(Guid CaseId, CheckKind Check, EvidenceInput Evidence);
 
-public sealed record CaseVersion(Guid CaseId, long Version);
+public sealed record CaseVersion(Guid CaseId, long Version)
+{
+    /// <summary>Appends what <paramref name="decide"/> makes of the case (404 when there is none); the case's version after.</summary>
+    public static async Task<CaseVersion> Append(IDocumentSession session, Guid caseId, Func<VettingCase, object> decide, CancellationToken cancellation)
+    {
+        var (stream, vettingCase) = await session.Events.FetchExisting<VettingCase>(caseId, "Vetting case", cancellation);
+        stream.AppendOne(decide(vettingCase));
+        return new CaseVersion(vettingCase.Id, stream.CurrentVersion ?? 0);
+    }
+}
 
 public static class RecordEvidenceEndpoint
 {
@@ -35,9 +44,8 @@ public static class RecordEvidenceHandler
     public static async Task<CaseVersion> Handle(RecordEvidence command, IDocumentSession session, IMessageContext context, TimeProvider clock,
         CancellationToken cancellation)
     {
-        var (stream, vettingCase) = await session.Events.FetchExisting<VettingCase>(command.CaseId, "Vetting case", cancellation);
-        stream.AppendOne(Decide(vettingCase, command.Check, command.Evidence, Actor.Of(context), clock.GetUtcNow()));
-        return new CaseVersion(vettingCase.Id, vettingCase.Version + 1);
+        return await CaseVersion.Append(session, command.CaseId,
+            x => Decide(x, command.Check, command.Evidence, Actor.Of(context), clock.GetUtcNow()), cancellation);
     }
 
     /// <summary>

@@ -20,11 +20,9 @@ public static class RejectVettingCaseHandler
     public static async Task<(CaseDecision, OutgoingMessages)> Handle(RejectVettingCase command, IDocumentSession session, IMessageContext context,
         TimeProvider clock, CancellationToken cancellation)
     {
-        var decide = await CaseToDecide.Fetch(session, command.CaseId, cancellation);
-        var (rejected, clinicRejected) = Decide(decide.Case.Aggregate!, decide.Clinic.Aggregate!, command.Reason, Actor.Of(context), clock.GetUtcNow(),
-            decide.ReferenceData);
-        decide.Case.AppendOne(rejected);
-        decide.Clinic.AppendOne(clinicRejected);
+        var (rejected, _) = await CaseToDecide.Record(session, command.CaseId,
+            x => Decide(x.Case.Aggregate!, x.Clinic.Aggregate!, command.Reason, Actor.Of(context), clock.GetUtcNow(), x.ReferenceData,
+                x.ClaimsChanged), cancellation);
 
         return (new CaseDecision(rejected.CaseId, rejected.ClinicId, CaseStatus.Rejected, rejected.DecidedBy, rejected.DecidedAt, null,
                 rejected.PreparedBy ?? []),
@@ -33,9 +31,9 @@ public static class RejectVettingCaseHandler
 
     /// <summary>Four eyes apply; the reason is what the clinic reads.</summary>
     public static (VettingCaseRejected Case, ClinicVettingRejected Clinic) Decide(VettingCase vettingCase, ClinicStanding clinic, string reason,
-        string approver, DateTimeOffset now, IEnumerable<ReferenceDataChange>? referenceData = null)
+        string approver, DateTimeOffset now, IEnumerable<ReferenceDataChange>? referenceData = null, IEnumerable<Preparation>? claimChanges = null)
     {
-        var preparedBy = vettingCase.EnsureDecidableBy(approver, clinic, referenceData);
+        var preparedBy = vettingCase.EnsureDecidableBy(approver, clinic, referenceData, claimChanges);
         return (new VettingCaseRejected(vettingCase.Id, vettingCase.ClinicId, approver, reason.Trim(), now, preparedBy),
             new ClinicVettingRejected(vettingCase.ClinicId, vettingCase.Id, reason.Trim(), now));
     }

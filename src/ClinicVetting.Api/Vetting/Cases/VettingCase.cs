@@ -88,7 +88,7 @@ public sealed record EvidenceRecorded(Guid CaseId, CheckKind Check, Evidence Evi
 
 public sealed record CheckWaived(Guid CaseId, CheckKind Check, Waiver Waiver);
 
-/// <summary>PreparedBy: everyone who prepared the case (opened it, recorded evidence, waived a check, cleared a red flag); null on older events.</summary>
+/// <summary>PreparedBy: everyone who prepared the case (opened it, recorded evidence, waived a check, changed a claim, cleared a red flag); null on older events.</summary>
 public sealed record VettingCaseApproved(Guid CaseId, Guid ClinicId, string DecidedBy, DateTimeOffset DecidedAt, DateTimeOffset ReverifyBy,
     IReadOnlyList<string>? PreparedBy = null);
 
@@ -241,11 +241,13 @@ public sealed partial class VettingCase
     }
 
     /// <summary>
-    /// Everyone who prepared the case, and how: opened it, recorded evidence, waived a check, or, since the clinic's last
-    /// decision (its registration if none), cleared one of its red flags, changed its country's regulator or published the
-    /// vetting rules (each of these can be what lets the case through). They may not decide it.
+    /// Everyone who prepared the case, and how: opened it, recorded evidence, waived a check, changed the clinic's claims
+    /// while it was open (<see cref="ClaimChanges"/>), or, since the clinic's last decision (its registration if none), cleared
+    /// one of its red flags, changed its country's regulator or published the vetting rules (each of these can be what lets
+    /// the case through). They may not decide it.
     /// </summary>
-    public IReadOnlyList<Preparation> PreparationOf(ClinicStanding clinic, IEnumerable<ReferenceDataChange>? referenceData = null)
+    public IReadOnlyList<Preparation> PreparationOf(ClinicStanding clinic, IEnumerable<ReferenceDataChange>? referenceData = null,
+        IEnumerable<Preparation>? claimChanges = null)
     {
         var since = clinic.LastDecisionAt ?? clinic.RegisteredAt;
         var done = new List<Preparation> { new(OpenedBy, "opened the case") };
@@ -264,16 +266,18 @@ public sealed partial class VettingCase
         done.AddRange((referenceData ?? [])
             .Where(x => x.At >= since && (x.Country is null || string.Equals(x.Country, clinic.Country, StringComparison.OrdinalIgnoreCase)))
             .Select(x => new Preparation(x.By, x.What)));
+        done.AddRange(claimChanges ?? []);
         return done.Distinct().ToList();
     }
 
     /// <summary>An open case decided by nobody who prepared it; answers who did, for the decision's record.</summary>
-    public IReadOnlyList<string> EnsureDecidableBy(string decider, ClinicStanding clinic, IEnumerable<ReferenceDataChange>? referenceData)
+    public IReadOnlyList<string> EnsureDecidableBy(string decider, ClinicStanding clinic, IEnumerable<ReferenceDataChange>? referenceData,
+        IEnumerable<Preparation>? claimChanges = null)
     {
         EnsureOpen();
-        var preparation = PreparationOf(clinic, referenceData);
+        var preparation = PreparationOf(clinic, referenceData, claimChanges);
         Preparation.EnsureNotBy(preparation, decider,
-            "Four eyes: you prepared this case (opened it, recorded evidence, waived a check, cleared a red flag or changed the reference data it is checked against), so another approver must decide it.");
+            "Four eyes: you prepared this case (opened it, recorded evidence, waived a check, changed the clinic's claims while it was open, cleared a red flag or changed the reference data it is checked against), so another approver must decide it.");
         return Preparation.People(preparation);
     }
 

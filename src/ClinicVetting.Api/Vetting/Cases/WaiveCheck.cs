@@ -18,9 +18,8 @@ public static class WaiveCheckHandler
     public static async Task<CaseVersion> Handle(WaiveCheck command, IDocumentSession session, IMessageContext context, TimeProvider clock,
         CancellationToken cancellation)
     {
-        var (stream, vettingCase) = await session.Events.FetchExisting<VettingCase>(command.CaseId, "Vetting case", cancellation);
-        stream.AppendOne(Decide(vettingCase, command.Check, command.Reason, Actor.Of(context), clock.GetUtcNow()));
-        return new CaseVersion(vettingCase.Id, vettingCase.Version + 1);
+        return await CaseVersion.Append(session, command.CaseId,
+            x => Decide(x, command.Check, command.Reason, Actor.Of(context), clock.GetUtcNow()), cancellation);
     }
 
     /// <summary>

@@ -5,6 +5,9 @@ namespace ClinicVetting.Vetting.Monitoring;
 
 public sealed record ApproveReinstatement(Guid ClinicId);
 
+/// <summary>A cause of a suspension that someone resolved, and what they did: it awaits another approver's approval.</summary>
+public sealed record ResolvedSuspension(string Cause, string Reason, Preparation By);
+
 public static class ApproveReinstatementEndpoint
 {
     /// <summary>
@@ -48,8 +51,27 @@ public static class ApproveReinstatementHandler
             throw new Conflict($"{clinic.Name} is not suspended.");
         }
 
-        var today = DateOnly.FromDateTime(now.UtcDateTime);
-        var ready = new List<(string Cause, string Reason, Preparation By)>();
+        var (ready, waiting) = Resolution(clinic, claims, DateOnly.FromDateTime(now.UtcDateTime));
+        if (ready.Count == 0)
+        {
+            throw new RuleViolation($"Nothing resolved yet: {clinic.Name} stays suspended.", waiting);
+        }
+
+        Preparation.EnsureNotBy(ready.Select(x => x.By).ToList(), approver,
+            "Four eyes: you resolved what suspended this clinic, so another approver must approve its reinstatement.");
+        return ready
+            .Select(x => new ClinicReinstated(clinic.Id, x.Cause, x.Reason, approver, now, [x.By.By]))
+            .ToList();
+    }
+
+    /// <summary>
+    /// Each cause suspending the clinic, resolved (and by whom: they may not approve its reinstatement) or still waiting (and
+    /// for what). The approval and the work queue read it.
+    /// </summary>
+    public static (IReadOnlyList<ResolvedSuspension> Ready, IReadOnlyList<string> Waiting) Resolution(ClinicStanding clinic, ClinicClaims? claims,
+        DateOnly today)
+    {
+        var ready = new List<ResolvedSuspension>();
         var waiting = new List<string>();
         foreach (var suspension in clinic.Suspensions)
         {
@@ -57,7 +79,7 @@ public static class ApproveReinstatementHandler
             var lapse = clinic.Lapses.FirstOrDefault(x => SuspensionCauses.Credential(x.ClaimId) == suspension.Cause);
             if (flag is { IsOpen: false })
             {
-                ready.Add((suspension.Cause, $"Red flag cleared by {flag.ClearedBy}: {flag.ClearReason}",
+                ready.Add(new ResolvedSuspension(suspension.Cause, $"Red flag cleared by {flag.ClearedBy}: {flag.ClearReason}",
                     new Preparation(flag.ClearedBy!, $"cleared the red flag \"{flag.Flag.Description}\"")));
             }
             else if (flag is not null)
@@ -67,7 +89,8 @@ public static class ApproveReinstatementHandler
             else if (lapse is { ReverifiedBy: { } reverifiedBy }
                      && claims?.Credential(lapse.ClaimId) is { } current && current.ValidUntil >= today)
             {
-                ready.Add((suspension.Cause, $"The {lapse.Credential} was renewed and re-verified by {reverifiedBy} ({lapse.ReverificationReference}).",
+                ready.Add(new ResolvedSuspension(suspension.Cause,
+                    $"The {lapse.Credential} was renewed and re-verified by {reverifiedBy} ({lapse.ReverificationReference}).",
                     new Preparation(reverifiedBy, $"re-verified the {lapse.Credential}")));
             }
             else if (lapse is not null)
@@ -82,15 +105,6 @@ public static class ApproveReinstatementHandler
             }
         }
 
-        if (ready.Count == 0)
-        {
-            throw new RuleViolation($"Nothing resolved yet: {clinic.Name} stays suspended.", waiting);
-        }
-
-        Preparation.EnsureNotBy(ready.Select(x => x.By).ToList(), approver,
-            "Four eyes: you resolved what suspended this clinic, so another approver must approve its reinstatement.");
-        return ready
-            .Select(x => new ClinicReinstated(clinic.Id, x.Cause, x.Reason, approver, now, [x.By.By]))
-            .ToList();
+        return (ready, waiting);
     }
 }

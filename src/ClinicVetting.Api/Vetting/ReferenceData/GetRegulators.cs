@@ -6,8 +6,5 @@ public static class GetRegulatorsEndpoint
     [WolverineGet("/api/reference/regulators", OperationId = "GetRegulators"), Authorize(Policy = Policies.InternalRead)]
     [Tags("Reference data")]
     public static async Task<RegulatorDirectory> Get(IQuerySession session, long? version, CancellationToken cancellation) =>
-        version is { } wanted
-            ? await session.Events.AggregateStreamAsync<RegulatorDirectory>(RegulatorDirectory.StreamId, version: wanted, token: cancellation)
-              ?? throw new NotFound("Regulators version", wanted)
-            : await session.LoadAsync<RegulatorDirectory>(RegulatorDirectory.StreamId, cancellation) ?? new RegulatorDirectory();
+        await session.LoadVersionAsync<RegulatorDirectory>(RegulatorDirectory.StreamId, version, "Regulators version", cancellation);
 }

@@ -6,8 +6,5 @@ public static class GetVettingRulesEndpoint
     [WolverineGet("/api/reference/vetting-rules", OperationId = "GetVettingRules"), Authorize(Policy = Policies.InternalRead)]
     [Tags("Reference data")]
     public static async Task<CurrentVettingRules> Get(IQuerySession session, long? version, CancellationToken cancellation) =>
-        version is { } wanted
-            ? await session.Events.AggregateStreamAsync<CurrentVettingRules>(CurrentVettingRules.StreamId, version: wanted, token: cancellation)
-              ?? throw new NotFound("Vetting rules version", wanted)
-            : await session.LoadAsync<CurrentVettingRules>(CurrentVettingRules.StreamId, cancellation) ?? new CurrentVettingRules();
+        await session.LoadVersionAsync<CurrentVettingRules>(CurrentVettingRules.StreamId, version, "Vetting rules version", cancellation);
 }

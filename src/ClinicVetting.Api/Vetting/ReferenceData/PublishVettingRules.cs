@@ -61,12 +61,12 @@ public static class PublishVettingRulesHandler
         TimeProvider clock, CancellationToken cancellation)
     {
         var stream = await session.Events.FetchForWriting<CurrentVettingRules>(CurrentVettingRules.StreamId, cancellation);
-        if (Decide(stream.Aggregate, command.Input, Actor.Of(context), clock.GetUtcNow()) is not { } published)
+        var published = Decide(stream.Aggregate, command.Input, Actor.Of(context), clock.GetUtcNow());
+        var version = new VettingRulesVersion(stream.AppendIfChanged(published));
+        if (published is null)
         {
-            return (new VettingRulesVersion(stream.Aggregate!.Version), new OutgoingMessages());
+            return (version, new OutgoingMessages());
         }
-
-        stream.AppendOne(published);
 
         var open = await session.Query<ClinicStanding>().Where(x => x.OpenCaseId != null).Select(x => x.Id).ToListAsync(cancellation);
         var messages = new OutgoingMessages();
@@ -75,7 +75,7 @@ public static class PublishVettingRulesHandler
             messages.Add(new ApplyVettingRules(clinicId));
         }
 
-        return (new VettingRulesVersion((stream.Aggregate?.Version ?? 0) + 1), messages);
+        return (version, messages);
     }
 
     /// <summary>The rules as sent, their conditions as catalog codes (a label or synonym is stored as its code); null when they are the rules in force.</summary>

@@ -42,12 +42,12 @@ public static class RecordRegulatorHandler
         TimeProvider clock, CancellationToken cancellation)
     {
         var stream = await session.Events.FetchForWriting<RegulatorDirectory>(RegulatorDirectory.StreamId, cancellation);
-        if (Decide(stream.Aggregate, command.Country, command.Regulator, Actor.Of(context), clock.GetUtcNow()) is not { } recorded)
+        var recorded = Decide(stream.Aggregate, command.Country, command.Regulator, Actor.Of(context), clock.GetUtcNow());
+        var version = new RegulatorsVersion(stream.AppendIfChanged(recorded));
+        if (recorded is null)
         {
-            return (new RegulatorsVersion(stream.Aggregate!.Version), new OutgoingMessages());
+            return (version, new OutgoingMessages());
         }
-
-        stream.AppendOne(recorded);
 
         var affected = await session.Query<ClinicStanding>()
             .Where(x => x.Country == command.Country && x.OpenCaseId != null)
@@ -59,7 +59,7 @@ public static class RecordRegulatorHandler
             messages.Add(new ApplyVettingRules(clinicId, ThenLookUpLicense: true));
         }
 
-        return (new RegulatorsVersion((stream.Aggregate?.Version ?? 0) + 1), messages);
+        return (version, messages);
     }
 
     /// <summary>The regulator as sent, trimmed, its aliases once each (any case); null when it is the one on file already.</summary>
