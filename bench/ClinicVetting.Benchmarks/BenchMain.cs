@@ -85,6 +85,9 @@ public static class BenchMain
 
             Step("P4: projection rebuild against a raw scan");
             ratios.Add(Report(await log.P4(events)));
+
+            Step("I1: integrity answer against one page of the log");
+            ratios.Add(Report(await log.Integrity(events, Console.WriteLine)));
         }
 
         if (output is not null)

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using ClinicVetting.Audit;
+using ClinicVetting.Audit.Integrity;
 using ClinicVetting.Ranking;
 using ClinicVetting.Reviews;
 using Marten;
@@ -87,6 +88,53 @@ public sealed class LogScenarios(IServiceProvider services, string connectionStr
             $"the proposal in {proposal.TotalSeconds:N2} s ({clinics:N0} clinics, {proposed.Computation.Ranked.Count:N0} ranked, {events:N0} events in the log)",
             replay.TotalSeconds / proposal.TotalSeconds, "how many proposals one replay costs"), report);
     }
+
+    /// <summary>
+    /// The integrity answer once every sealed range has its verdict, with a fresh unsealed tail, against reading one
+    /// page of the log; beside it, the whole log read again (what every answer cost before the verdicts were kept).
+    /// </summary>
+    public async Task<Ratio> Integrity(long events, Action<string> progress)
+    {
+        var sealer = services.GetRequiredService<AuditSealer>();
+        var verifier = services.GetRequiredService<IntegrityVerifier>();
+        while (await sealer.SealNow(CancellationToken.None) is not null)
+        {
+        }
+
+        var watch = Stopwatch.StartNew();
+        var full = await verifier.VerifyEverything("bench", exported: null, progress: null, CancellationToken.None);
+        var everything = watch.Elapsed;
+        progress($"      whole log read again in {everything.TotalSeconds:N1} s ({full.EventsChecked:N0} events, {full.SealsChecked:N0} seals, valid {full.Valid})");
+
+        var tail = await GeneratedLog.Write(Store, clinics: 100, targetEvents: 2_100, _ => { });
+        var answers = new List<double>();
+        IntegrityReport answer = null!;
+        for (var i = 0; i < 5; i++)
+        {
+            watch.Restart();
+            answer = await verifier.Verify(exported: null, CancellationToken.None);
+            answers.Add(watch.Elapsed.TotalMilliseconds);
+        }
+
+        var pages = new List<double>();
+        for (var i = 0; i < 5; i++)
+        {
+            await using var session = Store.QuerySession();
+            watch.Restart();
+            var page = await BrowseEventsEndpoint.Get(null, null, null, null, null, events / 2, 100, session, CancellationToken.None);
+            pages.Add(watch.Elapsed.TotalMilliseconds);
+            if (page.Events.Count != 100) throw new InvalidOperationException("the baseline page is not full");
+        }
+
+        var answerMs = Median(answers);
+        var pageMs = Median(pages);
+        return new Ratio("I1", "Integrity answer (GET /api/audit/integrity)",
+            $"{answerMs:N0} ms an answer (median of 5; {answer.EventsChecked:N0} events of the unsealed tail read, {answer.SealsFromStoredVerdicts:N0} sealed ranges from their verdicts, {answer.StreamsChecked:N0} streams; valid {answer.Valid}); reading the whole log again ({full.EventsChecked:N0} events) took {everything.TotalSeconds:N1} s",
+            $"{pageMs:N1} ms for one page of 100 events of the log (GET /api/audit/events, median of 5; {events + tail:N0} events in the log)",
+            answerMs / pageMs, "how many log pages one integrity answer costs");
+    }
+
+    private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
 
     private async Task<T> Invoke<T>(string user, object command)
     {

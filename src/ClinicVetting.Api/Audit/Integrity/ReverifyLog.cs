@@ -5,9 +5,6 @@ public sealed record ReverifyLog(Guid ReverificationId);
 
 public sealed record NewLogReverification(Guid Id, string Status) : CreationResponse($"/api/audit/integrity/reverifications/{Id}");
 
-/// <summary>Tells this node's runner, once the request is committed, that a re-verification waits.</summary>
-public sealed record RunLogReverification(Guid ReverificationId);
-
 public static class ReverifyLogEndpoint
 {
     /// <summary>
@@ -17,13 +14,18 @@ public static class ReverifyLogEndpoint
     /// </summary>
     [WolverinePost("/api/audit/integrity/reverifications", OperationId = "ReverifyEventLog"), Authorize(Policy = Policies.Audit)]
     [Tags("Audit")]
-    public static Task<NewLogReverification> Post(IMessageBus bus) =>
-        bus.InvokeAsync<NewLogReverification>(new ReverifyLog(Guid.CreateVersion7()));
+    public static async Task<NewLogReverification> Post(IMessageBus bus, LogReverificationRunner runner)
+    {
+        var requested = await bus.InvokeAsync<NewLogReverification>(new ReverifyLog(Guid.CreateVersion7()));
+        // Committed by now: the runner finds it (a replayed request's re-verification is run once, however often it is told).
+        runner.Enqueue(requested.Id);
+        return requested;
+    }
 }
 
 public static class ReverifyLogHandler
 {
-    public static (NewLogReverification, RunLogReverification) Handle(ReverifyLog command, IDocumentSession session, IMessageContext context,
+    public static NewLogReverification Handle(ReverifyLog command, IDocumentSession session, IMessageContext context,
         TimeProvider clock)
     {
         session.Store(new LogReverification
@@ -33,11 +35,6 @@ public static class ReverifyLogHandler
             RequestedAt = clock.GetUtcNow(),
             Status = LogReverification.Queued,
         });
-        return (new NewLogReverification(command.ReverificationId, LogReverification.Queued), new RunLogReverification(command.ReverificationId));
+        return new NewLogReverification(command.ReverificationId, LogReverification.Queued);
     }
-}
-
-public static class RunLogReverificationHandler
-{
-    public static void Handle(RunLogReverification command, LogReverificationRunner runner) => runner.Enqueue(command.ReverificationId);
 }
