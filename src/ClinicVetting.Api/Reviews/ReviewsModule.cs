@@ -24,6 +24,9 @@ public static class ReviewsModule
                 .Index(x => x.TextFingerprint);
 
             opts.Projections.Add<ClinicReviewStatsProjection>(ProjectionLifecycle.Async);
+            // The fairness report adds up a period's days per clinic in PostgreSQL.
+            opts.Schema.For<ReviewFairnessDay>().Duplicate(x => x.ClinicId).Duplicate(x => x.Day, pgType: "date");
+            opts.Projections.Add<ReviewFairnessDayProjection>(ProjectionLifecycle.Async);
         });
 
         builder.Services.ConfigureWolverine(opts =>
