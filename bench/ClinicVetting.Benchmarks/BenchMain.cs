@@ -88,6 +88,9 @@ public static class BenchMain
 
             Step("I1: integrity answer against one page of the log");
             ratios.Add(Report(await log.Integrity(events, Console.WriteLine)));
+
+            Step("F1: fairness report against one page of the log");
+            ratios.Add(Report(await log.Fairness(events, Console.WriteLine)));
         }
 
         if (output is not null)

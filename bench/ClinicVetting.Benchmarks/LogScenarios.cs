@@ -134,6 +134,94 @@ public sealed class LogScenarios(IServiceProvider services, string connectionStr
             answerMs / pageMs, "how many log pages one integrity answer costs");
     }
 
+    /// <summary>
+    /// One page of the fairness report (100 clinics, the default period) from the counts kept by clinic and day, against
+    /// one page of the log; beside it, the report as it was computed before (every review event of the period read).
+    /// </summary>
+    public async Task<Ratio> Fairness(long events, Action<string> progress)
+    {
+        var watch = Stopwatch.StartNew();
+        using (var daemon = await Store.BuildProjectionDaemonAsync())
+        {
+            await daemon.RebuildProjectionAsync(nameof(ReviewFairnessDay), CancellationToken.None);
+        }
+
+        progress($"      counts by clinic and day rebuilt from the log in {watch.Elapsed.TotalSeconds:N1} s");
+
+        var json = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+        watch.Restart();
+        var before = await FairnessFromTheEvents();
+        var beforeTook = watch.Elapsed;
+        var beforeBytes = JsonSerializer.SerializeToUtf8Bytes(before.Clinics, json).Length;
+
+        var pages = new List<double>();
+        FairnessReport page = null!;
+        for (var i = 0; i < 5; i++)
+        {
+            await using var session = Store.QuerySession();
+            watch.Restart();
+            page = await GetFairnessReportEndpoint.Get(null, null, 1, 100, session, TimeProvider.System, CancellationToken.None);
+            pages.Add(watch.Elapsed.TotalMilliseconds);
+        }
+
+        if (page.TotalClinics != before.Clinics.Count || JsonSerializer.Serialize(page.Overall, json) != JsonSerializer.Serialize(before.Overall, json))
+        {
+            throw new InvalidOperationException("the fairness report from the kept counts differs from the one from the events");
+        }
+
+        var logPages = new List<double>();
+        for (var i = 0; i < 5; i++)
+        {
+            await using var session = Store.QuerySession();
+            watch.Restart();
+            await BrowseEventsEndpoint.Get(null, null, null, null, null, events / 2, 100, session, CancellationToken.None);
+            logPages.Add(watch.Elapsed.TotalMilliseconds);
+        }
+
+        var pageMs = Median(pages);
+        var logPageMs = Median(logPages);
+        var pageBytes = JsonSerializer.SerializeToUtf8Bytes(page, json).Length;
+        return new Ratio("F1", "Fairness report, one page of 100 clinics (GET /api/reviews/fairness-report)",
+            $"{pageMs:N0} ms a page (median of 5; {pageBytes / 1024.0:N0} KiB; {page.TotalClinics:N0} clinics in the last 30 days); before, the whole report from the events took {beforeTook.TotalSeconds:N2} s ({beforeBytes / 1048576.0:N1} MiB of clinics, unpaged)",
+            $"{logPageMs:N1} ms for one page of 100 events of the log (median of 5)", pageMs / logPageMs, "how many log pages one page of the fairness report costs");
+    }
+
+    /// <summary>The report as it was computed before the counts were kept: every review event of the last 30 days read and tallied.</summary>
+    private async Task<(RatingGroups Overall, List<(Guid ClinicId, RatingGroups Ratings)> Clinics)> FairnessFromTheEvents()
+    {
+        var lastDay = DateOnly.FromDateTime(DateTime.UtcNow);
+        var start = new DateTimeOffset(lastDay.AddDays(-29).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        var end = new DateTimeOffset(lastDay.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        await using var session = Store.QuerySession();
+        var overall = new RatingGroups();
+        var byClinic = new Dictionary<Guid, RatingGroups>();
+        async Task Tally(IQueryable<RatedStep> steps, Action<StepCounts> count)
+        {
+            foreach (var step in await steps.ToListAsync())
+            {
+                if (!byClinic.TryGetValue(step.ClinicId, out var groups)) byClinic[step.ClinicId] = groups = new RatingGroups();
+                count(groups.For(step.Rating));
+                count(overall.For(step.Rating));
+            }
+        }
+
+        var events = session.Events;
+        await Tally(events.QueryRawEventDataOnly<ReviewSubmitted>().Where(x => x.SubmittedAt >= start && x.SubmittedAt < end)
+            .Select(x => new RatedStep(x.ClinicId, x.Rating)), x => x.Submitted++);
+        await Tally(events.QueryRawEventDataOnly<ReviewHeldForModeration>().Where(x => x.HeldAt >= start && x.HeldAt < end)
+            .Select(x => new RatedStep(x.ClinicId, x.Rating)), x => x.Held++);
+        await Tally(events.QueryRawEventDataOnly<ReviewPublished>().Where(x => x.PublishedAt >= start && x.PublishedAt < end)
+            .Select(x => new RatedStep(x.ClinicId, x.Rating)), x => x.Published++);
+        await Tally(events.QueryRawEventDataOnly<ReviewRejected>().Where(x => x.RejectedAt >= start && x.RejectedAt < end)
+            .Select(x => new RatedStep(x.ClinicId, x.Rating)), x => x.Rejected++);
+        await Tally(events.QueryRawEventDataOnly<ReviewRestored>().Where(x => x.RestoredAt >= start && x.RestoredAt < end)
+            .Select(x => new RatedStep(x.ClinicId, x.Rating)), x => x.Restored++);
+        var names = (await session.LoadManyAsync<ClinicVetting.Clinics.ClinicProfile>(byClinic.Keys)).ToDictionary(x => x.Id, x => x.Name);
+        return (overall, byClinic.OrderBy(x => names.GetValueOrDefault(x.Key) ?? "").ThenBy(x => x.Key).Select(x => (x.Key, x.Value)).ToList());
+    }
+
+    public sealed record RatedStep(Guid ClinicId, int Rating);
+
     private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
 
     private async Task<T> Invoke<T>(string user, object command)
