@@ -106,7 +106,7 @@ public sealed class LogScenarios(IServiceProvider services, string connectionStr
         var everything = watch.Elapsed;
         progress($"      whole log read again in {everything.TotalSeconds:N1} s ({full.EventsChecked:N0} events, {full.SealsChecked:N0} seals, valid {full.Valid})");
 
-        var tail = await GeneratedLog.Write(Store, clinics: 100, targetEvents: 2_100, _ => { });
+        var tail = await ReviewsOfKnownClinics(1_000);
         var answers = new List<double>();
         IntegrityReport answer = null!;
         for (var i = 0; i < 5; i++)
@@ -144,6 +144,7 @@ public sealed class LogScenarios(IServiceProvider services, string connectionStr
         using (var daemon = await Store.BuildProjectionDaemonAsync())
         {
             await daemon.RebuildProjectionAsync(nameof(ReviewFairnessDay), CancellationToken.None);
+            await daemon.RebuildProjectionAsync(nameof(ReviewFairnessOverallDay), CancellationToken.None);
         }
 
         progress($"      counts by clinic and day rebuilt from the log in {watch.Elapsed.TotalSeconds:N1} s");
@@ -221,6 +222,26 @@ public sealed class LogScenarios(IServiceProvider services, string connectionStr
     }
 
     public sealed record RatedStep(Guid ClinicId, int Rating);
+
+    /// <summary>Reviews submitted and published now, on clinics of the log: the unsealed tail an integrity answer reads.</summary>
+    private async Task<long> ReviewsOfKnownClinics(int reviews)
+    {
+        await using var session = Store.LightweightSession();
+        var clinics = await session.Query<ClinicVetting.Clinics.ClinicProfile>().Select(x => x.Id).Take(100).ToListAsync();
+        var now = DateTimeOffset.UtcNow;
+        for (var i = 0; i < reviews; i++)
+        {
+            var id = Guid.CreateVersion7();
+            var clinic = clinics[i % clinics.Count];
+            session.Events.StartStream<Review>(id,
+                new ReviewSubmitted(id, clinic, $"tail-{id}", $"TAIL-BK-{id}", 4, "A review written while the log was being checked.", "Program A",
+                    DateOnly.FromDateTime(now.UtcDateTime).AddDays(-30), now, true, "T. R.", null, $"tail-hash-{id}", now),
+                new ReviewPublished(id, clinic, 4, true, ReviewStatus.Pending, ModerationReason.PassedScreening, null, now));
+        }
+
+        await session.SaveChangesAsync();
+        return reviews * 2L;
+    }
 
     private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
 

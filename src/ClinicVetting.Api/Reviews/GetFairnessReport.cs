@@ -77,39 +77,41 @@ public static class GetFairnessReportEndpoint
         var lastDay = to ?? DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         var firstDay = from ?? lastDay.AddDays(-29);
         var (number, size) = Paging.Normalize(page, pageSize);
+        var schema = session.DocumentStore.Options.DatabaseSchemaName;
 
-        var clinics = await session.AdvancedSql.QueryAsync<ClinicPeriodCounts>(PeriodSql(session.DocumentStore.Options.DatabaseSchemaName),
-            cancellation, firstDay, lastDay);
-        var overall = new RatingGroups();
-        foreach (var clinic in clinics)
-        {
-            overall.Add(clinic.Ratings);
-        }
-
-        var ids = clinics.Select(x => x.ClinicId).ToArray();
+        var active = await session.AdvancedSql.QueryAsync<Guid>(
+            $"select distinct d.clinic_id from {schema}.mt_doc_reviewfairnessday d where d.day >= ? and d.day <= ?", cancellation, firstDay, lastDay);
+        var ids = active.ToArray();
         var names = (await session.Query<ClinicProfile>().Where(x => x.Id.IsOneOf(ids)).Select(x => new ClinicName(x.Id, x.Name))
             .ToListAsync(cancellation)).ToDictionary(x => x.Id, x => x.Name);
-        var listed = clinics
-            .Select(x => new ClinicFairness(x.ClinicId, names.GetValueOrDefault(x.ClinicId), x.Ratings))
-            .OrderBy(x => x.ClinicName ?? "").ThenBy(x => x.ClinicId)
+        var onPage = ids
+            .Select(id => (Id: id, Name: names.GetValueOrDefault(id)))
+            .OrderBy(x => x.Name ?? "").ThenBy(x => x.Id)
             .Skip((number - 1) * size).Take(size)
             .ToList();
-        return new FairnessReport(firstDay, lastDay, overall, listed) { Page = number, PageSize = size, TotalClinics = clinics.Count };
+
+        var counted = (await session.AdvancedSql.QueryAsync<ClinicPeriodCounts>(
+                SumSql($"'clinicId', d.clinic_id, 'ratings', {Sums}", "mt_doc_reviewfairnessday", schema, "and d.clinic_id = any(?) group by d.clinic_id"),
+                cancellation, firstDay, lastDay, onPage.Select(x => x.Id).ToArray()))
+            .ToDictionary(x => x.ClinicId, x => x.Ratings);
+        var overall = (await session.AdvancedSql.QueryAsync<RatingGroups>(
+            $"select {Sums} from {schema}.mt_doc_reviewfairnessoverallday d where d.day >= ? and d.day <= ?",
+            cancellation, firstDay, lastDay)).Single();
+
+        var listed = onPage.Select(x => new ClinicFairness(x.Id, x.Name, counted.GetValueOrDefault(x.Id) ?? new RatingGroups())).ToList();
+        return new FairnessReport(firstDay, lastDay, overall, listed) { Page = number, PageSize = size, TotalClinics = ids.Length };
     }
 
     private static readonly string[] Groups = ["low", "neutral", "high"];
     private static readonly string[] Steps = ["submitted", "held", "published", "rejected", "restored"];
 
-    /// <summary>Each clinic's days of the period added up, one JSON row per clinic in the shape of <see cref="ClinicPeriodCounts"/>.</summary>
-    private static string PeriodSql(string schema)
-    {
-        var groups = string.Join(", ", Groups.Select(group => $"'{group}', json_build_object(" +
-            string.Join(", ", Steps.Select(step => $"'{step}', sum((d.data #>> '{{ratings,{group},{step}}}')::int)")) + ")"));
-        return $"""
-            select json_build_object('clinicId', d.clinic_id, 'ratings', json_build_object({groups}))
-            from {schema}.mt_doc_reviewfairnessday d
-            where d.day >= ? and d.day <= ?
-            group by d.clinic_id
-            """;
-    }
+    /// <summary>The period's days of <c>d</c> added up, as JSON in the shape of <see cref="RatingGroups"/>.</summary>
+    private static readonly string Sums = "json_build_object(" + string.Join(", ", Groups.Select(group => $"'{group}', json_build_object(" +
+        string.Join(", ", Steps.Select(step => $"'{step}', coalesce(sum((d.data #>> '{{ratings,{group},{step}}}')::int), 0)")) + ")")) + ")";
+
+    private static string SumSql(string fields, string table, string schema, string rest) => $"""
+        select json_build_object({fields})
+        from {schema}.{table} d
+        where d.day >= ? and d.day <= ? {rest}
+        """;
 }

@@ -25,6 +25,24 @@ public sealed class ReviewFairnessDay
     }
 }
 
+/// <summary>What happened to all clinics' reviews on one UTC day: the report's overall counts, without reading every clinic's day.</summary>
+public sealed class ReviewFairnessOverallDay
+{
+    /// <summary>"yyyy-MM-dd".</summary>
+    public string Id { get; set; } = "";
+
+    public DateOnly Day { get; set; }
+    public RatingGroups Ratings { get; set; } = new();
+
+    public static string Key(DateTimeOffset at) => $"{ReviewFairnessDay.DayOf(at):yyyy-MM-dd}";
+
+    public void Count(DateTimeOffset at, int rating, Action<StepCounts> step)
+    {
+        Day = ReviewFairnessDay.DayOf(at);
+        step(Ratings.For(rating));
+    }
+}
+
 /// <summary>
 /// Each moderation step of a review counted on the clinic's day it was taken, as the report dates it; asynchronous,
 /// since many review streams feed one document.
@@ -49,4 +67,27 @@ public sealed partial class ReviewFairnessDayProjection : MultiStreamProjection<
     public void Apply(ReviewRejected e, ReviewFairnessDay day) => day.Count(e.ClinicId, e.RejectedAt, e.Rating, x => x.Rejected++);
 
     public void Apply(ReviewRestored e, ReviewFairnessDay day) => day.Count(e.ClinicId, e.RestoredAt, e.Rating, x => x.Restored++);
+}
+
+/// <summary>The same steps counted on their day for all clinics together.</summary>
+public sealed partial class ReviewFairnessOverallDayProjection : MultiStreamProjection<ReviewFairnessOverallDay, string>
+{
+    public ReviewFairnessOverallDayProjection()
+    {
+        Identity<ReviewSubmitted>(x => ReviewFairnessOverallDay.Key(x.SubmittedAt));
+        Identity<ReviewHeldForModeration>(x => ReviewFairnessOverallDay.Key(x.HeldAt));
+        Identity<ReviewPublished>(x => ReviewFairnessOverallDay.Key(x.PublishedAt));
+        Identity<ReviewRejected>(x => ReviewFairnessOverallDay.Key(x.RejectedAt));
+        Identity<ReviewRestored>(x => ReviewFairnessOverallDay.Key(x.RestoredAt));
+    }
+
+    public void Apply(ReviewSubmitted e, ReviewFairnessOverallDay day) => day.Count(e.SubmittedAt, e.Rating, x => x.Submitted++);
+
+    public void Apply(ReviewHeldForModeration e, ReviewFairnessOverallDay day) => day.Count(e.HeldAt, e.Rating, x => x.Held++);
+
+    public void Apply(ReviewPublished e, ReviewFairnessOverallDay day) => day.Count(e.PublishedAt, e.Rating, x => x.Published++);
+
+    public void Apply(ReviewRejected e, ReviewFairnessOverallDay day) => day.Count(e.RejectedAt, e.Rating, x => x.Rejected++);
+
+    public void Apply(ReviewRestored e, ReviewFairnessOverallDay day) => day.Count(e.RestoredAt, e.Rating, x => x.Restored++);
 }

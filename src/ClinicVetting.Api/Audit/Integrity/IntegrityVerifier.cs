@@ -29,6 +29,7 @@ public sealed class IntegrityVerifier(IDocumentStore store, SealKey key, TimePro
     public async Task<IntegrityReport> Verify(ExportedSeal? exported, CancellationToken cancellation)
     {
         var verdicts = await StoredVerdicts(cancellation);
+        var snapshotAt = clock.GetUtcNow();
         await using var pass = await Pass.Open(store, cancellation);
         var problems = new ProblemLog();
         if (await TriggerProblem(pass, cancellation) is { } unprotected)
@@ -75,7 +76,7 @@ public sealed class IntegrityVerifier(IDocumentStore store, SealKey key, TimePro
 
         var streamsChecked = await CheckStreams(pass, sealedUpto, problems, cancellation);
         await pass.DisposeAsync();
-        await Keep(attribution.Verdicts(clock.GetUtcNow(), "answer", key), cancellation);
+        await Keep(attribution.Verdicts(snapshotAt, "answer", key), cancellation);
 
         var listed = problems.InLogOrder();
         return new IntegrityReport(problems.Count == 0, checkedNow + tail.Checked, streamsChecked, seals.Count, Summary(lastSeal), tail.Checked,
@@ -95,6 +96,7 @@ public sealed class IntegrityVerifier(IDocumentStore store, SealKey key, TimePro
     public async Task<IntegrityReport> VerifyEverything(string verifiedBy, ExportedSeal? exported, Action<IntegrityProgress>? progress,
         CancellationToken cancellation)
     {
+        var snapshotAt = clock.GetUtcNow();
         await using var pass = await Pass.Open(store, cancellation);
         var problems = new ProblemLog();
         if (await TriggerProblem(pass, cancellation) is { } unprotected)
@@ -125,7 +127,7 @@ public sealed class IntegrityVerifier(IDocumentStore store, SealKey key, TimePro
 
         var streamsChecked = await CheckStreams(pass, sealedUpto: 0, problems, cancellation);
         await pass.DisposeAsync();
-        await Keep(attribution.Verdicts(clock.GetUtcNow(), verifiedBy, key), cancellation);
+        await Keep(attribution.Verdicts(snapshotAt, verifiedBy, key), cancellation);
 
         var listed = problems.InLogOrder();
         return new IntegrityReport(problems.Count == 0, events.Checked, streamsChecked, seals.Count, Summary(lastSeal), events.Unsealed,
@@ -174,7 +176,16 @@ public sealed class IntegrityVerifier(IDocumentStore store, SealKey key, TimePro
         }
 
         await using var session = store.LightweightSession();
-        session.Store(verdicts.ToArray());
+        // A verdict read from a later snapshot (a re-verification that ran meanwhile) is not replaced by an older one.
+        var later = (await session.LoadManyAsync<SealVerdict>(cancellation, verdicts.Select(x => x.Id)))
+            .Where(x => x is not null).ToDictionary(x => x.Id, x => x.VerifiedAt);
+        var newer = verdicts.Where(x => !later.TryGetValue(x.Id, out var at) || at <= x.VerifiedAt).ToArray();
+        if (newer.Length == 0)
+        {
+            return;
+        }
+
+        session.Store(newer);
         await session.SaveChangesAsync(cancellation);
     }
 
@@ -294,14 +305,15 @@ public sealed class IntegrityVerifier(IDocumentStore store, SealKey key, TimePro
     /// <summary>
     /// A stream's recorded version is that of its last real event: beyond it, the stream lost its newest events (a
     /// placeholder never stands in for one); behind it, the version was rewound. Placeholder streams stay at version 0.
-    /// After a seal, only the streams appended to since (an event or hash in the tail, or Marten's stream timestamp
-    /// from shortly before the last sealed event on) are checked; the sealed ranges' own events are the seals' business.
+    /// After a seal, only the streams appended to since (an event or hash in the tail, or Marten's stream timestamp from
+    /// a minute before the last sealed event on: an append's timestamp is its transaction's start, a little before its
+    /// sequence number) are checked; the sealed ranges' own events are the seals' business.
     /// </summary>
     private async Task<long> CheckStreams(Pass pass, long sealedUpto, ProblemLog problems, CancellationToken cancellation)
     {
         var sinceTheSeal = sealedUpto == 0 ? "" : $"""
             where s.id in (select stream_id from {Events} where seq_id > @sealed union select stream_id from {Hashes} where seq_id > @sealed)
-               or s.timestamp >= (select e.timestamp from {Events} e where e.seq_id <= @sealed order by e.seq_id desc limit 1) - interval '10 minutes'
+               or s.timestamp >= (select e.timestamp from {Events} e where e.seq_id <= @sealed order by e.seq_id desc limit 1) - interval '1 minute'
             """;
         await using var command = pass.Command($"""
             select s.id, s.version,

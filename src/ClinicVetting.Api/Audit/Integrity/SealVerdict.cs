@@ -25,6 +25,7 @@ public sealed class SealVerdict
     /// <summary>The first problems found in the range, in log order.</summary>
     public List<BrokenLink> Problems { get; set; } = [];
 
+    /// <summary>When the snapshot the range was read from was taken.</summary>
     public DateTimeOffset VerifiedAt { get; set; }
 
     /// <summary>"answer" when an integrity answer verified the range, or the id of the re-verification that did.</summary>
