@@ -153,7 +153,7 @@ public sealed class LogScenarios(IServiceProvider services, string connectionStr
         watch.Restart();
         var before = await FairnessFromTheEvents();
         var beforeTook = watch.Elapsed;
-        var beforeBytes = JsonSerializer.SerializeToUtf8Bytes(before.Clinics, json).Length;
+        var beforeBytes = JsonSerializer.SerializeToUtf8Bytes(before.Clinics.Select(x => new ClinicFairness(x.ClinicId, x.Name, x.Ratings)), json).Length;
 
         var pages = new List<double>();
         FairnessReport page = null!;
@@ -188,7 +188,7 @@ public sealed class LogScenarios(IServiceProvider services, string connectionStr
     }
 
     /// <summary>The report as it was computed before the counts were kept: every review event of the last 30 days read and tallied.</summary>
-    private async Task<(RatingGroups Overall, List<(Guid ClinicId, RatingGroups Ratings)> Clinics)> FairnessFromTheEvents()
+    private async Task<(RatingGroups Overall, List<(Guid ClinicId, string? Name, RatingGroups Ratings)> Clinics)> FairnessFromTheEvents()
     {
         var lastDay = DateOnly.FromDateTime(DateTime.UtcNow);
         var start = new DateTimeOffset(lastDay.AddDays(-29).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
@@ -218,7 +218,7 @@ public sealed class LogScenarios(IServiceProvider services, string connectionStr
         await Tally(events.QueryRawEventDataOnly<ReviewRestored>().Where(x => x.RestoredAt >= start && x.RestoredAt < end)
             .Select(x => new RatedStep(x.ClinicId, x.Rating)), x => x.Restored++);
         var names = (await session.LoadManyAsync<ClinicVetting.Clinics.ClinicProfile>(byClinic.Keys)).ToDictionary(x => x.Id, x => x.Name);
-        return (overall, byClinic.OrderBy(x => names.GetValueOrDefault(x.Key) ?? "").ThenBy(x => x.Key).Select(x => (x.Key, x.Value)).ToList());
+        return (overall, byClinic.Select(x => (x.Key, Name: names.GetValueOrDefault(x.Key), x.Value)).OrderBy(x => x.Name ?? "").ThenBy(x => x.Key).ToList());
     }
 
     public sealed record RatedStep(Guid ClinicId, int Rating);
