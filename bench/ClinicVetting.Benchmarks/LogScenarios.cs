@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using ClinicVetting.Audit;
+using ClinicVetting.Audit.Integrity;
 using ClinicVetting.Ranking;
 using ClinicVetting.Reviews;
 using Marten;
@@ -87,6 +88,162 @@ public sealed class LogScenarios(IServiceProvider services, string connectionStr
             $"the proposal in {proposal.TotalSeconds:N2} s ({clinics:N0} clinics, {proposed.Computation.Ranked.Count:N0} ranked, {events:N0} events in the log)",
             replay.TotalSeconds / proposal.TotalSeconds, "how many proposals one replay costs"), report);
     }
+
+    /// <summary>
+    /// The integrity answer once every sealed range has its verdict, with a fresh unsealed tail, against reading one
+    /// page of the log; beside it, the whole log read again (what every answer cost before the verdicts were kept).
+    /// </summary>
+    public async Task<Ratio> Integrity(long events, Action<string> progress)
+    {
+        var sealer = services.GetRequiredService<AuditSealer>();
+        var verifier = services.GetRequiredService<IntegrityVerifier>();
+        while (await sealer.SealNow(CancellationToken.None) is not null)
+        {
+        }
+
+        var watch = Stopwatch.StartNew();
+        var full = await verifier.VerifyEverything("bench", exported: null, progress: null, CancellationToken.None);
+        var everything = watch.Elapsed;
+        progress($"      whole log read again in {everything.TotalSeconds:N1} s ({full.EventsChecked:N0} events, {full.SealsChecked:N0} seals, valid {full.Valid})");
+
+        var tail = await ReviewsOfKnownClinics(1_000);
+        var answers = new List<double>();
+        IntegrityReport answer = null!;
+        for (var i = 0; i < 5; i++)
+        {
+            watch.Restart();
+            answer = await verifier.Verify(exported: null, CancellationToken.None);
+            answers.Add(watch.Elapsed.TotalMilliseconds);
+        }
+
+        var pages = new List<double>();
+        for (var i = 0; i < 5; i++)
+        {
+            await using var session = Store.QuerySession();
+            watch.Restart();
+            var page = await BrowseEventsEndpoint.Get(null, null, null, null, null, events / 2, 100, session, CancellationToken.None);
+            pages.Add(watch.Elapsed.TotalMilliseconds);
+            if (page.Events.Count != 100) throw new InvalidOperationException("the baseline page is not full");
+        }
+
+        var answerMs = Median(answers);
+        var pageMs = Median(pages);
+        return new Ratio("I1", "Integrity answer (GET /api/audit/integrity)",
+            $"{answerMs:N0} ms an answer (median of 5; {answer.EventsChecked:N0} events of the unsealed tail read, {answer.SealsFromStoredVerdicts:N0} sealed ranges from their verdicts, {answer.StreamsChecked:N0} streams; valid {answer.Valid}); reading the whole log again ({full.EventsChecked:N0} events) took {everything.TotalSeconds:N1} s",
+            $"{pageMs:N1} ms for one page of 100 events of the log (GET /api/audit/events, median of 5; {events + tail:N0} events in the log)",
+            answerMs / pageMs, "how many log pages one integrity answer costs");
+    }
+
+    /// <summary>
+    /// One page of the fairness report (100 clinics, the default period) from the counts kept by clinic and day, against
+    /// one page of the log; beside it, the report as it was computed before (every review event of the period read).
+    /// </summary>
+    public async Task<Ratio> Fairness(long events, Action<string> progress)
+    {
+        var watch = Stopwatch.StartNew();
+        using (var daemon = await Store.BuildProjectionDaemonAsync())
+        {
+            await daemon.RebuildProjectionAsync(nameof(ReviewFairnessDay), CancellationToken.None);
+            await daemon.RebuildProjectionAsync(nameof(ReviewFairnessOverallDay), CancellationToken.None);
+        }
+
+        progress($"      counts by clinic and day rebuilt from the log in {watch.Elapsed.TotalSeconds:N1} s");
+
+        var json = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+        watch.Restart();
+        var before = await FairnessFromTheEvents();
+        var beforeTook = watch.Elapsed;
+        var beforeBytes = JsonSerializer.SerializeToUtf8Bytes(before.Clinics.Select(x => new ClinicFairness(x.ClinicId, x.Name, x.Ratings)), json).Length;
+
+        var pages = new List<double>();
+        FairnessReport page = null!;
+        for (var i = 0; i < 5; i++)
+        {
+            await using var session = Store.QuerySession();
+            watch.Restart();
+            page = await GetFairnessReportEndpoint.Get(null, null, 1, 100, session, TimeProvider.System, CancellationToken.None);
+            pages.Add(watch.Elapsed.TotalMilliseconds);
+        }
+
+        if (page.TotalClinics != before.Clinics.Count || JsonSerializer.Serialize(page.Overall, json) != JsonSerializer.Serialize(before.Overall, json))
+        {
+            throw new InvalidOperationException("the fairness report from the kept counts differs from the one from the events");
+        }
+
+        var logPages = new List<double>();
+        for (var i = 0; i < 5; i++)
+        {
+            await using var session = Store.QuerySession();
+            watch.Restart();
+            await BrowseEventsEndpoint.Get(null, null, null, null, null, events / 2, 100, session, CancellationToken.None);
+            logPages.Add(watch.Elapsed.TotalMilliseconds);
+        }
+
+        var pageMs = Median(pages);
+        var logPageMs = Median(logPages);
+        var pageBytes = JsonSerializer.SerializeToUtf8Bytes(page, json).Length;
+        return new Ratio("F1", "Fairness report, one page of 100 clinics (GET /api/reviews/fairness-report)",
+            $"{pageMs:N0} ms a page (median of 5; {pageBytes / 1024.0:N0} KiB; {page.TotalClinics:N0} clinics in the last 30 days); before, the whole report from the events took {beforeTook.TotalSeconds:N2} s ({beforeBytes / 1048576.0:N1} MiB of clinics, unpaged)",
+            $"{logPageMs:N1} ms for one page of 100 events of the log (median of 5)", pageMs / logPageMs, "how many log pages one page of the fairness report costs");
+    }
+
+    /// <summary>The report as it was computed before the counts were kept: every review event of the last 30 days read and tallied.</summary>
+    private async Task<(RatingGroups Overall, List<(Guid ClinicId, string? Name, RatingGroups Ratings)> Clinics)> FairnessFromTheEvents()
+    {
+        var lastDay = DateOnly.FromDateTime(DateTime.UtcNow);
+        var start = new DateTimeOffset(lastDay.AddDays(-29).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        var end = new DateTimeOffset(lastDay.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        await using var session = Store.QuerySession();
+        var overall = new RatingGroups();
+        var byClinic = new Dictionary<Guid, RatingGroups>();
+        async Task Tally(IQueryable<RatedStep> steps, Action<StepCounts> count)
+        {
+            foreach (var step in await steps.ToListAsync())
+            {
+                if (!byClinic.TryGetValue(step.ClinicId, out var groups)) byClinic[step.ClinicId] = groups = new RatingGroups();
+                count(groups.For(step.Rating));
+                count(overall.For(step.Rating));
+            }
+        }
+
+        var events = session.Events;
+        await Tally(events.QueryRawEventDataOnly<ReviewSubmitted>().Where(x => x.SubmittedAt >= start && x.SubmittedAt < end)
+            .Select(x => new RatedStep(x.ClinicId, x.Rating)), x => x.Submitted++);
+        await Tally(events.QueryRawEventDataOnly<ReviewHeldForModeration>().Where(x => x.HeldAt >= start && x.HeldAt < end)
+            .Select(x => new RatedStep(x.ClinicId, x.Rating)), x => x.Held++);
+        await Tally(events.QueryRawEventDataOnly<ReviewPublished>().Where(x => x.PublishedAt >= start && x.PublishedAt < end)
+            .Select(x => new RatedStep(x.ClinicId, x.Rating)), x => x.Published++);
+        await Tally(events.QueryRawEventDataOnly<ReviewRejected>().Where(x => x.RejectedAt >= start && x.RejectedAt < end)
+            .Select(x => new RatedStep(x.ClinicId, x.Rating)), x => x.Rejected++);
+        await Tally(events.QueryRawEventDataOnly<ReviewRestored>().Where(x => x.RestoredAt >= start && x.RestoredAt < end)
+            .Select(x => new RatedStep(x.ClinicId, x.Rating)), x => x.Restored++);
+        var names = (await session.LoadManyAsync<ClinicVetting.Clinics.ClinicProfile>(byClinic.Keys)).ToDictionary(x => x.Id, x => x.Name);
+        return (overall, byClinic.Select(x => (x.Key, Name: names.GetValueOrDefault(x.Key), x.Value)).OrderBy(x => x.Name ?? "").ThenBy(x => x.Key).ToList());
+    }
+
+    public sealed record RatedStep(Guid ClinicId, int Rating);
+
+    /// <summary>Reviews submitted and published now, on clinics of the log: the unsealed tail an integrity answer reads.</summary>
+    private async Task<long> ReviewsOfKnownClinics(int reviews)
+    {
+        await using var session = Store.LightweightSession();
+        var clinics = await session.Query<ClinicVetting.Clinics.ClinicProfile>().Select(x => x.Id).Take(100).ToListAsync();
+        var now = DateTimeOffset.UtcNow;
+        for (var i = 0; i < reviews; i++)
+        {
+            var id = Guid.CreateVersion7();
+            var clinic = clinics[i % clinics.Count];
+            session.Events.StartStream<Review>(id,
+                new ReviewSubmitted(id, clinic, $"tail-{id}", $"TAIL-BK-{id}", 4, "A review written while the log was being checked.", "Program A",
+                    DateOnly.FromDateTime(now.UtcDateTime).AddDays(-30), now, true, "T. R.", null, $"tail-hash-{id}", now),
+                new ReviewPublished(id, clinic, 4, true, ReviewStatus.Pending, ModerationReason.PassedScreening, null, now));
+        }
+
+        await session.SaveChangesAsync();
+        return reviews * 2L;
+    }
+
+    private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
 
     private async Task<T> Invoke<T>(string user, object command)
     {

@@ -10,6 +10,15 @@ public sealed class StepCounts
     public int Published { get; set; }
     public int Rejected { get; set; }
     public int Restored { get; set; }
+
+    public void Add(StepCounts other)
+    {
+        Submitted += other.Submitted;
+        Held += other.Held;
+        Published += other.Published;
+        Rejected += other.Rejected;
+        Restored += other.Restored;
+    }
 }
 
 /// <summary>Low (1 and 2 stars), neutral (3) and high (4 and 5) reviews side by side.</summary>
@@ -20,14 +29,33 @@ public sealed class RatingGroups
     public StepCounts High { get; init; } = new();
 
     public StepCounts For(int rating) => rating <= 2 ? Low : rating == 3 ? Neutral : High;
-}
 
-/// <summary>The clinic and rating of one step, as the report reads them from an event.</summary>
-public sealed record RatedStep(Guid ClinicId, int Rating);
+    public void Add(RatingGroups other)
+    {
+        Low.Add(other.Low);
+        Neutral.Add(other.Neutral);
+        High.Add(other.High);
+    }
+}
 
 public sealed record ClinicFairness(Guid ClinicId, string? ClinicName, RatingGroups Ratings);
 
-public sealed record FairnessReport(DateOnly From, DateOnly To, RatingGroups Overall, IReadOnlyList<ClinicFairness> Clinics);
+/// <summary>
+/// The period's counts overall, and one page of its clinics (by name, then id): <c>totalClinics</c> had a review take a
+/// step in the period.
+/// </summary>
+public sealed record FairnessReport(DateOnly From, DateOnly To, RatingGroups Overall, IReadOnlyList<ClinicFairness> Clinics)
+{
+    public int Page { get; init; } = 1;
+    public int PageSize { get; init; } = Paging.DefaultSize;
+    public long TotalClinics { get; init; }
+    public bool HasMore => (long)Page * PageSize < TotalClinics;
+}
+
+/// <summary>One clinic's counts over the period, added up in PostgreSQL from its days.</summary>
+public sealed record ClinicPeriodCounts(Guid ClinicId, RatingGroups Ratings);
+
+public sealed record ClinicName(Guid Id, string Name);
 
 public static class GetFairnessReportEndpoint
 {
@@ -36,48 +64,54 @@ public static class GetFairnessReportEndpoint
         .ToProblem();
 
     /// <summary>
-    /// Whether low and high ratings are treated alike: per clinic and overall, how many reviews of each rating group
+    /// Whether low and high ratings are treated alike: overall and per clinic, how many reviews of each rating group
     /// were submitted, held, published, rejected and restored from <c>from</c> to <c>to</c> (whole UTC days; the
-    /// last 30 days by default). Read from the events themselves.
+    /// last 30 days by default). The clinics are paged (<c>page</c>, <c>pageSize</c>), by name. Counted from the review
+    /// events by clinic and day as they are appended (an asynchronous projection: seconds behind the log).
     /// </summary>
     [WolverineGet("/api/reviews/fairness-report", OperationId = "GetReviewFairnessReport"), Authorize(Policy = Policies.InternalRead)]
     [Tags("Reviews")]
-    public static async Task<FairnessReport> Get(DateOnly? from, DateOnly? to, IQuerySession session, TimeProvider clock, CancellationToken cancellation)
+    public static async Task<FairnessReport> Get(DateOnly? from, DateOnly? to, int? page, int? pageSize, IQuerySession session, TimeProvider clock,
+        CancellationToken cancellation)
     {
         var lastDay = to ?? DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         var firstDay = from ?? lastDay.AddDays(-29);
-        var start = new DateTimeOffset(firstDay.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-        var end = new DateTimeOffset(lastDay.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        var (number, size) = Paging.Normalize(page, pageSize);
+        var schema = session.DocumentStore.Options.DatabaseSchemaName;
 
-        var overall = new RatingGroups();
-        var byClinic = new Dictionary<Guid, RatingGroups>();
-        async Task Tally(IQueryable<RatedStep> steps, Action<StepCounts> count)
-        {
-            foreach (var step in await steps.ToListAsync(cancellation))
-            {
-                if (!byClinic.TryGetValue(step.ClinicId, out var groups)) byClinic[step.ClinicId] = groups = new RatingGroups();
-                count(groups.For(step.Rating));
-                count(overall.For(step.Rating));
-            }
-        }
-
-        var events = session.Events;
-        await Tally(events.QueryRawEventDataOnly<ReviewSubmitted>().Where(x => x.SubmittedAt >= start && x.SubmittedAt < end)
-            .Select(x => new RatedStep(x.ClinicId, x.Rating)), x => x.Submitted++);
-        await Tally(events.QueryRawEventDataOnly<ReviewHeldForModeration>().Where(x => x.HeldAt >= start && x.HeldAt < end)
-            .Select(x => new RatedStep(x.ClinicId, x.Rating)), x => x.Held++);
-        await Tally(events.QueryRawEventDataOnly<ReviewPublished>().Where(x => x.PublishedAt >= start && x.PublishedAt < end)
-            .Select(x => new RatedStep(x.ClinicId, x.Rating)), x => x.Published++);
-        await Tally(events.QueryRawEventDataOnly<ReviewRejected>().Where(x => x.RejectedAt >= start && x.RejectedAt < end)
-            .Select(x => new RatedStep(x.ClinicId, x.Rating)), x => x.Rejected++);
-        await Tally(events.QueryRawEventDataOnly<ReviewRestored>().Where(x => x.RestoredAt >= start && x.RestoredAt < end)
-            .Select(x => new RatedStep(x.ClinicId, x.Rating)), x => x.Restored++);
-
-        var names = (await session.LoadManyAsync<ClinicProfile>(cancellation, byClinic.Keys)).ToDictionary(x => x.Id, x => x.Name);
-        var clinics = byClinic
-            .Select(x => new ClinicFairness(x.Key, names.GetValueOrDefault(x.Key), x.Value))
-            .OrderBy(x => x.ClinicName ?? "").ThenBy(x => x.ClinicId)
+        var active = await session.AdvancedSql.QueryAsync<Guid>(
+            $"select distinct d.clinic_id from {schema}.mt_doc_reviewfairnessday d where d.day >= ? and d.day <= ?", cancellation, firstDay, lastDay);
+        var ids = active.ToArray();
+        var names = (await session.Query<ClinicProfile>().Where(x => x.Id.IsOneOf(ids)).Select(x => new ClinicName(x.Id, x.Name))
+            .ToListAsync(cancellation)).ToDictionary(x => x.Id, x => x.Name);
+        var onPage = ids
+            .Select(id => (Id: id, Name: names.GetValueOrDefault(id)))
+            .OrderBy(x => x.Name ?? "").ThenBy(x => x.Id)
+            .Skip((number - 1) * size).Take(size)
             .ToList();
-        return new FairnessReport(firstDay, lastDay, overall, clinics);
+
+        var counted = (await session.AdvancedSql.QueryAsync<ClinicPeriodCounts>(
+                SumSql($"'clinicId', d.clinic_id, 'ratings', {Sums}", "mt_doc_reviewfairnessday", schema, "and d.clinic_id = any(?) group by d.clinic_id"),
+                cancellation, firstDay, lastDay, onPage.Select(x => x.Id).ToArray()))
+            .ToDictionary(x => x.ClinicId, x => x.Ratings);
+        var overall = (await session.AdvancedSql.QueryAsync<RatingGroups>(
+            $"select {Sums} from {schema}.mt_doc_reviewfairnessoverallday d where d.day >= ? and d.day <= ?",
+            cancellation, firstDay, lastDay)).Single();
+
+        var listed = onPage.Select(x => new ClinicFairness(x.Id, x.Name, counted.GetValueOrDefault(x.Id) ?? new RatingGroups())).ToList();
+        return new FairnessReport(firstDay, lastDay, overall, listed) { Page = number, PageSize = size, TotalClinics = ids.Length };
     }
+
+    private static readonly string[] Groups = ["low", "neutral", "high"];
+    private static readonly string[] Steps = ["submitted", "held", "published", "rejected", "restored"];
+
+    /// <summary>The period's days of <c>d</c> added up, as JSON in the shape of <see cref="RatingGroups"/>.</summary>
+    private static readonly string Sums = "json_build_object(" + string.Join(", ", Groups.Select(group => $"'{group}', json_build_object(" +
+        string.Join(", ", Steps.Select(step => $"'{step}', coalesce(sum((d.data #>> '{{ratings,{group},{step}}}')::int), 0)")) + ")")) + ")";
+
+    private static string SumSql(string fields, string table, string schema, string rest) => $"""
+        select json_build_object({fields})
+        from {schema}.{table} d
+        where d.day >= ? and d.day <= ? {rest}
+        """;
 }

@@ -24,6 +24,12 @@ public static class ReviewsModule
                 .Index(x => x.TextFingerprint);
 
             opts.Projections.Add<ClinicReviewStatsProjection>(ProjectionLifecycle.Async);
+            // The fairness report lists a period's clinics from the day index alone, then adds up one page of clinics' days.
+            opts.Schema.For<ReviewFairnessDay>().Duplicate(x => x.ClinicId)
+                .Duplicate(x => x.Day, pgType: "date", configure: index => index.IncludeColumns = ["clinic_id"]);
+            opts.Schema.For<ReviewFairnessOverallDay>().Duplicate(x => x.Day, pgType: "date");
+            opts.Projections.Add<ReviewFairnessDayProjection>(ProjectionLifecycle.Async);
+            opts.Projections.Add<ReviewFairnessOverallDayProjection>(ProjectionLifecycle.Async);
         });
 
         builder.Services.ConfigureWolverine(opts =>

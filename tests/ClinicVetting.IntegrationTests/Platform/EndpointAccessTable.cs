@@ -118,6 +118,8 @@ public static class EndpointAccessTable
 
         // Audit: the tamper-evident log
         new("GET", "/api/audit/integrity", Auditors),
+        new("POST", "/api/audit/integrity/reverifications", Auditors, HasBody: false),
+        new("GET", "/api/audit/integrity/reverifications/{reverificationId}", Auditors),
         new("GET", "/api/audit/seals/latest", Auditors),
     ];
 

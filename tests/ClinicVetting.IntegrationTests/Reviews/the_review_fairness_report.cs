@@ -1,6 +1,8 @@
+using ClinicVetting.Clinics;
 using ClinicVetting.IntegrationTests.Clinics;
 using ClinicVetting.IntegrationTests.Support;
 using ClinicVetting.Reviews;
+using Marten;
 
 namespace ClinicVetting.IntegrationTests.Reviews;
 
@@ -8,6 +10,8 @@ public class the_review_fairness_report(AppFixture fixture) : ReviewsContext(fix
 {
     private async Task<FairnessReport> Report(string query = "")
     {
+        // The counts are an asynchronous projection: let it apply what the test appended.
+        await CatchUpProjections();
         var result = await Call(Auditor, s => s.Get.Url("/api/reviews/fairness-report" + query));
         return result.ReadAsJson<FairnessReport>().ShouldNotBeNull();
     }
@@ -66,4 +70,150 @@ public class the_review_fairness_report(AppFixture fixture) : ReviewsContext(fix
             s.Get.Url("/api/reviews/fairness-report" + query);
             s.StatusCodeShouldBe(400);
         })).ShouldBeProblem(400);
+
+    [Fact]
+    public async Task counts_kept_by_clinic_and_day_give_the_report_the_events_give_over_a_rich_history()
+    {
+        var clinics = new List<Guid> { ClinicId };
+        foreach (var (name, city) in new[] { ("Zeta Clinic", "Cancún"), ("Alpha Clinic", "Cancún"), ("Alpha Clinic", "Tijuana"), ("Mu Clinic", "Cancún") })
+        {
+            clinics.Add((await Host.RegisterClinic(Staff, ClinicScenarios.AClinic(name, city))).Id);
+        }
+
+        clinics.Add(Guid.NewGuid()); // reviews of a clinic whose profile is gone: listed without a name
+        var today = DateOnly.FromDateTime(Now.UtcDateTime);
+        await ARichHistory(clinics, new DateTimeOffset(today.AddDays(-50).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero), days: 60, reviews: 400);
+
+        foreach (var (from, to) in new (DateOnly?, DateOnly?)[]
+                 {
+                     (null, null), (today.AddDays(-45), today.AddDays(-20)), (today.AddDays(-10), today.AddDays(-10)), (today.AddDays(-49), today.AddDays(9)),
+                 })
+        {
+            var query = $"?pageSize=2{(from is { } f ? $"&from={f:yyyy-MM-dd}" : "")}{(to is { } t ? $"&to={t:yyyy-MM-dd}" : "")}";
+            var expected = await FromTheEvents(from ?? today.AddDays(-29), to ?? today);
+            var first = await Report(query);
+            var pages = new List<ClinicFairness>(first.Clinics);
+            for (var page = 2; page <= (first.TotalClinics + 1) / 2; page++)
+            {
+                pages.AddRange((await Report($"{query}&page={page}")).Clinics);
+            }
+
+            first.TotalClinics.ShouldBe(expected.Clinics.Count);
+            first.Overall.ShouldBeEquivalentTo(expected.Overall);
+            pages.Select(x => (x.ClinicId, x.ClinicName)).ShouldBe(expected.Clinics.Select(x => (x.ClinicId, x.ClinicName)));
+            for (var i = 0; i < pages.Count; i++)
+            {
+                pages[i].Ratings.ShouldBeEquivalentTo(expected.Clinics[i].Ratings, $"{pages[i].ClinicName} from {query}");
+            }
+        }
+    }
+
+    [Fact]
+    public async Task the_clinics_are_paged_by_name()
+    {
+        var other = (await Host.RegisterClinic(Staff, ClinicScenarios.AClinic("Another Clinic"))).Id;
+        await Submit(AReview("r1", "B1", rating: 4));
+        await Submit(AReview("r2", "B2", rating: 2, clinicId: other));
+
+        var first = await Report("?pageSize=1");
+        var second = await Report("?pageSize=1&page=2");
+
+        (first.TotalClinics, first.HasMore, first.Clinics.Single().ClinicName).ShouldBe((2L, true, "Another Clinic"));
+        (second.HasMore, second.Clinics.Single().ClinicName).ShouldBe((false, "Clínica Esperanza"));
+        first.Overall.High.Submitted.ShouldBe(1);
+        first.Overall.Low.Submitted.ShouldBe(1);
+    }
+
+    /// <summary>
+    /// Reviews of the clinics written over the days, each submitted, then held or published, some rejected and restored
+    /// hours or days later (so steps fall on other days than the submission, and some on the very edge of a day).
+    /// </summary>
+    private async Task ARichHistory(IReadOnlyList<Guid> clinics, DateTimeOffset start, int days, int reviews)
+    {
+        var random = new Random(17);
+        await using var session = Store.LightweightSession();
+        for (var i = 0; i < reviews; i++)
+        {
+            var id = Guid.NewGuid();
+            var clinic = clinics[random.Next(clinics.Count)];
+            var rating = 1 + random.Next(5);
+            var verified = random.Next(4) > 0;
+            var at = i % 25 == 0
+                ? start.AddDays(random.Next(days)).AddTicks(-1)
+                : start.AddDays(random.Next(days)).AddMinutes(random.Next(24 * 60));
+            var events = new List<object>
+            {
+                new ReviewSubmitted(id, clinic, $"rich-{i}", $"RICH-{i}", rating, "A review of the care.", "Knee program", DateOnly.FromDateTime(at.UtcDateTime),
+                    at, verified, "R. H.", null, $"rich-hash-{i}", at),
+            };
+            var status = ReviewStatus.Pending;
+            at = at.AddHours(random.Next(40));
+            if (random.Next(3) == 0)
+            {
+                events.Add(new ReviewHeldForModeration(id, clinic, rating, [], at));
+                status = ReviewStatus.Held;
+            }
+            else
+            {
+                events.Add(new ReviewPublished(id, clinic, rating, verified, status, ModerationReason.PassedScreening, null, at));
+                status = ReviewStatus.Published;
+            }
+
+            if (random.Next(3) == 0)
+            {
+                at = at.AddHours(random.Next(72));
+                events.Add(new ReviewRejected(id, clinic, rating, verified, status, ModerationReason.Fake, "Checked.", at));
+                if (random.Next(2) == 0)
+                {
+                    at = at.AddHours(random.Next(72));
+                    events.Add(new ReviewRestored(id, clinic, rating, verified, ModerationReason.RejectedInError, "Checked again.", at));
+                }
+            }
+
+            session.Events.StartStream<Review>(id, events.ToArray());
+        }
+
+        await session.SaveChangesAsync();
+    }
+
+    /// <summary>The report as it was computed before the counts were kept: every review event of the period read and tallied.</summary>
+    private async Task<(RatingGroups Overall, List<ClinicFairness> Clinics)> FromTheEvents(DateOnly firstDay, DateOnly lastDay)
+    {
+        var start = new DateTimeOffset(firstDay.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        var end = new DateTimeOffset(lastDay.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        await using var session = Store.QuerySession();
+        var overall = new RatingGroups();
+        var byClinic = new Dictionary<Guid, RatingGroups>();
+        async Task Tally(IQueryable<RatedStep> steps, Action<StepCounts> count)
+        {
+            foreach (var (clinic, rating) in await steps.ToListAsync())
+            {
+                if (!byClinic.TryGetValue(clinic, out var groups)) byClinic[clinic] = groups = new RatingGroups();
+                count(groups.For(rating));
+                count(overall.For(rating));
+            }
+        }
+
+        var events = session.Events;
+        await Tally(events.QueryRawEventDataOnly<ReviewSubmitted>().Where(x => x.SubmittedAt >= start && x.SubmittedAt < end)
+            .Select(x => new RatedStep(x.ClinicId, x.Rating)), x => x.Submitted++);
+        await Tally(events.QueryRawEventDataOnly<ReviewHeldForModeration>().Where(x => x.HeldAt >= start && x.HeldAt < end)
+            .Select(x => new RatedStep(x.ClinicId, x.Rating)), x => x.Held++);
+        await Tally(events.QueryRawEventDataOnly<ReviewPublished>().Where(x => x.PublishedAt >= start && x.PublishedAt < end)
+            .Select(x => new RatedStep(x.ClinicId, x.Rating)), x => x.Published++);
+        await Tally(events.QueryRawEventDataOnly<ReviewRejected>().Where(x => x.RejectedAt >= start && x.RejectedAt < end)
+            .Select(x => new RatedStep(x.ClinicId, x.Rating)), x => x.Rejected++);
+        await Tally(events.QueryRawEventDataOnly<ReviewRestored>().Where(x => x.RestoredAt >= start && x.RestoredAt < end)
+            .Select(x => new RatedStep(x.ClinicId, x.Rating)), x => x.Restored++);
+
+        var names = (await session.LoadManyAsync<ClinicProfile>(byClinic.Keys)).ToDictionary(x => x.Id, x => x.Name);
+        var clinics = byClinic
+            .Select(x => new ClinicFairness(x.Key, names.GetValueOrDefault(x.Key), x.Value))
+            .OrderBy(x => x.ClinicName ?? "").ThenBy(x => x.ClinicId)
+            .ToList();
+        return (overall, clinics);
+    }
+
+    /// <summary>The clinic and rating of one step, as the old report read them from an event.</summary>
+    public sealed record RatedStep(Guid ClinicId, int Rating);
 }

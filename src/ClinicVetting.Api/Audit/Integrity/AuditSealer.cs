@@ -136,7 +136,8 @@ public sealed class AuditSealer(IDocumentStore store, SealKey key, TimeProvider 
 }
 
 /// <summary>Seals the log every <see cref="AuditOptions.SealEverySeconds"/> on every node; the advisory lock picks one.</summary>
-public sealed class LogSealingService(AuditSealer sealer, SealKey key, AuditOptions options, ILogger<LogSealingService> logger)
+public sealed class LogSealingService(AuditSealer sealer, IntegrityVerifier verifier, SealKey key, AuditOptions options,
+    ILogger<LogSealingService> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stopping)
@@ -157,7 +158,12 @@ public sealed class LogSealingService(AuditSealer sealer, SealKey key, AuditOpti
         {
             try
             {
-                await sealer.SealUpTo(settled, stopping);
+                if (await sealer.SealUpTo(settled, stopping) is not null)
+                {
+                    // Each sealed range is read once, now, and its verdict kept: the integrity answer then reads only the tail.
+                    await VerifyNewSeals(stopping);
+                }
+
                 settled = await sealer.SettledPosition(stopping);
             }
             catch (Exception e) when (!stopping.IsCancellationRequested)
@@ -165,5 +171,14 @@ public sealed class LogSealingService(AuditSealer sealer, SealKey key, AuditOpti
                 logger.LogError(e, "Sealing the event log failed; trying again in {Seconds} s", options.SealEverySeconds);
             }
         } while (await timer.WaitForNextTickAsync(stopping));
+    }
+
+    private async Task VerifyNewSeals(CancellationToken stopping)
+    {
+        var report = await verifier.Verify(exported: null, stopping);
+        if (!report.Valid)
+        {
+            logger.LogError("The event log is broken: {ProblemCount} problem(s), the first: {Problem}", report.ProblemCount, report.FirstBrokenLink?.Detail);
+        }
     }
 }

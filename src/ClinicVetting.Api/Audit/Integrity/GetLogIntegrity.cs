@@ -10,14 +10,17 @@ public static class GetLogIntegrityEndpoint
         .ToProblem();
 
     /// <summary>
-    /// Recomputes the event log's hash chain and seals and reports the first broken link. With an exported seal
-    /// (<c>?sealNo=12&amp;digest=...</c>, from <c>GET /api/audit/seals/latest</c>) it also proves the log still holds
-    /// everything that seal covered. Reads the whole log: for a large one, prefer the <c>verify-log</c> command.
+    /// Recomputes the hash chain of the events after the last seal, checks the seals' own chain and signatures, and
+    /// reports every broken link, first one first. Each sealed range is read once and its verdict kept: the answer
+    /// reports the stored verdicts (broken ones with their problems; <c>oldestStoredVerdictAt</c> says how old), so it
+    /// costs the unsealed tail, not the history. <c>POST /api/audit/integrity/reverifications</c> reads everything again.
+    /// With an exported seal (<c>?sealNo=12&amp;digest=...</c>, from <c>GET /api/audit/seals/latest</c>) it also proves
+    /// the log still holds everything that seal covered.
     /// </summary>
     [WolverineGet("/api/audit/integrity", OperationId = "VerifyEventLog"), Authorize(Policy = Policies.Audit)]
     [Tags("Audit")]
     public static Task<IntegrityReport> Get(long? sealNo, string? digest, IntegrityVerifier verifier, CancellationToken cancellation) =>
-        verifier.Verify(sealNo is { } no ? new ExportedSeal(no, digest!) : null, progress: null, cancellation);
+        verifier.Verify(sealNo is { } no ? new ExportedSeal(no, digest!) : null, cancellation);
 
     private static bool IsDigest(string value) => value.Length == 64 && value.All(char.IsAsciiHexDigit);
 }

@@ -7,7 +7,12 @@ public static class IntegrityModule
 {
     public static void AddLogIntegrity(this WebApplicationBuilder builder)
     {
-        builder.Services.ConfigureMarten(opts => opts.Storage.Add<HashChainSchema>());
+        builder.Services.ConfigureMarten(opts =>
+        {
+            opts.Storage.Add<HashChainSchema>();
+            opts.Schema.For<SealVerdict>();
+            opts.Schema.For<LogReverification>();
+        });
         var options = AuditOptions.From(builder.Configuration);
         builder.Services.AddSingleton(options);
         // Resolved on first use, so commands such as db-apply run without a key; serving resolves it at start.
@@ -17,6 +22,8 @@ public static class IntegrityModule
         builder.Services.AddSingleton<IntegrityVerifier>();
         builder.Services.AddHostedService<HashChainInstaller>();
         builder.Services.AddHostedService<LogSealingService>();
+        builder.Services.AddSingleton<LogReverificationRunner>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<LogReverificationRunner>());
     }
 }
 

@@ -47,7 +47,23 @@ public sealed record IntegrityReport(
     long UnsealedEvents,
     BrokenLink? FirstBrokenLink,
     long ProblemCount,
-    IReadOnlyList<BrokenLink> Problems);
+    IReadOnlyList<BrokenLink> Problems)
+{
+    /// <summary>
+    /// What this answer read itself: <c>unsealed tail</c> (the events after the last seal and any sealed range without a
+    /// verdict yet; the others from their stored verdicts) or <c>everything</c> (a full re-verification).
+    /// </summary>
+    public string Scope { get; init; } = IntegrityVerifier.ScopeEverything;
+
+    /// <summary>Sealed ranges read by this answer, their verdicts kept for the next ones.</summary>
+    public long SealsVerifiedNow { get; init; }
+
+    /// <summary>Sealed ranges answered from the verdict stored when they were last read; broken ones report their problems.</summary>
+    public long SealsFromStoredVerdicts { get; init; }
+
+    /// <summary>When the oldest stored verdict used was given: request a re-verification to renew them all.</summary>
+    public DateTimeOffset? OldestStoredVerdictAt { get; init; }
+}
 
 /// <summary>Collects problems in bounded memory; the report lists the first ones in log order.</summary>
 internal sealed class ProblemLog
@@ -59,8 +75,12 @@ internal sealed class ProblemLog
 
     public long Count { get; private set; }
 
+    /// <summary>Sees every problem added, listed or not (to tell each seal what was found in its range).</summary>
+    public Action<BrokenLink>? Observer { get; set; }
+
     public void Add(BrokenLink problem)
     {
+        Observer?.Invoke(problem);
         Count++;
         if (_kept.Count < Kept)
         {
@@ -76,6 +96,62 @@ internal sealed class ProblemLog
         }
     }
 
+    /// <summary>A stored verdict's problems: those it lists, and its count of all it found.</summary>
+    public void AddVerdict(SealVerdict verdict)
+    {
+        AddRange(verdict.Problems);
+        Count += verdict.ProblemCount - verdict.Problems.Count;
+    }
+
     /// <summary>In sequence order, problems without a position (a missing seal, a stream's lost tail) last.</summary>
     public IReadOnlyList<BrokenLink> InLogOrder() => _kept.OrderBy(x => x.Seq ?? long.MaxValue).Take(Listed).ToList();
+}
+
+/// <summary>
+/// Which seal's range each event and problem of a pass falls in, to give each seal read by the pass its verdict. Problems
+/// outside every range (the tail, the streams, the seals' own chain) belong to no seal.
+/// </summary>
+internal sealed class SealAttribution
+{
+    private readonly AuditSeal[] _seals;
+    private readonly long[] _events;
+    private readonly ProblemLog[] _problems;
+
+    /// <param name="seals">Seals whose ranges do not overlap, in sequence order.</param>
+    public SealAttribution(IReadOnlyList<AuditSeal> seals)
+    {
+        _seals = seals.ToArray();
+        _events = new long[_seals.Length];
+        _problems = _seals.Select(_ => new ProblemLog()).ToArray();
+    }
+
+    public int Seals => _seals.Length;
+
+    public void CountEvent(long seq)
+    {
+        if (IndexOf(seq) is { } index) _events[index]++;
+    }
+
+    public void Attribute(BrokenLink problem)
+    {
+        var index = problem.SealNo is { } no ? Array.FindIndex(_seals, x => x.SealNo == no) : problem.Seq is { } seq ? IndexOf(seq) ?? -1 : -1;
+        if (index >= 0) _problems[index].Add(problem);
+    }
+
+    public IReadOnlyList<SealVerdict> Verdicts(DateTimeOffset verifiedAt, string verifiedBy, SealKey key) =>
+        _seals.Select((seal, i) => SealVerdict.For(seal, _events[i], _problems[i].InLogOrder(), _problems[i].Count, verifiedAt, verifiedBy, key)).ToList();
+
+    private int? IndexOf(long seq)
+    {
+        int low = 0, high = _seals.Length - 1;
+        while (low <= high)
+        {
+            var middle = (low + high) / 2;
+            if (seq < _seals[middle].FromSeq) high = middle - 1;
+            else if (seq > _seals[middle].UptoSeq) low = middle + 1;
+            else return middle;
+        }
+
+        return null;
+    }
 }

@@ -8,54 +8,190 @@ namespace ClinicVetting.Audit.Integrity;
 /// Recomputes the hash chain and the seals from the events themselves and reports every broken link: an edited field,
 /// a deleted, moved or swapped event, an event written past the trigger, a forged or rewritten seal, a log cut back
 /// behind an exported seal. Reads one consistent snapshot, in batches of sequence numbers, reporting progress.
+/// <see cref="Verify"/> answers from the unsealed tail: each sealed range is read once, its verdict kept as a
+/// <see cref="SealVerdict"/>; <see cref="VerifyEverything"/> reads the whole log again and renews every verdict.
 /// </summary>
-public sealed class IntegrityVerifier(IDocumentStore store, SealKey key)
+public sealed class IntegrityVerifier(IDocumentStore store, SealKey key, TimeProvider clock)
 {
+    public const string ScopeTail = "unsealed tail";
+    public const string ScopeEverything = "everything";
     private const int SequenceNumbersPerBatch = 10_000;
 
     private string Schema => store.Options.Events.DatabaseSchemaName;
     private string Events => $"{Schema}.mt_events";
     private string Hashes => $"{Schema}.{HashChainSchema.HashTable}";
 
-    public async Task<IntegrityReport> Verify(ExportedSeal? exported, Action<IntegrityProgress>? progress, CancellationToken cancellation)
+    /// <summary>
+    /// The chain after the last seal, the seals' own chain and signatures, and every sealed range without a verdict
+    /// that holds (verified now and its verdict kept); other sealed ranges are answered from their stored verdicts,
+    /// broken ones included, with the oldest verdict's date. Costs the tail and the new seals, not the history.
+    /// </summary>
+    public async Task<IntegrityReport> Verify(ExportedSeal? exported, CancellationToken cancellation)
     {
-        await using var connection = store.Storage.Database.CreateConnection();
-        await connection.OpenAsync(cancellation);
-        // One snapshot for the whole check: appends made meanwhile are neither half seen nor reported.
-        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellation);
-        await Execute(connection, transaction, "set transaction read only", cancellation);
-
+        var verdicts = await StoredVerdicts(cancellation);
+        var snapshotAt = clock.GetUtcNow();
+        await using var pass = await Pass.Open(store, cancellation);
         var problems = new ProblemLog();
-        if (await TriggerProblem(connection, transaction, cancellation) is { } unprotected)
+        if (await TriggerProblem(pass, cancellation) is { } unprotected)
         {
             problems.Add(unprotected);
         }
 
-        var seals = await Seals(connection, transaction, cancellation);
+        var seals = await Seals(pass, cancellation);
         problems.AddRange(SealChecks.Chain(seals, key));
 
         var lastSeal = seals.Count > 0 ? seals[^1] : null;
-        var sealDigests = new SealDigestCheck(seals, problems);
-        var events = await CheckEvents(connection, transaction, lastSeal?.UptoSeq ?? 0, sealDigests, problems, progress, cancellation);
-        sealDigests.Complete();
-        if (exported is not null && SealChecks.Exported(exported, seals, events.LastSeq) is { } truncated)
+        var sealedUpto = lastSeal?.UptoSeq ?? 0;
+        var held = new List<SealVerdict>();
+        var unverified = new List<AuditSeal>();
+        foreach (var seal in SealDigestCheck.NonOverlapping(seals))
+        {
+            if (verdicts.TryGetValue(seal.SealNo, out var verdict) && verdict.HoldsFor(seal, key))
+            {
+                held.Add(verdict);
+                problems.AddVerdict(verdict);
+            }
+            else
+            {
+                unverified.Add(seal);
+            }
+        }
+
+        var attribution = new SealAttribution(unverified);
+        problems.Observer = attribution.Attribute;
+        var checkedNow = 0L;
+        foreach (var run in Contiguous(unverified))
+        {
+            var range = await CheckRange(pass, run[0].FromSeq - 1, run[^1].UptoSeq, run, sealedUpto, attribution, problems, null, cancellation);
+            checkedNow += range.Checked;
+        }
+
+        var tail = await CheckRange(pass, sealedUpto, upto: null, [], sealedUpto, attribution, problems, null, cancellation);
+        problems.Observer = null;
+        var lastSeq = await LastSequence(pass, cancellation);
+        if (exported is not null && SealChecks.Exported(exported, seals, lastSeq) is { } truncated)
         {
             problems.Add(truncated);
         }
 
-        var streamsChecked = await CheckStreams(connection, transaction, problems, cancellation);
-        await transaction.CommitAsync(cancellation);
+        var streamsChecked = await CheckStreams(pass, sealedUpto, problems, cancellation);
+        await pass.DisposeAsync();
+        await Keep(attribution.Verdicts(snapshotAt, "answer", key), cancellation);
 
         var listed = problems.InLogOrder();
-        return new IntegrityReport(problems.Count == 0, events.Checked, streamsChecked, seals.Count,
-            lastSeal is null ? null : new SealSummary(lastSeal.SealNo, lastSeal.UptoSeq, lastSeal.Digest, lastSeal.SealedAt),
-            events.Unsealed, listed.FirstOrDefault(), problems.Count, listed);
+        return new IntegrityReport(problems.Count == 0, checkedNow + tail.Checked, streamsChecked, seals.Count, Summary(lastSeal), tail.Checked,
+            listed.FirstOrDefault(), problems.Count, listed)
+        {
+            Scope = ScopeTail,
+            SealsVerifiedNow = unverified.Count,
+            SealsFromStoredVerdicts = held.Count,
+            OldestStoredVerdictAt = held.Count > 0 ? held.Min(x => x.VerifiedAt) : null,
+        };
     }
 
-    private async Task<BrokenLink?> TriggerProblem(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellation)
+    /// <summary>
+    /// Everything again, as one snapshot: every event, every seal's digest, every stream; each seal's verdict is renewed
+    /// with what this pass found in its range. <paramref name="verifiedBy"/> names the pass in the verdicts.
+    /// </summary>
+    public async Task<IntegrityReport> VerifyEverything(string verifiedBy, ExportedSeal? exported, Action<IntegrityProgress>? progress,
+        CancellationToken cancellation)
     {
-        await using var command = new NpgsqlCommand(
-            "select t.tgenabled::text from pg_trigger t where t.tgrelid = to_regclass(@events) and t.tgname = @name", connection, transaction);
+        var snapshotAt = clock.GetUtcNow();
+        await using var pass = await Pass.Open(store, cancellation);
+        var problems = new ProblemLog();
+        if (await TriggerProblem(pass, cancellation) is { } unprotected)
+        {
+            problems.Add(unprotected);
+        }
+
+        var seals = await Seals(pass, cancellation);
+        problems.AddRange(SealChecks.Chain(seals, key));
+
+        var lastSeal = seals.Count > 0 ? seals[^1] : null;
+        var sealedUpto = lastSeal?.UptoSeq ?? 0;
+        var attribution = new SealAttribution(SealDigestCheck.NonOverlapping(seals).ToList());
+        problems.Observer = attribution.Attribute;
+        long total;
+        await using (var count = pass.Command($"select count(*) from {Events}"))
+        {
+            total = (long)(await count.ExecuteScalarAsync(cancellation))!;
+        }
+
+        var events = await CheckRange(pass, long.MinValue, upto: null, seals, sealedUpto, attribution, problems,
+            progress is null ? null : done => progress(new IntegrityProgress(done, total)), cancellation);
+        problems.Observer = null;
+        if (exported is not null && SealChecks.Exported(exported, seals, await LastSequence(pass, cancellation)) is { } truncated)
+        {
+            problems.Add(truncated);
+        }
+
+        var streamsChecked = await CheckStreams(pass, sealedUpto: 0, problems, cancellation);
+        await pass.DisposeAsync();
+        await Keep(attribution.Verdicts(snapshotAt, verifiedBy, key), cancellation);
+
+        var listed = problems.InLogOrder();
+        return new IntegrityReport(problems.Count == 0, events.Checked, streamsChecked, seals.Count, Summary(lastSeal), events.Unsealed,
+            listed.FirstOrDefault(), problems.Count, listed)
+        {
+            Scope = ScopeEverything,
+            SealsVerifiedNow = attribution.Seals,
+        };
+    }
+
+    private static SealSummary? Summary(AuditSeal? seal) =>
+        seal is null ? null : new SealSummary(seal.SealNo, seal.UptoSeq, seal.Digest, seal.SealedAt);
+
+    /// <summary>Runs of seals that follow each other without a gap, each read as one range.</summary>
+    private static IEnumerable<List<AuditSeal>> Contiguous(IReadOnlyList<AuditSeal> seals)
+    {
+        var run = new List<AuditSeal>();
+        foreach (var seal in seals)
+        {
+            if (run.Count > 0 && seal.FromSeq != run[^1].UptoSeq + 1)
+            {
+                yield return run;
+                run = [];
+            }
+
+            run.Add(seal);
+        }
+
+        if (run.Count > 0)
+        {
+            yield return run;
+        }
+    }
+
+    private async Task<Dictionary<long, SealVerdict>> StoredVerdicts(CancellationToken cancellation)
+    {
+        await using var session = store.QuerySession();
+        return (await session.Query<SealVerdict>().ToListAsync(cancellation)).ToDictionary(x => x.Id);
+    }
+
+    private async Task Keep(IReadOnlyList<SealVerdict> verdicts, CancellationToken cancellation)
+    {
+        if (verdicts.Count == 0)
+        {
+            return;
+        }
+
+        await using var session = store.LightweightSession();
+        // A verdict read from a later snapshot (a re-verification that ran meanwhile) is not replaced by an older one.
+        var later = (await session.LoadManyAsync<SealVerdict>(cancellation, verdicts.Select(x => x.Id)))
+            .Where(x => x is not null).ToDictionary(x => x.Id, x => x.VerifiedAt);
+        var newer = verdicts.Where(x => !later.TryGetValue(x.Id, out var at) || at <= x.VerifiedAt).ToArray();
+        if (newer.Length == 0)
+        {
+            return;
+        }
+
+        session.Store(newer);
+        await session.SaveChangesAsync(cancellation);
+    }
+
+    private async Task<BrokenLink?> TriggerProblem(Pass pass, CancellationToken cancellation)
+    {
+        await using var command = pass.Command("select t.tgenabled::text from pg_trigger t where t.tgrelid = to_regclass(@events) and t.tgname = @name");
         command.Parameters.AddWithValue("events", Events);
         command.Parameters.AddWithValue("name", HashChainTrigger.TriggerName);
         var enabled = (string?)await command.ExecuteScalarAsync(cancellation);
@@ -66,10 +202,9 @@ public sealed class IntegrityVerifier(IDocumentStore store, SealKey key)
                 : $"The trigger {HashChainTrigger.TriggerName} on {Events} is disabled: new events are not chained. Run db-apply (or restart in development) to enable it.");
     }
 
-    private async Task<IReadOnlyList<AuditSeal>> Seals(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellation)
+    private async Task<IReadOnlyList<AuditSeal>> Seals(Pass pass, CancellationToken cancellation)
     {
-        await using var command = new NpgsqlCommand(
-            $"select {AuditSealer.SealColumns} from {Schema}.{HashChainSchema.SealTable} order by seal_no", connection, transaction);
+        await using var command = pass.Command($"select {AuditSealer.SealColumns} from {Schema}.{HashChainSchema.SealTable} order by seal_no");
         await using var reader = await command.ExecuteReaderAsync(cancellation);
         var seals = new List<AuditSeal>();
         while (await reader.ReadAsync(cancellation))
@@ -80,24 +215,29 @@ public sealed class IntegrityVerifier(IDocumentStore store, SealKey key)
         return seals;
     }
 
-    private async Task<(long Checked, long Unsealed, long LastSeq)> CheckEvents(NpgsqlConnection connection, NpgsqlTransaction transaction, long sealedUpto,
-        SealDigestCheck sealDigests, ProblemLog problems, Action<IntegrityProgress>? progress, CancellationToken cancellation)
+    private async Task<long> LastSequence(Pass pass, CancellationToken cancellation)
     {
-        long total;
-        await using (var count = new NpgsqlCommand($"select count(*) from {Events}", connection, transaction))
-        {
-            total = (long)(await count.ExecuteScalarAsync(cancellation))!;
-        }
+        await using var command = pass.Command($"select coalesce(max(seq_id), 0) from {Events}");
+        return (long)(await command.ExecuteScalarAsync(cancellation))!;
+    }
 
-        long checkedSoFar = 0, unsealed = 0, lastSeq = 0;
-        var start = await NextSequence(connection, transaction, after: long.MinValue, cancellation);
-        while (start is { } from)
+    /// <summary>
+    /// Every sequence number after <paramref name="after"/> up to <paramref name="upto"/> (or the end) as the event table and
+    /// the hash table hold it, the digests of <paramref name="seals"/> recomputed on the way.
+    /// </summary>
+    private async Task<(long Checked, long Unsealed)> CheckRange(Pass pass, long after, long? upto, IReadOnlyList<AuditSeal> seals, long sealedUpto,
+        SealAttribution attribution, ProblemLog problems, Action<long>? progress, CancellationToken cancellation)
+    {
+        var sealDigests = new SealDigestCheck(seals, problems);
+        long checkedSoFar = 0, unsealed = 0;
+        var start = await NextSequence(pass, after, cancellation);
+        while (start is { } first && first <= (upto ?? long.MaxValue))
         {
-            var upto = from + SequenceNumbersPerBatch - 1;
-            await using (var batch = new NpgsqlCommand(BatchSql, connection, transaction))
+            var last = Math.Min(first + SequenceNumbersPerBatch - 1, upto ?? long.MaxValue);
+            await using (var batch = pass.Command(BatchSql))
             {
-                batch.Parameters.AddWithValue("from", from);
-                batch.Parameters.AddWithValue("upto", upto);
+                batch.Parameters.AddWithValue("from", first);
+                batch.Parameters.AddWithValue("upto", last);
                 await using var reader = await batch.ExecuteReaderAsync(cancellation);
                 while (await reader.ReadAsync(cancellation))
                 {
@@ -106,7 +246,7 @@ public sealed class IntegrityVerifier(IDocumentStore store, SealKey key)
                     {
                         checkedSoFar++;
                         unsealed += row.Seq > sealedUpto ? 1 : 0;
-                        lastSeq = row.Seq;
+                        attribution.CountEvent(row.Seq);
                     }
 
                     sealDigests.Observe(row.Seq, row.EventHash);
@@ -117,11 +257,12 @@ public sealed class IntegrityVerifier(IDocumentStore store, SealKey key)
                 }
             }
 
-            progress?.Invoke(new IntegrityProgress(checkedSoFar, total));
-            start = await NextSequence(connection, transaction, upto, cancellation);
+            progress?.Invoke(checkedSoFar);
+            start = await NextSequence(pass, last, cancellation);
         }
 
-        return (checkedSoFar, unsealed, lastSeq);
+        sealDigests.Complete();
+        return (checkedSoFar, unsealed);
     }
 
     /// <summary>
@@ -152,11 +293,11 @@ public sealed class IntegrityVerifier(IDocumentStore store, SealKey key)
          and {{e}}.user_name is null and {{e}}.correlation_id is null and {{e}}.causation_id is null and {{e}}.headers is null)
         """;
 
-    private async Task<long?> NextSequence(NpgsqlConnection connection, NpgsqlTransaction transaction, long after, CancellationToken cancellation)
+    private async Task<long?> NextSequence(Pass pass, long after, CancellationToken cancellation)
     {
-        await using var command = new NpgsqlCommand($"""
+        await using var command = pass.Command($"""
             select least((select min(seq_id) from {Events} where seq_id > @after), (select min(seq_id) from {Hashes} where seq_id > @after))
-            """, connection, transaction);
+            """);
         command.Parameters.AddWithValue("after", after);
         return await command.ExecuteScalarAsync(cancellation) is long next ? next : null;
     }
@@ -164,14 +305,23 @@ public sealed class IntegrityVerifier(IDocumentStore store, SealKey key)
     /// <summary>
     /// A stream's recorded version is that of its last real event: beyond it, the stream lost its newest events (a
     /// placeholder never stands in for one); behind it, the version was rewound. Placeholder streams stay at version 0.
+    /// After a seal, only the streams appended to since (an event or hash in the tail, or Marten's stream timestamp from
+    /// a minute before the last sealed event on: an append's timestamp is its transaction's start, a little before its
+    /// sequence number) are checked; the sealed ranges' own events are the seals' business.
     /// </summary>
-    private async Task<long> CheckStreams(NpgsqlConnection connection, NpgsqlTransaction transaction, ProblemLog problems, CancellationToken cancellation)
+    private async Task<long> CheckStreams(Pass pass, long sealedUpto, ProblemLog problems, CancellationToken cancellation)
     {
-        await using var command = new NpgsqlCommand($"""
+        var sinceTheSeal = sealedUpto == 0 ? "" : $"""
+            where s.id in (select stream_id from {Events} where seq_id > @sealed union select stream_id from {Hashes} where seq_id > @sealed)
+               or s.timestamp >= (select e.timestamp from {Events} e where e.seq_id <= @sealed order by e.seq_id desc limit 1) - interval '1 minute'
+            """;
+        await using var command = pass.Command($"""
             select s.id, s.version,
                    (select e.version from {Events} e where e.stream_id = s.id and not {PlaceholderShape("e")} order by e.version desc limit 1)
             from {Schema}.mt_streams s
-            """, connection, transaction);
+            {sinceTheSeal}
+            """);
+        command.Parameters.AddWithValue("sealed", sealedUpto);
         await using var reader = await command.ExecuteReaderAsync(cancellation);
         var streams = 0L;
         while (await reader.ReadAsync(cancellation))
@@ -197,10 +347,42 @@ public sealed class IntegrityVerifier(IDocumentStore store, SealKey key)
         return streams;
     }
 
-    private static async Task Execute(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, CancellationToken cancellation)
+    /// <summary>One read-only snapshot of the database for a whole check: appends made meanwhile are neither half seen nor reported.</summary>
+    private sealed class Pass : IAsyncDisposable
     {
-        await using var command = new NpgsqlCommand(sql, connection, transaction);
-        await command.ExecuteNonQueryAsync(cancellation);
+        private NpgsqlConnection? _connection;
+        private NpgsqlTransaction? _transaction;
+
+        public static async Task<Pass> Open(IDocumentStore store, CancellationToken cancellation)
+        {
+            var connection = store.Storage.Database.CreateConnection();
+            await connection.OpenAsync(cancellation);
+            var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellation);
+            var pass = new Pass { _connection = connection, _transaction = transaction };
+            await using (var readOnly = pass.Command("set transaction read only"))
+            {
+                await readOnly.ExecuteNonQueryAsync(cancellation);
+            }
+
+            return pass;
+        }
+
+        public NpgsqlCommand Command(string sql) => new(sql, _connection, _transaction);
+
+        public async ValueTask DisposeAsync()
+        {
+            if (_transaction is not null)
+            {
+                await _transaction.DisposeAsync();
+                _transaction = null;
+            }
+
+            if (_connection is not null)
+            {
+                await _connection.DisposeAsync();
+                _connection = null;
+            }
+        }
     }
 
     /// <summary>One sequence number as the event table and the hash table hold it.</summary>

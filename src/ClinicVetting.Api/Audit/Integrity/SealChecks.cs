@@ -139,7 +139,8 @@ internal sealed class SealDigestCheck(IReadOnlyList<AuditSeal> seals, ProblemLog
         }
     }
 
-    private static IEnumerable<AuditSeal> NonOverlapping(IReadOnlyList<AuditSeal> seals)
+    /// <summary>The seals whose digests can be checked, in sequence order: an overlapping or empty range is the chain check's to report.</summary>
+    public static IEnumerable<AuditSeal> NonOverlapping(IReadOnlyList<AuditSeal> seals)
     {
         var coveredUpto = 0L;
         foreach (var seal in seals.OrderBy(x => x.FromSeq).ThenBy(x => x.SealNo))

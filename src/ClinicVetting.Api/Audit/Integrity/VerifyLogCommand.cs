@@ -41,7 +41,7 @@ public class VerifyLogCommand : JasperFxAsyncCommand<VerifyLogInput>
     {
         await output.WriteLineAsync("Verifying the event log's hash chain and seals...");
         var printedUpTo = 0L;
-        var report = await verifier.Verify(exported, progress =>
+        var report = await verifier.VerifyEverything("verify-log", exported, progress =>
         {
             if (progress.EventsChecked / progressEvery > printedUpTo / progressEvery)
             {
