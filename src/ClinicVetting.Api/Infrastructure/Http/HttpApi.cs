@@ -34,6 +34,7 @@ public static class HttpApi
             json.SerializerOptions.Converters.Add(new NoNulStrings());
         });
 
+        builder.AddForwardedHeaders();
         builder.AddRateLimits();
         builder.Services.AddWolverineHttp();
         builder.Services.AddOpenApi(openApi =>
@@ -67,6 +68,7 @@ public static class HttpApi
 
     public static void UseHttpApi(this WebApplication app)
     {
+        app.UseConfiguredForwardedHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.Use(CorrelationId.Middleware);
