@@ -27,7 +27,10 @@ public sealed class NodePool(IReadOnlyList<string> nodes)
     }
 }
 
-/// <summary>Asks each node's /health/ready every half second; a node answering anything but 200 gets no new requests.</summary>
+/// <summary>
+/// Asks each node's /health/ready every second (60 a minute, inside the nodes' anonymous budget for the proxy's own address);
+/// a node answering anything but 200 gets no new requests.
+/// </summary>
 public sealed class NodeHealthChecks(NodePool pool) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stopping)
@@ -36,7 +39,7 @@ public sealed class NodeHealthChecks(NodePool pool) : BackgroundService
         {
             Timeout = TimeSpan.FromSeconds(2),
         };
-        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(500));
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
         do
         {
             await Task.WhenAll(pool.Nodes.Select(async node =>

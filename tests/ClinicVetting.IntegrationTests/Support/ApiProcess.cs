@@ -22,13 +22,7 @@ public sealed class ApiProcess : IAsyncDisposable
         IReadOnlyDictionary<string, string>? settings = null)
     {
         port ??= FreePort();
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "ClinicVetting.Api.dll"), "--urls", $"http://127.0.0.1:{port}"])
-        {
-            WorkingDirectory = AppContext.BaseDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
+        var start = Command("ClinicVetting.Api.dll", port.Value);
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
         start.Environment["ConnectionStrings__ClinicVetting"] = connectionString;
         start.Environment["Auth__SigningKey"] = signingKey;
@@ -42,21 +36,51 @@ public sealed class ApiProcess : IAsyncDisposable
             start.Environment[name] = value;
         }
 
+        var api = new ApiProcess(Launch(start), $"http://127.0.0.1:{port}");
+        await api.WaitUntilReady();
+        return api;
+    }
+
+    /// <summary>The reverse proxy of src/ClinicVetting.Proxy (what scripts/run --nodes starts) in front of these nodes.</summary>
+    public static async Task<ApiProcess> StartProxy(IEnumerable<ApiProcess> nodes, int? port = null)
+    {
+        port ??= FreePort();
+        var start = Command("ClinicVetting.Proxy.dll", port.Value);
+        start.Environment["Proxy__NodeList"] = string.Join(',', nodes.Select(x => x.BaseUrl));
+        var proxy = new ApiProcess(Launch(start), $"http://127.0.0.1:{port}");
+        await proxy.WaitUntilReady();
+        return proxy;
+    }
+
+    private static ProcessStartInfo Command(string dll, int port) =>
+        new("dotnet", [Path.Combine(AppContext.BaseDirectory, dll), "--urls", $"http://127.0.0.1:{port}"])
+        {
+            WorkingDirectory = AppContext.BaseDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+
+    private static Process Launch(ProcessStartInfo start)
+    {
         var process = Process.Start(start)!;
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
+        return process;
+    }
 
-        var api = new ApiProcess(process, $"http://127.0.0.1:{port}");
+    private async Task WaitUntilReady()
+    {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         var deadline = DateTime.UtcNow.AddSeconds(90);
         while (DateTime.UtcNow < deadline)
         {
-            if (process.HasExited) throw new InvalidOperationException($"The API exited with code {process.ExitCode}.");
+            if (_process.HasExited) throw new InvalidOperationException($"The process exited with code {_process.ExitCode}.");
             try
             {
-                if ((await http.GetAsync($"{api.BaseUrl}/health/ready")).StatusCode == HttpStatusCode.OK) return api;
+                if ((await http.GetAsync($"{BaseUrl}/health/ready")).StatusCode == HttpStatusCode.OK) return;
             }
             catch (HttpRequestException) { }
             catch (TaskCanceledException) { }
@@ -64,7 +88,7 @@ public sealed class ApiProcess : IAsyncDisposable
             await Task.Delay(200);
         }
 
-        await api.DisposeAsync();
+        await DisposeAsync();
         throw new TimeoutException("The API did not become ready within 90 seconds.");
     }
 
@@ -78,6 +102,29 @@ public sealed class ApiProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>SIGTERM, as a deploy stops a node: the server stops accepting, finishes what it has, and exits.</summary>
+    public async Task StopGracefully(TimeSpan timeout)
+    {
+        if (_process.HasExited) return;
+        SendSignal(_process.Id, SigTerm);
+        using var cancellation = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cancellation.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            KillHard();
+        }
+    }
+
+    public bool HasExited => _process.HasExited;
+
+    private const int SigTerm = 15;
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int SendSignal(int pid, int signal);
+
     public ValueTask DisposeAsync()
     {
         KillHard();
@@ -85,7 +132,7 @@ public sealed class ApiProcess : IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

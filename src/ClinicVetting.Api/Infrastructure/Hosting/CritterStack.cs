@@ -38,6 +38,8 @@ public static class CritterStack
                 // HotCold: the node holding the daemon's advisory lock runs every async projection; PostgreSQL drops the
                 // lock the moment that node's connection dies, and another node takes it within this polling time.
                 opts.Projections.LeadershipPollingTime = (int)Cluster.LeadershipPolling.TotalMilliseconds;
+                // A publication reaches the public feed within about half a second even when the log is quiet.
+                opts.Projections.SlowPollingTime = opts.Projections.FastPollingTime;
             })
             .UseLightweightSessions()
             .AddAsyncDaemon(Enum.Parse<DaemonMode>(app.ProjectionDaemon, ignoreCase: true))
