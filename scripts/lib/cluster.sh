@@ -18,7 +18,7 @@ start_node() { # NUMBER PORT API_DLL LOAD_DEMO
   (cd "$ROOT/src/ClinicVetting.Api" && \
     ClinicVetting__LoadDemoData="$4" ClinicVetting__PrintDevBanner="$4" \
     ConnectionStrings__ClinicVetting="$CLINICVETTING_CONNECTION;Application Name=clinicvetting-$name" \
-    ClinicVetting__Proxy__KnownProxies__0=127.0.0.1 \
+    ClinicVetting__Proxy__KnownProxies__0=127.0.0.1 ClinicVetting__Cluster__DrainSeconds=2 \
     exec dotnet "$3" --urls "http://127.0.0.1:$2" >"$CLUSTER_DIR/$name.log" 2>&1) &
   echo $! >"$CLUSTER_DIR/$name.pid"
 }
@@ -71,14 +71,18 @@ run_cluster() { # NODES PORT API_DLL DETACH
   wait
 }
 
-stop_cluster() {
-  local pidfile pid stopped=0
+stop_cluster() { # SIGTERM to each process it started (the nodes drain for 2 s), then wait for them to exit
+  local pidfile pid pids=() waited=0
   [ -d "$CLUSTER_DIR" ] || return 0
   for pidfile in "$CLUSTER_DIR"/*.pid; do
     [ -f "$pidfile" ] || continue
     pid="$(cat "$pidfile")"
-    if kill -0 "$pid" 2>/dev/null; then kill "$pid" 2>/dev/null && stopped=$((stopped + 1)); fi
+    if kill -0 "$pid" 2>/dev/null && kill "$pid" 2>/dev/null; then pids+=("$pid"); fi
     rm -f "$pidfile"
   done
-  if [ "$stopped" -gt 0 ]; then sleep 1; ok "stopped $stopped cluster processes"; fi
+  [ "${#pids[@]}" -gt 0 ] || return 0
+  for pid in "${pids[@]}"; do
+    while kill -0 "$pid" 2>/dev/null && [ "$waited" -lt 300 ]; do sleep 0.1; waited=$((waited + 1)); done
+  done
+  ok "stopped ${#pids[@]} cluster processes"
 }

@@ -8,6 +8,10 @@ namespace ClinicVetting.IntegrationTests.Support;
 public sealed class ApiProcess : IAsyncDisposable
 {
     private readonly Process _process;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _errors = new();
+
+    /// <summary>The process's error and fatal log lines (the first hundred), for a test to show when something failed.</summary>
+    public IReadOnlyCollection<string> Errors => _errors;
 
     public string BaseUrl { get; }
 
@@ -15,6 +19,18 @@ public sealed class ApiProcess : IAsyncDisposable
     {
         _process = process;
         BaseUrl = baseUrl;
+        process.OutputDataReceived += (_, line) => Keep(line.Data);
+        process.ErrorDataReceived += (_, line) => Keep(line.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is not null && _errors.Count < 100 && (line.Contains("\"@l\":\"Error\"") || line.Contains("\"@l\":\"Fatal\"")))
+        {
+            _errors.Enqueue(line.Length > 3000 ? line[..3000] : line);
+        }
     }
 
     /// <param name="settings">Further configuration, as environment variables (for example ClinicVetting__Testing__ClockOffset).</param>
@@ -63,12 +79,7 @@ public sealed class ApiProcess : IAsyncDisposable
 
     private static Process Launch(ProcessStartInfo start)
     {
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
+        return Process.Start(start)!;
     }
 
     private async Task WaitUntilReady()

@@ -75,7 +75,11 @@ public sealed class ClusterUnderTest : IAsyncDisposable
     public async Task StartNode(int number)
     {
         if (Nodes[number - 1] is { } stopped) await stopped.DisposeAsync();
-        var settings = new Dictionary<string, string>(_settings) { ["ClinicVetting__Proxy__KnownProxies__0"] = "127.0.0.1" };
+        var settings = new Dictionary<string, string>(_settings)
+        {
+            ["ClinicVetting__Proxy__KnownProxies__0"] = "127.0.0.1",
+            ["ClinicVetting__Cluster__DrainSeconds"] = "2",
+        };
         Nodes[number - 1] = await ApiProcess.Start(
             new NpgsqlConnectionStringBuilder(_connection) { ApplicationName = $"clinicvetting-node-{number}" }.ConnectionString,
             Key, _ports[number - 1], settings);
