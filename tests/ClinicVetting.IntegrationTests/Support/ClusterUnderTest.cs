@@ -165,7 +165,9 @@ public sealed class ClusterUnderTest : IAsyncDisposable
 
     /// <summary>
     /// Open vetting cases to write evidence on (evidence has no natural key: run twice, it records twice). The first on each
-    /// node directly and one at a time: each node compiles its handlers on their first call, which is slow on a busy machine.
+    /// node directly and one at a time, with a keyed write: each node compiles its handlers on their first call (slow on a
+    /// busy machine), and Marten creates a document table on its first use, which two nodes must not do at the same
+    /// instant (development's AutoCreate; production applies the schema first with db-apply, as scripts/run does).
     /// </summary>
     public async Task<Guid[]> OpenCases(string token, int count, string prefix)
     {
@@ -173,7 +175,9 @@ public sealed class ClusterUnderTest : IAsyncDisposable
         for (var number = 1; number <= Nodes.Length; number++)
         {
             using var node = Client(token, NodeUrl(number));
-            cases.Add(await OpenCase(node, $"{prefix} Clinic on node {number}"));
+            var opened = await OpenCase(node, $"{prefix} Clinic on node {number}");
+            (await KeyedWrites.Send(node, new KeyedWrite($"warm-up-{prefix}-{number}", opened, VettingScenarios.AllChecks[0]))).Status.ShouldBe(200);
+            cases.Add(opened);
         }
 
         using var proxied = Client(token);
