@@ -8,6 +8,10 @@ namespace ClinicVetting.IntegrationTests.Support;
 public sealed class ApiProcess : IAsyncDisposable
 {
     private readonly Process _process;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _errors = new();
+
+    /// <summary>The process's error and fatal log lines (the first hundred), for a test to show when something failed.</summary>
+    public IReadOnlyCollection<string> Errors => _errors;
 
     public string BaseUrl { get; }
 
@@ -15,6 +19,18 @@ public sealed class ApiProcess : IAsyncDisposable
     {
         _process = process;
         BaseUrl = baseUrl;
+        process.OutputDataReceived += (_, line) => Keep(line.Data);
+        process.ErrorDataReceived += (_, line) => Keep(line.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is not null && _errors.Count < 100 && (line.Contains("\"@l\":\"Error\"") || line.Contains("\"@l\":\"Fatal\"")))
+        {
+            _errors.Enqueue(line.Length > 3000 ? line[..3000] : line);
+        }
     }
 
     /// <param name="settings">Further configuration, as environment variables (for example ClinicVetting__Testing__ClockOffset).</param>
@@ -22,13 +38,7 @@ public sealed class ApiProcess : IAsyncDisposable
         IReadOnlyDictionary<string, string>? settings = null)
     {
         port ??= FreePort();
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "ClinicVetting.Api.dll"), "--urls", $"http://127.0.0.1:{port}"])
-        {
-            WorkingDirectory = AppContext.BaseDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
+        var start = Command("ClinicVetting.Api.dll", port.Value);
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
         start.Environment["ConnectionStrings__ClinicVetting"] = connectionString;
         start.Environment["Auth__SigningKey"] = signingKey;
@@ -42,21 +52,46 @@ public sealed class ApiProcess : IAsyncDisposable
             start.Environment[name] = value;
         }
 
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        var api = new ApiProcess(Launch(start), $"http://127.0.0.1:{port}");
+        await api.WaitUntilReady();
+        return api;
+    }
 
-        var api = new ApiProcess(process, $"http://127.0.0.1:{port}");
+    /// <summary>The reverse proxy of src/ClinicVetting.Proxy (what scripts/run --nodes starts) in front of these nodes.</summary>
+    public static async Task<ApiProcess> StartProxy(IEnumerable<ApiProcess> nodes, int? port = null)
+    {
+        port ??= FreePort();
+        var start = Command("ClinicVetting.Proxy.dll", port.Value);
+        start.Environment["Proxy__NodeList"] = string.Join(',', nodes.Select(x => x.BaseUrl));
+        var proxy = new ApiProcess(Launch(start), $"http://127.0.0.1:{port}");
+        await proxy.WaitUntilReady();
+        return proxy;
+    }
+
+    private static ProcessStartInfo Command(string dll, int port) =>
+        new("dotnet", [Path.Combine(AppContext.BaseDirectory, dll), "--urls", $"http://127.0.0.1:{port}"])
+        {
+            WorkingDirectory = AppContext.BaseDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+
+    private static Process Launch(ProcessStartInfo start)
+    {
+        return Process.Start(start)!;
+    }
+
+    private async Task WaitUntilReady()
+    {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         var deadline = DateTime.UtcNow.AddSeconds(90);
         while (DateTime.UtcNow < deadline)
         {
-            if (process.HasExited) throw new InvalidOperationException($"The API exited with code {process.ExitCode}.");
+            if (_process.HasExited) throw new InvalidOperationException($"The process exited with code {_process.ExitCode}.");
             try
             {
-                if ((await http.GetAsync($"{api.BaseUrl}/health/ready")).StatusCode == HttpStatusCode.OK) return api;
+                if ((await http.GetAsync($"{BaseUrl}/health/ready")).StatusCode == HttpStatusCode.OK) return;
             }
             catch (HttpRequestException) { }
             catch (TaskCanceledException) { }
@@ -64,7 +99,7 @@ public sealed class ApiProcess : IAsyncDisposable
             await Task.Delay(200);
         }
 
-        await api.DisposeAsync();
+        await DisposeAsync();
         throw new TimeoutException("The API did not become ready within 90 seconds.");
     }
 
@@ -78,6 +113,29 @@ public sealed class ApiProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>SIGTERM, as a deploy stops a node: the server stops accepting, finishes what it has, and exits.</summary>
+    public async Task StopGracefully(TimeSpan timeout)
+    {
+        if (_process.HasExited) return;
+        SendSignal(_process.Id, SigTerm);
+        using var cancellation = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cancellation.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            KillHard();
+        }
+    }
+
+    public bool HasExited => _process.HasExited;
+
+    private const int SigTerm = 15;
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int SendSignal(int pid, int signal);
+
     public ValueTask DisposeAsync()
     {
         KillHard();
@@ -85,7 +143,7 @@ public sealed class ApiProcess : IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -34,6 +34,12 @@ public static class CritterStack
                 opts.Events.MetadataConfig.UserNameEnabled = true;
 
                 IdempotencyStore.Configure(opts);
+
+                // HotCold: the node holding the daemon's advisory lock runs every async projection; PostgreSQL drops the
+                // lock the moment that node's connection dies, and another node takes it within this polling time.
+                opts.Projections.LeadershipPollingTime = (int)Cluster.LeadershipPolling.TotalMilliseconds;
+                // A publication reaches the public feed within about half a second even when the log is quiet.
+                opts.Projections.SlowPollingTime = opts.Projections.FastPollingTime;
             })
             .UseLightweightSessions()
             .AddAsyncDaemon(Enum.Parse<DaemonMode>(app.ProjectionDaemon, ignoreCase: true))
@@ -45,6 +51,8 @@ public static class CritterStack
             // Handlers and endpoints live here, whichever program hosts the application (tests, benchmarks).
             opts.ApplicationAssembly = typeof(CritterStack).Assembly;
             opts.CodeGeneration.TypeLoadMode = Enum.Parse<TypeLoadMode>(app.CodeGeneration, ignoreCase: true);
+
+            Cluster.Configure(opts.Durability);
 
             // Without it, a handler's appends can be silently dropped.
             opts.Policies.AutoApplyTransactions();

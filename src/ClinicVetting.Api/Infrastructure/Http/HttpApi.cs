@@ -15,6 +15,8 @@ public static class HttpApi
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<NodePresence>();
         builder.Services.AddHostedService(services => services.GetRequiredService<NodePresence>());
+        builder.Services.AddSingleton<NodeDrain>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<NodeDrain>());
 
         builder.Services.AddProblemDetails(problems => problems.CustomizeProblemDetails = context =>
         {
@@ -34,6 +36,7 @@ public static class HttpApi
             json.SerializerOptions.Converters.Add(new NoNulStrings());
         });
 
+        builder.AddForwardedHeaders();
         builder.AddRateLimits();
         builder.Services.AddWolverineHttp();
         builder.Services.AddOpenApi(openApi =>
@@ -60,13 +63,15 @@ public static class HttpApi
         });
 
         builder.Services.AddHealthChecks()
-            .AddNpgSql(AppOptions.ConnectionString(builder.Configuration), name: "postgresql", tags: ["ready"]);
+            .AddNpgSql(AppOptions.ConnectionString(builder.Configuration), name: "postgresql", tags: ["ready"])
+            .AddCheck<NodeDrain>("serving", tags: ["ready"]);
 
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes);
     }
 
     public static void UseHttpApi(this WebApplication app)
     {
+        app.UseConfiguredForwardedHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.Use(CorrelationId.Middleware);

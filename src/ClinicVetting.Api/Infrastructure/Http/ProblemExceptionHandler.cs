@@ -22,6 +22,11 @@ internal sealed class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> l
             return false;
         }
 
+        if (problem.Status == StatusCodes.Status503ServiceUnavailable)
+        {
+            http.Response.Headers.RetryAfter = DatabaseUnavailable.RetryAfterSeconds.ToString();
+        }
+
         await Problems.Write(http, problem);
         return true;
     }
@@ -42,12 +47,14 @@ internal sealed class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> l
             "Conflict", "This would duplicate something that already exists."),
         BadHttpRequestException e => Problems.Create(e.StatusCode,
             e.StatusCode == 413 ? "The request body is too large" : "Bad request", e.Message),
+        OperationCanceledException when DatabaseUnavailable.IsCause(exception) => DatabaseUnavailable.Problem,
         OperationCanceledException => Problems.Create(499, "The request was cancelled"),
+        _ when DatabaseUnavailable.IsCause(exception) => DatabaseUnavailable.Problem,
         _ => Problems.Create(500, "Something went wrong on our side",
             "The failure is logged with this request's trace id; nothing was written."),
     };
 
-    private static Exception Unwrap(Exception exception) => exception switch
+    internal static Exception Unwrap(Exception exception) => exception switch
     {
         MartenCommandException { InnerException: { } inner } => Unwrap(inner),
         AggregateException { InnerExceptions.Count: 1 } aggregate => Unwrap(aggregate.InnerExceptions[0]),
