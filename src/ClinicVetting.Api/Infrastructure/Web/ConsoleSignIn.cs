@@ -142,7 +142,7 @@ public static class ConsoleSignIn
             })
             .RequireAuthorization(new AuthorizeAttribute { AuthenticationSchemes = Scheme })
             .WithMetadata(new RequireAntiforgeryTokenAttribute())
-            .DisableRateLimiting()
+            .WithMetadata(WebPageMetadata.Instance)
             .ExcludeFromDescription();
 
         app.MapGet("/console/sign-in/external", (string? returnUrl, ConsoleOptions options) =>
@@ -150,6 +150,7 @@ public static class ConsoleSignIn
                     ? Results.Challenge(new AuthenticationProperties { RedirectUri = SafeReturnUrl(returnUrl) }, [OpenIdConnectScheme])
                     : Results.NotFound())
             .AllowAnonymous()
+            .WithMetadata(WebPageMetadata.Instance)
             .ExcludeFromDescription();
     }
 

@@ -29,11 +29,12 @@ public static class WebPages
         app.Use(ContentSecurityPolicy);
         app.UseAntiforgery();
 
-        app.MapStaticAssets().AllowAnonymous();
+        app.MapStaticAssets().AllowAnonymous().WithMetadata(WebPageMetadata.Instance);
         app.MapConsoleSignIn();
         app.MapRazorComponents<App>()
             .Add(endpoint =>
             {
+                endpoint.Metadata.Add(WebPageMetadata.Instance);
                 // Console pages read the console's cookie; their [Authorize(Policy = ...)] names the API's policy.
                 if (endpoint is RouteEndpointBuilder route && route.RoutePattern.RawText?.StartsWith(ConsolePath, StringComparison.OrdinalIgnoreCase) == true)
                 {
@@ -41,6 +42,11 @@ public static class WebPages
                 }
             });
     }
+
+    /// <summary>A page, or what pages need (stylesheets, sign-in and sign-out): not part of the API and its access table.</summary>
+    public static bool IsWebPage(Endpoint endpoint) => endpoint.Metadata.GetMetadata<WebPageMetadata>() is not null
+                                                       // MapStaticAssets' fallback for files changed since the build (outside Production); no convention reaches it.
+                                                       || endpoint is RouteEndpoint { RoutePattern.RawText: "{**path:file}" };
 
     /// <summary>Pages load nothing but our own stylesheet and images: no script runs, no form posts elsewhere, no framing.</summary>
     public const string Policy =
@@ -61,4 +67,10 @@ public static class WebPages
 
         return next();
     }
+}
+
+/// <summary>Marks the endpoints of the pages (<see cref="WebPages.IsWebPage"/>).</summary>
+public sealed class WebPageMetadata
+{
+    public static readonly WebPageMetadata Instance = new();
 }
