@@ -8,5 +8,10 @@ public static class ConsoleNavigation
     public static readonly IReadOnlyList<(string Href, string Label, string Policy)> Links =
     [
         ("/console", "Home", Policies.InternalRead),
+        ("/console/work-queue", "Work queue", Policies.InternalRead),
+        ("/console/clinics", "Clinics", Policies.InternalRead),
+        ("/console/reviews/held", "Held reviews", Policies.StaffWork),
+        ("/console/ranking/proposals", "Ranking proposals", Policies.InternalRead),
+        ("/console/audit", "Audit", Policies.Audit),
     ];
 }
