@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using ClinicVetting.Clinics;
 using ClinicVetting.Clinics.Claims;
+using ClinicVetting.Ranking;
 using ClinicVetting.Testing;
 using ClinicVetting.Vetting.Cases;
 using ClinicVetting.Vetting.ReferenceData;
@@ -16,6 +17,7 @@ namespace ClinicVetting.BrowserTests.Support;
 public sealed class Arrange(LiveApp app)
 {
     public const string Staff = "arranger-staff";
+    public const string Approver = "arranger-approver";
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -78,6 +80,26 @@ public sealed class Arrange(LiveApp app)
                 new EvidenceBody(EvidenceOutcome.Passed, source, $"https://evidence.example/{check.Route}", DateTimeOffset.UtcNow.AddDays(-daysAgo),
                     "Checked with the issuer"));
         }
+    }
+
+    /// <summary>A clinic approved by arranger-approver after arranger-staff prepared its case.</summary>
+    public async Task<Guid> AnApprovedClinic(string name)
+    {
+        var clinicId = await ACleanClinic(name);
+        var caseId = await OpenCase(clinicId);
+        await RecordEvidence(caseId);
+        await Post<JsonElement>($"api/vetting/cases/{caseId}/approval", new { }, ClientAs(Approver, "approver"));
+        return clinicId;
+    }
+
+    /// <summary>A ranking proposed by arranger-staff, not yet decided.</summary>
+    public Task<NewRankingProposal> AProposal() => Post<NewRankingProposal>("api/ranking/proposals", new { });
+
+    /// <summary>A new edition: proposed by arranger-staff, approved by arranger-approver.</summary>
+    public async Task<NewEdition> AnEdition()
+    {
+        var proposal = await AProposal();
+        return await Post<NewEdition>($"api/ranking/proposals/{proposal.Id}/approval", new ApprovalInput(), ClientAs(Approver, "approver"));
     }
 
     public async Task<VettingCaseView> Case(Guid caseId) => (await _staff.GetFromJsonAsync<VettingCaseView>($"api/vetting/cases/{caseId}", Json))!;

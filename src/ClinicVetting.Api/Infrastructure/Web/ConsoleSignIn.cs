@@ -3,6 +3,7 @@ using ClinicVetting.Infrastructure.Auth;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 
@@ -51,6 +52,7 @@ public static class ConsoleSignIn
     public const string Scheme = "console";
     public const string OpenIdConnectScheme = "console-oidc";
     public const string SignInPath = "/console/sign-in";
+    public const string ApiOrConsole = "api-or-console";
 
     /// <summary>Who can be picked on the development sign-in page: one per role, and a second approver for four eyes.</summary>
     public static readonly IReadOnlyList<DevIdentity> DevIdentities =
@@ -67,11 +69,14 @@ public static class ConsoleSignIn
         options.DevIdentities ??= builder.Environment.IsDevelopment();
         builder.Services.AddSingleton(options);
 
-        var authentication = builder.Services.AddAuthentication();
+        var authentication = builder.Services.AddAuthentication(ApiOrConsole);
+        authentication.AddPolicyScheme(ApiOrConsole, "Bearer token, or the console's cookie for the exports it links to", scheme =>
+            scheme.ForwardDefaultSelector = http => ReadsWithConsoleCookie(http.Request) ? Scheme : JwtBearerDefaults.AuthenticationScheme);
         authentication.AddCookie(Scheme, cookie =>
         {
-            cookie.Cookie.Name = "clinicvetting-console";
-            cookie.Cookie.Path = "/console";
+            cookie.Cookie.Name = CookieName;
+            // Also sent to /api: the audit exports the console links to read it (ApiOrConsole); nothing else under /api does.
+            cookie.Cookie.Path = "/";
             cookie.Cookie.HttpOnly = true;
             cookie.Cookie.SameSite = SameSiteMode.Lax;
             cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
@@ -108,6 +113,21 @@ public static class ConsoleSignIn
             });
         }
     }
+
+    /// <summary>
+    /// The console's download links (CSV exports under /api/audit/exports) are plain GETs a browser makes with the console's
+    /// cookie and no token; every other API request is read with its bearer token only (so no form elsewhere can ride the cookie).
+    /// </summary>
+    public static bool ReadsWithConsoleCookie(HttpRequest request) =>
+        (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method))
+        && request.Path.StartsWithSegments(ConsoleReadablePaths)
+        && !request.Headers.Authorization.Any()
+        && request.Cookies.ContainsKey(CookieName);
+
+    public const string CookieName = "clinicvetting-console";
+
+    /// <summary>The API's reads a console page links to.</summary>
+    public static readonly PathString ConsoleReadablePaths = "/api/audit/exports";
 
     /// <summary>A development identity's principal, shaped as a dev-token's claims are.</summary>
     public static ClaimsPrincipal For(DevIdentity identity) =>
