@@ -4,6 +4,7 @@ using System.Text.Json.Serialization;
 using ClinicVetting.Clinics;
 using ClinicVetting.Clinics.Claims;
 using ClinicVetting.Ranking;
+using ClinicVetting.Reviews;
 using ClinicVetting.Testing;
 using ClinicVetting.Vetting.Cases;
 using ClinicVetting.Vetting.ReferenceData;
@@ -100,6 +101,27 @@ public sealed class Arrange(LiveApp app)
     {
         var proposal = await AProposal();
         return await Post<NewEdition>($"api/ranking/proposals/{proposal.Id}/approval", new ApprovalInput(), ClientAs(Approver, "approver"));
+    }
+
+    /// <summary>A review the booking system could not verify: screening holds it for a moderator. Returns its id once held.</summary>
+    public async Task<Guid> AHeldReview(Guid clinicId, string text)
+    {
+        var id = Guid.NewGuid().ToString("N");
+        var receipt = await Post<ReviewReceipt>("api/reviews", new ReviewSubmission(id, $"BK-{id}", clinicId, 5, text, "Knee program",
+            Today.AddDays(-40), DateTimeOffset.UtcNow.AddDays(-3), false, "Pat Doe", "pat@mail.example"), ClientAs("arranger-booking", "booking"));
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            var review = await _staff.GetFromJsonAsync<JsonElement>($"api/reviews/{receipt.Id}", Json);
+            if (review.GetProperty("review").GetProperty("status").GetString() == "held")
+            {
+                return receipt.Id;
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException($"Review {receipt.Id} was not held within 30 s.");
     }
 
     public async Task<VettingCaseView> Case(Guid caseId) => (await _staff.GetFromJsonAsync<VettingCaseView>($"api/vetting/cases/{caseId}", Json))!;

@@ -26,6 +26,12 @@ public abstract class ConsolePage : ComponentBase
 
     protected string UserName => User.Identity?.Name ?? "";
 
+    /// <summary>
+    /// A form post: its form must be on the page to be handled, even when what it acts on changed meanwhile (decided, moderated,
+    /// cleared); the command then refuses it (409) and the page shows the refusal beside the state as it is now.
+    /// </summary>
+    protected bool Posted => HttpMethods.IsPost(Http.Request.Method);
+
     /// <summary>Why the last form posted here was refused, or null.</summary>
     protected Refusal? Refusal { get; set; }
 
