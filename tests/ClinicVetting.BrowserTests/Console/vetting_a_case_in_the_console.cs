@@ -121,4 +121,27 @@ public sealed class vetting_a_case_in_the_console(BrowserApp browser)
         await second.GetByRole(AriaRole.Button, new() { Name = "Approve the case" }).ClickAsync();
         await Assertions.Expect(second.GetByRole(AriaRole.Status)).ToContainTextAsync("The case is approved.");
     }
+
+    [Fact]
+    public async Task an_approver_who_presses_on_a_page_read_before_another_decided_is_refused_with_409()
+    {
+        var name = Arrange.Unique("Clínica Race");
+        var caseId = await _arrange.OpenCase(await _arrange.ACleanClinic(name));
+        await _arrange.RecordEvidence(caseId);
+
+        await using var context = await browser.NewContext();
+        var late = await browser.SignedInAs(context, "dev-approver", $"console/cases/{caseId}");
+        await Assertions.Expect(late.GetByText("Nothing is missing")).ToBeVisibleAsync();
+
+        // Another approver decides while this page is open.
+        await _arrange.Post<System.Text.Json.JsonElement>($"api/vetting/cases/{caseId}/rejection", new { reason = "The clinic withdrew its application" },
+            _arrange.ClientAs("other-approver", "approver"));
+
+        await late.GetByRole(AriaRole.Button, new() { Name = "Approve the case" }).ClickAsync();
+
+        var refusal = late.GetByRole(AriaRole.Alert);
+        await Assertions.Expect(refusal).ToContainTextAsync("Not approved (409");
+        await Assertions.Expect(refusal).ToContainTextAsync("other-approver");
+        (await _arrange.Case(caseId)).Status.ShouldBe(ClinicVetting.Vetting.Cases.CaseStatus.Rejected);
+    }
 }
