@@ -49,7 +49,7 @@ public sealed class vetting_a_case_in_the_console(BrowserApp browser)
         await approver.GetByRole(AriaRole.Button, new() { Name = "Approve the case" }).ClickAsync();
 
         await Assertions.Expect(approver.GetByRole(AriaRole.Status)).ToContainTextAsync("The case is approved.");
-        await Assertions.Expect(approver.Locator("#decision + p")).ToContainTextAsync("Approved by dev-approver");
+        await Assertions.Expect(approver.Locator("#decided + p")).ToContainTextAsync("Approved by dev-approver");
         (await _arrange.Case(caseId)).Status.ShouldBe(ClinicVetting.Vetting.Cases.CaseStatus.Approved);
     }
 
@@ -142,6 +142,8 @@ public sealed class vetting_a_case_in_the_console(BrowserApp browser)
         var refusal = late.GetByRole(AriaRole.Alert);
         await Assertions.Expect(refusal).ToContainTextAsync("Not approved (409");
         await Assertions.Expect(refusal).ToContainTextAsync("other-approver");
+        await Assertions.Expect(late.Locator("#decided + p")).ToContainTextAsync("Rejected by other-approver");
+        await Assertions.Expect(late.GetByRole(AriaRole.Button, new() { Name = "Approve the case" })).ToBeHiddenAsync();
         (await _arrange.Case(caseId)).Status.ShouldBe(ClinicVetting.Vetting.Cases.CaseStatus.Rejected);
     }
 }
