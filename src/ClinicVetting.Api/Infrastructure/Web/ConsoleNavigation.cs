@@ -1,0 +1,17 @@
+using ClinicVetting.Infrastructure.Auth;
+
+namespace ClinicVetting.Infrastructure.Web;
+
+/// <summary>The console's menu: each link shown to the roles whose policy opens the page it leads to.</summary>
+public static class ConsoleNavigation
+{
+    public static readonly IReadOnlyList<(string Href, string Label, string Policy)> Links =
+    [
+        ("/console", "Home", Policies.InternalRead),
+        ("/console/work-queue", "Work queue", Policies.InternalRead),
+        ("/console/clinics", "Clinics", Policies.InternalRead),
+        ("/console/reviews/held", "Held reviews", Policies.StaffWork),
+        ("/console/ranking/proposals", "Ranking proposals", Policies.InternalRead),
+        ("/console/audit", "Audit", Policies.Audit),
+    ];
+}
