@@ -42,7 +42,16 @@ public static class GetFairnessReportEndpoint
     /// </summary>
     [WolverineGet("/api/reviews/fairness-report", OperationId = "GetReviewFairnessReport"), Authorize(Policy = Policies.InternalRead)]
     [Tags("Reviews")]
-    public static async Task<FairnessReport> Get(DateOnly? from, DateOnly? to, IQuerySession session, TimeProvider clock, CancellationToken cancellation)
+    public static Task<FairnessReport> Get(DateOnly? from, DateOnly? to, IQuerySession session, TimeProvider clock, CancellationToken cancellation)
+        => FairnessReports.Read(session, from, to, clock, cancellation);
+}
+
+/// <summary>The fairness report, read from the events themselves: served here and exported for auditors.</summary>
+[Published]
+public static class FairnessReports
+{
+    /// <summary>The report from <c>from</c> to <c>to</c> (whole UTC days; the last 30 days by default).</summary>
+    public static async Task<FairnessReport> Read(IQuerySession session, DateOnly? from, DateOnly? to, TimeProvider clock, CancellationToken cancellation)
     {
         var lastDay = to ?? DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         var firstDay = from ?? lastDay.AddDays(-29);

@@ -119,6 +119,13 @@ public static class EndpointAccessTable
         // Audit: the tamper-evident log
         new("GET", "/api/audit/integrity", Auditors),
         new("GET", "/api/audit/seals/latest", Auditors),
+
+        // Audit: CSV exports
+        new("GET", "/api/audit/exports/cases.csv", Auditors),
+        new("GET", "/api/audit/exports/decisions.csv", Auditors),
+        new("GET", "/api/audit/exports/editions.csv", Auditors),
+        new("GET", "/api/audit/exports/fairness-report.csv", Auditors),
+        new("GET", "/api/audit/exports/events.csv", Auditors),
     ];
 
     /// <summary>Endpoints outside the API proper: documentation and health.</summary>
