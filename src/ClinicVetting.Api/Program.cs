@@ -2,6 +2,7 @@ using ClinicVetting.Audit;
 using ClinicVetting.Clinics;
 using ClinicVetting.Demo;
 using ClinicVetting.Infrastructure.Hosting;
+using ClinicVetting.Infrastructure.Web;
 using ClinicVetting.Ranking;
 using ClinicVetting.Reviews;
 using ClinicVetting.Vetting;
@@ -15,6 +16,7 @@ builder.AddTelemetry();
 builder.AddAuth();
 builder.AddCritterStack();
 builder.AddHttpApi();
+builder.AddWebPages();
 
 // The capabilities, each registering its own streams, documents, projections, handlers and queues.
 builder.AddClinics();
@@ -28,6 +30,7 @@ builder.AddDemo();
 var app = builder.Build();
 
 app.UseHttpApi();
+app.MapWebPages();
 
 return await app.RunJasperFxCommands(args);
 
