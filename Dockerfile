@@ -6,6 +6,7 @@ COPY global.json Directory.Build.props Directory.Packages.props ClinicVetting.sl
 COPY src/ClinicVetting.Api/ClinicVetting.Api.csproj src/ClinicVetting.Api/
 RUN dotnet restore src/ClinicVetting.Api/ClinicVetting.Api.csproj
 COPY src/ src/
+COPY docs/ranking-policy.md docs/
 RUN dotnet publish src/ClinicVetting.Api/ClinicVetting.Api.csproj -c Release -o /app --no-restore
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0

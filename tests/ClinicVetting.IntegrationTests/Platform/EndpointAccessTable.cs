@@ -128,7 +128,7 @@ public static class EndpointAccessTable
         new("GET", "/api/audit/exports/events.csv", Auditors),
     ];
 
-    /// <summary>Endpoints outside the API proper: documentation and health.</summary>
+    /// <summary>Endpoints outside the API proper: documentation, health and the public pages.</summary>
     public static readonly IReadOnlyList<Row> Infrastructure =
     [
         new("GET", "/openapi/{documentName}.json", Everyone),
@@ -137,6 +137,9 @@ public static class EndpointAccessTable
         new("GET", "/docs/scalar.aspnetcore.js", Everyone),
         new("GET", "/docs/scalar.js", Everyone),
         new("GET", "/", Everyone),
+        new("GET", "/methodology", Everyone),
+        new("GET", "/editions", Everyone),
+        new("GET", "/editions/{edition}", Everyone),
         new("GET", "/health/live", Everyone),
         new("GET", "/health/ready", Everyone),
     ];
