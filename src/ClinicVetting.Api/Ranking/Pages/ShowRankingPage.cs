@@ -36,7 +36,9 @@ public static class ShowRankingPageEndpoint
             return new PublicPageResult(await pages.Render<PublicNotFoundPage>(new Dictionary<string, object?>
             {
                 [nameof(PublicNotFoundPage.Title)] = "No such list",
-                [nameof(PublicNotFoundPage.Detail)] = problem.Detail ?? "There is no such list.",
+                [nameof(PublicNotFoundPage.Detail)] = problem.Status == StatusCodes.Status400BadRequest
+                    ? "Ask for one list at a time: a condition (1 to 100 characters) or a country, not both."
+                    : problem.Detail ?? "There is no such list.",
             }), problem.Status ?? StatusCodes.Status404NotFound);
         }
 
