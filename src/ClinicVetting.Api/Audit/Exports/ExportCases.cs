@@ -17,7 +17,7 @@ public static class ExportCasesEndpoint
     /// <summary>Every vetting case, oldest first: its clinic, how it was opened, its checks by status, who decided it, when and why.</summary>
     [WolverineGet("/api/audit/exports/cases.csv", OperationId = "ExportCases"), Authorize(Policy = Policies.Audit)]
     [Tags("Audit exports")]
-    [Produces("text/csv")]
+    [ProducesResponseType<string>(StatusCodes.Status200OK, "text/csv")]
     public static IResult Get() => new CsvResult("vetting-cases.csv", Header, Rows);
 
     private static async IAsyncEnumerable<object?[]> Rows(IQuerySession session, [EnumeratorCancellation] CancellationToken cancellation)

@@ -27,7 +27,7 @@ public static class ExportDecisionsEndpoint
     /// </summary>
     [WolverineGet("/api/audit/exports/decisions.csv", OperationId = "ExportDecisions"), Authorize(Policy = Policies.Audit)]
     [Tags("Audit exports")]
-    [Produces("text/csv")]
+    [ProducesResponseType<string>(StatusCodes.Status200OK, "text/csv")]
     public static IResult Get() => new CsvResult("decisions.csv", Header, Rows);
 
     private static async IAsyncEnumerable<object?[]> Rows(IQuerySession session, [EnumeratorCancellation] CancellationToken cancellation)

@@ -18,7 +18,7 @@ public static class ExportEditionsEndpoint
     /// </summary>
     [WolverineGet("/api/audit/exports/editions.csv", OperationId = "ExportEditions"), Authorize(Policy = Policies.Audit)]
     [Tags("Audit exports")]
-    [Produces("text/csv")]
+    [ProducesResponseType<string>(StatusCodes.Status200OK, "text/csv")]
     public static IResult Get() => new CsvResult("ranking-editions.csv", Header, Rows);
 
     private static async IAsyncEnumerable<object?[]> Rows(IQuerySession session, [EnumeratorCancellation] CancellationToken cancellation)

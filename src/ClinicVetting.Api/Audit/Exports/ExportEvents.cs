@@ -22,7 +22,8 @@ public static class ExportEventsEndpoint
     /// </summary>
     [WolverineGet("/api/audit/exports/events.csv", OperationId = "ExportEvents"), Authorize(Policy = Policies.Audit)]
     [Tags("Audit exports")]
-    [Produces("text/csv")]
+    [ProducesResponseType<string>(StatusCodes.Status200OK, "text/csv")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     public static IResult Get(long? fromSequence, long? toSequence, DateTimeOffset? from, DateTimeOffset? to) =>
         new CsvResult(FileName(fromSequence, toSequence), Header, (session, cancellation) => Rows(session, fromSequence, toSequence, from, to, cancellation));
 

@@ -19,7 +19,8 @@ public static class ExportFairnessReportEndpoint
     /// </summary>
     [WolverineGet("/api/audit/exports/fairness-report.csv", OperationId = "ExportFairnessReport"), Authorize(Policy = Policies.Audit)]
     [Tags("Audit exports")]
-    [Produces("text/csv")]
+    [ProducesResponseType<string>(StatusCodes.Status200OK, "text/csv")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     public static IResult Get(DateOnly? from, DateOnly? to, TimeProvider clock) =>
         new CsvResult("review-fairness-report.csv", Header, (session, cancellation) => Rows(session, from, to, clock, cancellation));
 
