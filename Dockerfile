@@ -7,6 +7,7 @@ COPY src/ClinicVetting.Api/ClinicVetting.Api.csproj src/ClinicVetting.Api/
 COPY src/ClinicVetting.Proxy/ClinicVetting.Proxy.csproj src/ClinicVetting.Proxy/
 RUN dotnet restore src/ClinicVetting.Api/ClinicVetting.Api.csproj && dotnet restore src/ClinicVetting.Proxy/ClinicVetting.Proxy.csproj
 COPY src/ src/
+COPY docs/ranking-policy.md docs/
 RUN dotnet publish src/ClinicVetting.Api/ClinicVetting.Api.csproj -c Release -o /app --no-restore \
  && dotnet publish src/ClinicVetting.Proxy/ClinicVetting.Proxy.csproj -c Release -o /proxy --no-restore
 

@@ -52,6 +52,7 @@ public sealed class DevBanner(IHostApplicationLifetime lifetime, IServer server,
             $"       API page: {baseUrl}/docs",
             $"         Health: {baseUrl}/health/ready",
             $"  Public ranking: {baseUrl}/api/public/rankings",
+            $"    Public page: {baseUrl}/  (methodology {baseUrl}/methodology, edition history {baseUrl}/editions)",
             "",
         };
         lines.AddRange(tokens.Select(x => $"{x.Key,9} token: {x.Value}"));

@@ -1,3 +1,4 @@
+using ClinicVetting.Ranking.Pages;
 using ClinicVetting.Ranking.PublicFeed;
 using JasperFx.Events.Projections;
 
@@ -17,6 +18,9 @@ public static class RankingModule
     {
         builder.Services.AddSingleton<RankingSnapshotReader>();
         builder.AddPublicFeed();
+        // The public pages (/, /methodology, /editions): rendered once per revision and served like the feed.
+        builder.Services.AddSingleton<PublicPageRenderer>();
+        builder.Services.AddSingleton<RankingPolicyDocument>();
 
         builder.Services.ConfigureMarten(opts =>
         {

@@ -71,12 +71,28 @@ public static class GetFairnessReportEndpoint
     /// </summary>
     [WolverineGet("/api/reviews/fairness-report", OperationId = "GetReviewFairnessReport"), Authorize(Policy = Policies.InternalRead)]
     [Tags("Reviews")]
-    public static async Task<FairnessReport> Get(DateOnly? from, DateOnly? to, int? page, int? pageSize, IQuerySession session, TimeProvider clock,
+    public static Task<FairnessReport> Get(DateOnly? from, DateOnly? to, int? page, int? pageSize, IQuerySession session, TimeProvider clock,
+        CancellationToken cancellation)
+    {
+        var (number, size) = Paging.Normalize(page, pageSize);
+        return FairnessReports.Read(session, from, to, number, size, clock, cancellation);
+    }
+}
+
+/// <summary>The fairness report, counted by clinic and day: served a page at a time here and exported whole for auditors.</summary>
+[Published]
+public static class FairnessReports
+{
+    /// <summary>The whole report from <c>from</c> to <c>to</c>, every clinic (whole UTC days; the last 30 days by default).</summary>
+    public static Task<FairnessReport> Read(IQuerySession session, DateOnly? from, DateOnly? to, TimeProvider clock, CancellationToken cancellation) =>
+        Read(session, from, to, 1, int.MaxValue, clock, cancellation);
+
+    /// <summary>One page of the report's clinics (by name, then id), with the period's overall counts.</summary>
+    public static async Task<FairnessReport> Read(IQuerySession session, DateOnly? from, DateOnly? to, int number, int size, TimeProvider clock,
         CancellationToken cancellation)
     {
         var lastDay = to ?? DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         var firstDay = from ?? lastDay.AddDays(-29);
-        var (number, size) = Paging.Normalize(page, pageSize);
         var schema = session.DocumentStore.Options.DatabaseSchemaName;
 
         var active = await session.AdvancedSql.QueryAsync<Guid>(
@@ -87,7 +103,7 @@ public static class GetFairnessReportEndpoint
         var onPage = ids
             .Select(id => (Id: id, Name: names.GetValueOrDefault(id)))
             .OrderBy(x => x.Name ?? "").ThenBy(x => x.Id)
-            .Skip((number - 1) * size).Take(size)
+            .Skip((int)Math.Min(int.MaxValue, (long)(number - 1) * size)).Take(size)
             .ToList();
 
         var counted = (await session.AdvancedSql.QueryAsync<ClinicPeriodCounts>(

@@ -121,9 +121,16 @@ public static class EndpointAccessTable
         new("POST", "/api/audit/integrity/reverifications", Auditors, HasBody: false),
         new("GET", "/api/audit/integrity/reverifications/{reverificationId}", Auditors),
         new("GET", "/api/audit/seals/latest", Auditors),
+
+        // Audit: CSV exports
+        new("GET", "/api/audit/exports/cases.csv", Auditors),
+        new("GET", "/api/audit/exports/decisions.csv", Auditors),
+        new("GET", "/api/audit/exports/editions.csv", Auditors),
+        new("GET", "/api/audit/exports/fairness-report.csv", Auditors),
+        new("GET", "/api/audit/exports/events.csv", Auditors),
     ];
 
-    /// <summary>Endpoints outside the API proper: documentation and health.</summary>
+    /// <summary>Endpoints outside the API proper: documentation, health and the public pages.</summary>
     public static readonly IReadOnlyList<Row> Infrastructure =
     [
         new("GET", "/openapi/{documentName}.json", Everyone),
@@ -132,6 +139,9 @@ public static class EndpointAccessTable
         new("GET", "/docs/scalar.aspnetcore.js", Everyone),
         new("GET", "/docs/scalar.js", Everyone),
         new("GET", "/", Everyone),
+        new("GET", "/methodology", Everyone),
+        new("GET", "/editions", Everyone),
+        new("GET", "/editions/{edition}", Everyone),
         new("GET", "/health/live", Everyone),
         new("GET", "/health/ready", Everyone),
     ];

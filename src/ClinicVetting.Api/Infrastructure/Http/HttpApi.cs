@@ -90,7 +90,6 @@ public static class HttpApi
                 .WithTitle("ClinicVetting API")
                 .AddPreferredSecuritySchemes("bearer"))
             .AllowAnonymous();
-        app.MapGet("/", () => Results.Redirect("/docs")).AllowAnonymous().ExcludeFromDescription();
 
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") })

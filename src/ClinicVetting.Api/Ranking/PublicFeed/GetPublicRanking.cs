@@ -38,28 +38,39 @@ public static class GetPublicRankingEndpoint
     public static async Task<IResult> Get(string? condition, string? country, IQuerySession session, PublicFeedCache cache,
         PublicRankingRevision revisions, IOptions<JsonOptions> json, CancellationToken cancellation)
     {
-        var (key, title, select) = condition is not null
-            ? ($"condition:{Conditions.CodeOf(condition)}", $"Top 10 verified clinics for {Conditions.LabelOf(Conditions.CodeOf(condition))}",
-                (Func<EditionLists, IReadOnlyList<ListEntry>>)(lists => lists.ByCondition.GetValueOrDefault(Conditions.CodeOf(condition)) ?? []))
-            : country is not null
-                ? ($"country:{Countries.Normalize(country)}", $"Top 10 verified clinics in {Countries.NameOf[Countries.Normalize(country)]}",
-                    lists => lists.ByCountry.GetValueOrDefault(Countries.Normalize(country)) ?? [])
-                : ("overall", "Top 10 verified stem-cell clinics", lists => lists.Overall);
+        var choice = Choose(condition, country);
 
         if (await revisions.Current(cancellation) is not { } revision)
         {
             return Results.Problem(Problems.Create(404, "No ranking published yet", "No edition of the ranking has been published yet."));
         }
 
-        var body = await cache.GetOrBuild($"list:{key}", revision.ToString(), async () =>
+        var body = await cache.GetOrBuild($"list:{choice.Key}", revision.ToString(), async () =>
         {
             var ranking = (await session.LoadAsync<PublicRanking>(PublicRanking.CurrentId, cancellation))!;
-            var entries = ranking.Lists is null ? [] : select(ranking.Lists).Select(x => PublicModels.Entry(x, ranking.Suspended)).ToList();
-            var now = DateTimeOffset.UtcNow;
-            var list = new PublicRankingList(ranking.Edition ?? 0, ranking.PublishedAt ?? default, ranking.PolicyVersion, ranking.TieBreaks, key, title, entries,
-                ranking.Sponsored.Where(x => x.From <= now && now < x.Until).Select(x => new PublicSponsoredPlacement(x.ClinicId, x.ClinicName, x.Label, x.Until)).ToList());
-            return CachedBody.Of(JsonSerializer.SerializeToUtf8Bytes(list, json.Value.SerializerOptions), "application/json; charset=utf-8");
+            return CachedBody.Of(JsonSerializer.SerializeToUtf8Bytes(ListOf(ranking, choice, DateTimeOffset.UtcNow), json.Value.SerializerOptions),
+                "application/json; charset=utf-8");
         });
         return new PublicResult(body);
+    }
+
+    /// <summary>Which list a request asks for (a validated condition or country, else overall): its key, its title, how to pick it.</summary>
+    public sealed record ListChoice(string Key, string Title, Func<EditionLists, IReadOnlyList<ListEntry>> Select);
+
+    public static ListChoice Choose(string? condition, string? country) => condition is not null
+        ? new($"condition:{Conditions.CodeOf(condition)}", $"Top 10 verified clinics for {Conditions.LabelOf(Conditions.CodeOf(condition))}",
+            lists => lists.ByCondition.GetValueOrDefault(Conditions.CodeOf(condition)) ?? [])
+        : country is not null
+            ? new($"country:{Countries.Normalize(country)}", $"Top 10 verified clinics in {Countries.NameOf[Countries.Normalize(country)]}",
+                lists => lists.ByCountry.GetValueOrDefault(Countries.Normalize(country)) ?? [])
+            : new("overall", "Top 10 verified stem-cell clinics", lists => lists.Overall);
+
+    /// <summary>The chosen list of the current ranking, each entry marked if its clinic is suspended, with the paid placements running now.</summary>
+    public static PublicRankingList ListOf(PublicRanking ranking, ListChoice choice, DateTimeOffset now)
+    {
+        var entries = ranking.Lists is null ? [] : choice.Select(ranking.Lists).Select(x => PublicModels.Entry(x, ranking.Suspended)).ToList();
+        return new PublicRankingList(ranking.Edition ?? 0, ranking.PublishedAt ?? default, ranking.PolicyVersion, ranking.TieBreaks, choice.Key,
+            choice.Title, entries,
+            ranking.Sponsored.Where(x => x.From <= now && now < x.Until).Select(x => new PublicSponsoredPlacement(x.ClinicId, x.ClinicName, x.Label, x.Until)).ToList());
     }
 }
