@@ -1,0 +1,21 @@
+using ClinicVetting.Testing;
+
+namespace ClinicVetting.ContractTests.Support;
+
+/// <summary>The app on a real port, once for all contract tests, on a database of this project's own.</summary>
+public sealed class ContractApp : IAsyncLifetime
+{
+    public const string Database = "clinicvetting_contract";
+
+    public LiveApp App { get; private set; } = null!;
+
+    public async Task InitializeAsync() => App = await LiveApp.Start(new LiveAppOptions(Database));
+
+    public async Task DisposeAsync() => await App.DisposeAsync();
+}
+
+[CollectionDefinition(Name)]
+public sealed class ContractCollection : ICollectionFixture<ContractApp>
+{
+    public const string Name = "contract";
+}

@@ -1,0 +1,51 @@
+using ClinicVetting.ContractTests.Support;
+using Xunit.Abstractions;
+
+namespace ClinicVetting.ContractTests;
+
+/// <summary>The OpenAPI document: the committed copy is what the app serves, and both linters pass once enforced.</summary>
+[Collection(ContractCollection.Name)]
+public sealed class the_served_contract(ContractApp contract, ITestOutputHelper output)
+{
+    [Fact]
+    public async Task the_committed_document_is_the_one_the_app_serves()
+    {
+        var served = await ServedContract.Fetch(contract.App);
+        var committed = File.Exists(ServedContract.CommittedPath)
+            ? (await File.ReadAllTextAsync(ServedContract.CommittedPath)).ReplaceLineEndings("\n")
+            : "";
+
+        if (ServedContract.FirstDifference(committed, served) is not { } difference)
+        {
+            return;
+        }
+
+        if (ServedContract.Accepting)
+        {
+            await File.WriteAllTextAsync(ServedContract.CommittedPath, served);
+            output.WriteLine($"Accepted the served document into {ServedContract.CommittedPath}; it first differed at {difference}");
+            return;
+        }
+
+        Assert.Fail($"""
+                     The app serves another OpenAPI document than the committed {ServedContract.CommittedPath},
+                     first at {difference}
+                     The served one is in {ServedContract.ServedPath}. If the change is meant, accept it and commit the file:
+                       {ServedContract.AcceptVariable}=1 ./scripts/test --filter "FullyQualifiedName~ContractTests"
+                     (the next build generates the client from it).
+                     """);
+    }
+
+    [Fact]
+    public async Task the_served_document_passes_both_linters_once_they_are_enforced()
+    {
+        await ServedContract.Fetch(contract.App);
+
+        var lint = await OpenApiLint.Run(ServedContract.ServedPath);
+
+        output.WriteLine(lint.Output);
+        lint.Summary.ShouldNotBeNull($"scripts/openapi-lint wrote no {OpenApiLint.SummaryPath}: the linters did not run.\n{lint.Output}");
+        output.WriteLine(lint.Summary.ToString());
+        lint.ExitCode.ShouldBe(0, $"scripts/openapi-lint failed: {lint.Summary}. Reports: .data/openapi-lint/.\n{lint.Output}");
+    }
+}
