@@ -29,6 +29,13 @@ var app = builder.Build();
 
 app.UseHttpApi();
 
+// A plain start needs no command parser: it would print its assembly scan on every start. Commands (db-apply, describe...) use it.
+if (args.Length == 0)
+{
+    await app.RunAsync();
+    return 0;
+}
+
 return await app.RunJasperFxCommands(args);
 
 public partial class Program;

@@ -19,6 +19,11 @@ public static class HttpApi
         builder.Services.AddProblemDetails(problems => problems.CustomizeProblemDetails = context =>
         {
             context.ProblemDetails.Instance ??= context.HttpContext.Request.Path;
+            // Problems the framework writes (401, 404 of no route, 405, 415) join our one namespace of problem types.
+            if (context.ProblemDetails.Type is null || !context.ProblemDetails.Type.StartsWith(Problems.TypeBase, StringComparison.Ordinal))
+            {
+                context.ProblemDetails.Type = Problems.TypeFor(context.ProblemDetails.Status ?? context.HttpContext.Response.StatusCode);
+            }
             context.ProblemDetails.Extensions["traceId"] = System.Diagnostics.Activity.Current?.TraceId.ToString()
                                                            ?? context.HttpContext.TraceIdentifier;
             context.ProblemDetails.Extensions["correlationId"] = CorrelationId.Of(context.HttpContext);
@@ -26,6 +31,8 @@ public static class HttpApi
             context.HttpContext.Response.Headers[CorrelationId.Header] = CorrelationId.Of(context.HttpContext);
         });
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
+        builder.Services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, ForbiddenProblems>();
+        builder.AddForwardedHeaders();
 
         builder.Services.ConfigureHttpJsonOptions(json =>
         {
@@ -67,10 +74,12 @@ public static class HttpApi
 
     public static void UseHttpApi(this WebApplication app)
     {
-        app.UseExceptionHandler();
-        app.UseStatusCodePages();
+        app.UseConfiguredForwardedHeaders();
+        // Outside the exception handler: the request log sees the status the client got, not the exception.
         app.Use(CorrelationId.Middleware);
         app.UseRequestLogging();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
 
         app.UseAuthentication();
         app.UseAuthorization();
