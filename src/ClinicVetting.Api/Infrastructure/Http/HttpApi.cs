@@ -51,19 +51,12 @@ public static class HttpApi
                 {
                     Title = "ClinicVetting API",
                     Version = "v1",
-                    Description = "Vetting of stem-cell clinics and the published ranking of verified clinics.",
-                };
-                document.Components ??= new OpenApiComponents();
-                document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
-                document.Components.SecuritySchemes["bearer"] = new OpenApiSecurityScheme
-                {
-                    Type = SecuritySchemeType.Http,
-                    Scheme = "bearer",
-                    BearerFormat = "JWT",
-                    Description = "A token with one of the roles staff, approver, auditor, booking.",
+                    Description = "Vetting of stem-cell clinics and the published ranking of verified clinics. " +
+                                  "What every endpoint has in common (roles, problem types, Idempotency-Key, If-Match, rate limits): docs/api.md.",
                 };
                 return Task.CompletedTask;
             });
+            OpenApiContract.Configure(openApi);
         });
 
         builder.Services.AddHealthChecks()
