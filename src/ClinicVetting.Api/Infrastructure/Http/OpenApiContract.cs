@@ -86,6 +86,17 @@ public static class OpenApiContract
             operation.Description = null;
         }
 
+        // Text parameters come out untyped (`{}`) like text properties do.
+        foreach (var parameter in operation.Parameters?.OfType<OpenApiParameter>() ?? [])
+        {
+            if (parameter.Schema is OpenApiSchema { Type: null, Enum: null or { Count: 0 } } untyped
+                && method?.GetParameters().FirstOrDefault(x => string.Equals(x.Name, parameter.Name, StringComparison.OrdinalIgnoreCase)) is { } declared
+                && declared.ParameterType == typeof(string))
+            {
+                untyped.Type = JsonSchemaType.String;
+            }
+        }
+
         var anonymous = metadata.OfType<IAllowAnonymous>().Any();
         var policy = metadata.OfType<IAuthorizeData>().Select(x => x.Policy).FirstOrDefault(x => x is not null);
         var roles = policy is not null && Policies.RolesOf.TryGetValue(policy, out var allowed) ? allowed : Roles.All;
