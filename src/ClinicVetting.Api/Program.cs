@@ -8,6 +8,11 @@ using ClinicVetting.Vetting;
 using JasperFx;
 
 var builder = WebApplication.CreateBuilder(args);
+if (args.FirstOrDefault() == "describe")
+{
+    // describe prints every configuration value of every source: never a password or key.
+    builder.Configuration.HideSecretsFrom();
+}
 
 // The platform every capability runs on.
 builder.AddLogging();
