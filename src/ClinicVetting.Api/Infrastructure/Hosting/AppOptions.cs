@@ -27,6 +27,9 @@ public sealed class AppOptions
     /// <summary>Print the URLs and development tokens once listening (scripts/run).</summary>
     public bool PrintDevBanner { get; set; }
 
+    /// <summary>The address clients reach the API at when it differs from the one it listens on (a container's published port, a proxy).</summary>
+    public string PublicUrl { get; set; } = "";
+
     public long MaxRequestBodyBytes { get; set; } = 1024 * 1024;
 
     public string ResolveDataDirectory(string contentRoot)
