@@ -17,9 +17,11 @@ public sealed record ClaimOnFile(Guid ClinicId, Guid? ClaimId, long Version, boo
         }
     }
 
-    /// <summary>Nothing here: only some claim endpoints create (ClaimCreationInOpenApi says which).</summary>
+    /// <summary>The answer every claim endpoint can give; the ones that create also answer 201 (ClaimCreationInOpenApi says which).</summary>
     public static void PopulateMetadata(System.Reflection.MethodInfo method, EndpointBuilder builder)
     {
+        builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(ClaimOnFile), ["application/json"]));
+        builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status404NotFound, typeof(ProblemDetails), ["application/problem+json"]));
     }
 
     public static string LocationOf(Guid clinicId, Guid claimId) => $"/api/clinics/{clinicId}/claims#{claimId}";
