@@ -15,6 +15,13 @@ FROM mcr.microsoft.com/dotnet/aspnet:10.0
 WORKDIR /app
 COPY --from=build /app .
 COPY --from=build /proxy /proxy
+# The development key files and tokens (ClinicVetting__DataDirectory) go to /data, which the app's user owns.
+RUN mkdir -p /data && chown "$APP_UID" /data
+# Not root: the image's unprivileged user (APP_UID, 1654).
+USER $APP_UID
 ENV ASPNETCORE_URLS=http://+:8080
 EXPOSE 8080
+# Ready means the API answers and reaches PostgreSQL; no curl in the image, so bash speaks HTTP itself.
+HEALTHCHECK --interval=10s --timeout=3s --start-period=60s --retries=3 \
+  CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/8080 && printf 'GET /health/ready HTTP/1.0\\r\\nHost: localhost\\r\\n\\r\\n' >&3 && head -n 1 <&3 | grep -q ' 200 '"]
 ENTRYPOINT ["dotnet", "ClinicVetting.Api.dll"]

@@ -9,6 +9,11 @@ using ClinicVetting.Vetting;
 using JasperFx;
 
 var builder = WebApplication.CreateBuilder(args);
+if (args.FirstOrDefault() == "describe")
+{
+    // describe prints every configuration value of every source: never a password or key.
+    builder.Configuration.HideSecretsFrom();
+}
 
 // The platform every capability runs on.
 builder.AddLogging();
@@ -31,6 +36,13 @@ var app = builder.Build();
 
 app.UseHttpApi();
 app.MapWebPages();
+
+// A plain start needs no command parser: it would print its assembly scan on every start. Commands (db-apply, describe...) use it.
+if (args.Length == 0)
+{
+    await app.RunAsync();
+    return 0;
+}
 
 return await app.RunJasperFxCommands(args);
 

@@ -1,6 +1,6 @@
+using ClinicVetting.ContractTests.GeneratedClient.Models;
 using ClinicVetting.ContractTests.Support;
 using Microsoft.Kiota.Abstractions;
-using Microsoft.Kiota.Abstractions.Serialization;
 
 namespace ClinicVetting.ContractTests;
 
@@ -15,8 +15,7 @@ public sealed class the_generated_client(ContractApp contract)
 
         var conditions = await client.Api.Reference.Conditions.GetAsync();
 
-        // The document gives `code` an empty schema today, so the client sees an untyped node (issue 13 types it).
-        conditions.ShouldNotBeNull().Select(condition => (condition.Code as UntypedString)?.GetValue()).ShouldContain("orthopedics");
+        conditions.ShouldNotBeNull().Select(condition => condition.Code).ShouldContain("orthopedics");
     }
 
     [Fact]
@@ -29,5 +28,21 @@ public sealed class the_generated_client(ContractApp contract)
         var page = await staff.Api.Clinics.GetAsync();
 
         page.ShouldNotBeNull().Items.ShouldNotBeNull();
+    }
+
+    [Fact]
+    public async Task staff_record_a_claim_and_read_the_typed_answer()
+    {
+        var staff = GeneratedClients.For(contract.App, contract.App.TokenFor("contract-staff", "staff"));
+        var clinic = await staff.Api.Clinics.PostAsync(new ClinicDetails { Name = $"Contract clinic {Guid.NewGuid():N}", City = "Cancún", Country = "MX" });
+        var clinicId = Guid.Parse(clinic.ShouldNotBeNull().Url!.Split('/').Last());
+        var today = DateTime.UtcNow.Date;
+
+        var claim = await staff.Api.Clinics[clinicId].Claims.Licenses.PostAsync(
+            new LicenseInput { IssuedBy = "COFEPRIS", Number = "LIC-KIOTA-1", ValidFrom = new Date(today.AddYears(-1)), ValidUntil = new Date(today.AddYears(2)) });
+
+        claim.ShouldNotBeNull().ClinicId.ShouldBe(clinicId);
+        claim.Unchanged.ShouldBe(false);
+        claim.ClaimId.ShouldNotBeNull(); // a 201 the client reads as the typed ClaimOnFile (Location: recording_claims)
     }
 }

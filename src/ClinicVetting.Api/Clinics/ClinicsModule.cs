@@ -14,7 +14,7 @@ public static class ClinicsModule
         typeof(MedicalEvaluationDescribed), typeof(AftercareDescribed), typeof(MarketingTextCaptured), typeof(ClaimWithdrawn),
     ];
 
-    public static void AddClinics(this WebApplicationBuilder builder) => builder.Services.ConfigureMarten(opts =>
+    public static void AddClinics(this WebApplicationBuilder builder) => builder.Services.AddClaimCreationToOpenApi().ConfigureMarten(opts =>
     {
         opts.Events.AddEventTypes(Events);
 

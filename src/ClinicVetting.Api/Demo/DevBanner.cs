@@ -32,8 +32,10 @@ public sealed class DevBanner(IHostApplicationLifetime lifetime, IServer server,
 
     private void Print()
     {
-        var baseUrl = (server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? "http://127.0.0.1:5080")
-            .Replace("0.0.0.0", "127.0.0.1").Replace("[::]", "127.0.0.1").TrimEnd('/');
+        var listening = (server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? "http://127.0.0.1:5080")
+            .Replace("0.0.0.0", "127.0.0.1").Replace("[::]", "127.0.0.1").Replace("://+", "://127.0.0.1");
+        // In a container the address it listens on is not the one published: ClinicVetting__PublicUrl says that one.
+        var baseUrl = (options.PublicUrl.Length > 0 ? options.PublicUrl : listening).TrimEnd('/');
         var tokens = DevUsers.ToDictionary(x => x.Key, x => issuer.Issue(x.Value, [x.Key], TimeSpan.FromDays(30)));
 
         var directory = options.ResolveDataDirectory(environment.ContentRootPath);

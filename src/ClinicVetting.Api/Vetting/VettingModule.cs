@@ -28,6 +28,7 @@ public static class VettingModule
         services.AddSingleton<StaffLicenseLookup>();
         services.AddSingleton<LicenseRegistries>();
         services.AddSingleton<IContraindicationCatalog, VettingRulesContraindications>();
+        services.Configure<Microsoft.AspNetCore.OpenApi.OpenApiOptions>("v1", openApi => openApi.AddOperationTransformer(CheckRouteInOpenApi.Describe));
 
         services.ConfigureMarten(opts =>
         {

@@ -200,4 +200,22 @@ public class recording_claims(AppFixture fixture) : IntegrationContext(fixture)
 
         (await session.Events.QueryAllRawEvents().CountAsync()).ShouldBe(events);
     }
+
+    [Fact]
+    public async Task a_new_claim_is_created_with_its_location_and_one_already_on_file_is_not()
+    {
+        var clinic = await Host.RegisterClinic(Staff);
+        var license = new LicenseInput("COFEPRIS", "LIC-201", Fixture.Clock.Today.AddYears(-1), Fixture.Clock.Today.AddYears(2));
+
+        var created = await Host.PostJson(Staff, $"/api/clinics/{clinic.Id}/claims/licenses", license, 201);
+        var claim = created.ReadAsJson<ClaimOnFile>()!;
+        created.Context.Response.Headers.Location.ToString().ShouldBe($"/api/clinics/{clinic.Id}/claims#{claim.ClaimId}");
+
+        var again = await Host.PostJson(Staff, $"/api/clinics/{clinic.Id}/claims/licenses", license, 200);
+        again.ReadAsJson<ClaimOnFile>()!.Unchanged.ShouldBeTrue();
+        again.Context.Response.Headers.Location.ToString().ShouldBeEmpty();
+
+        var renewed = await Host.PostJson(Staff, $"/api/clinics/{clinic.Id}/claims/licenses", license with { ValidUntil = Fixture.Clock.Today.AddYears(5) }, 200);
+        renewed.ReadAsJson<ClaimOnFile>()!.ClaimId.ShouldBe(claim.ClaimId);
+    }
 }

@@ -38,6 +38,7 @@ public class when_updating_a_clinic_profile(AppFixture fixture) : IntegrationCon
         {
             s.Post.Json(new ClinicVetting.Clinics.Claims.LicenseInput("COFEPRIS", "L-1", new DateOnly(2029, 1, 1), new DateOnly(2032, 1, 1)))
                 .ToUrl($"/api/clinics/{clinic.Id}/claims/licenses");
+            s.StatusCodeShouldBe(201);
         });
 
         var first = await Call(Staff, s =>

@@ -277,7 +277,7 @@ public class rebuilding_projections(AppFixture fixture, Xunit.Abstractions.ITest
         var clinic = clinicId ?? await AnApprovedOrSuspendedClinic();
         var input = new AccreditationInput("GMP Council", $"GMP-{_names++}", Fixture.Clock.Today.AddYears(-1), Fixture.Clock.Today.AddDays(days));
         var (tracked, result) = await _app.SendTracked(Staff, s => s.Post.Json(input).ToUrl($"/api/clinics/{clinic}/claims/accreditations"));
-        result.Context.Response.StatusCode.ShouldBe(200);
+        result.Context.Response.StatusCode.ShouldBe(201);
         _scheduled.AddRange(tracked.Scheduled.MessagesOf<CredentialCheckDue>());
         return (clinic, input);
     }

@@ -39,7 +39,8 @@ public sealed class AppFixture : IAsyncLifetime
     /// The application as every integration test runs it, on the given database and clock; <paramref name="settings"/>
     /// override configuration (a second host over the same database is how tests restart the application).
     /// </summary>
-    public static Task<IAlbaHost> StartHost(string connectionString, TimeProvider clock, IReadOnlyDictionary<string, string>? settings = null) =>
+    public static Task<IAlbaHost> StartHost(string connectionString, TimeProvider clock, IReadOnlyDictionary<string, string>? settings = null,
+        Action<IServiceCollection>? moreServices = null) =>
         AlbaHost.For<Program>(web =>
         {
             web.UseEnvironment("Testing");
@@ -67,6 +68,7 @@ public sealed class AppFixture : IAsyncLifetime
                 services.AddSingleton<IStartupFilter, ClientAddresses>();
                 services.AddSingleton<IStartupFilter, FailingRoute>();
                 services.ConfigureMarten(marten => marten.Listeners.Add(new IdempotencyFaults()));
+                moreServices?.Invoke(services);
             });
         });
 

@@ -18,6 +18,29 @@ public static class ProblemAssertions
         var problem = JsonSerializer.Deserialize<Problem>(result.ReadAsText(), Json).ShouldNotBeNull();
         problem.Status.ShouldBe(status);
         problem.Title.ShouldNotBeNullOrWhiteSpace();
+        ShouldBeADocumentedType(problem.Type);
         return problem;
     }
+
+    public const string TypeNamespace = "https://clinicvetting.example/problems/";
+
+    /// <summary>One namespace of problem types, each explained in docs/api.md ("Problem types": a row per type).</summary>
+    public static void ShouldBeADocumentedType(string? type)
+    {
+        type.ShouldNotBeNull().ShouldStartWith(TypeNamespace);
+        var slug = type[TypeNamespace.Length..];
+        DocumentedTypes.Value.ShouldContain(slug, $"problem type '{slug}' is not explained in docs/api.md (Problem types)");
+    }
+
+    private static readonly Lazy<HashSet<string>> DocumentedTypes = new(() =>
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "ClinicVetting.sln"))) directory = directory.Parent;
+        var api = File.ReadAllLines(Path.Combine(directory.ShouldNotBeNull().FullName, "docs", "api.md"));
+        // Rows of the table under "### Problem types": | `slug` | status | when |
+        return api.SkipWhile(x => !x.StartsWith("### Problem types", StringComparison.Ordinal)).Skip(1)
+            .TakeWhile(x => !x.StartsWith("#", StringComparison.Ordinal))
+            .Where(x => x.StartsWith("| `", StringComparison.Ordinal))
+            .Select(x => x.Split('`')[1]).ToHashSet();
+    });
 }

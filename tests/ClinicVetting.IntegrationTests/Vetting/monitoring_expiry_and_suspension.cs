@@ -28,7 +28,7 @@ public class monitoring_expiry_and_suspension(AppFixture fixture) : IntegrationC
         var (tracked, result) = await Host.SendTracked(Staff, s => s.Post
             .Json(new AccreditationInput("GMP Council", "GMP-555", Fixture.Clock.Today.AddYears(-1), Fixture.Clock.Today.AddDays(days)))
             .ToUrl($"/api/clinics/{clinicId}/claims/accreditations"));
-        result.Context.Response.StatusCode.ShouldBe(200);
+        result.Context.Response.StatusCode.ShouldBe(201);
         return (result.ReadAsJson<ClaimOnFile>()!.ClaimId!.Value,
             tracked.Scheduled.MessagesOf<CredentialCheckDue>().OrderByDescending(x => x.DaysBefore ?? -1).ToList());
     }

@@ -1,3 +1,4 @@
+using ClinicVetting.Infrastructure.Http;
 using Serilog;
 using Serilog.Formatting.Compact;
 
@@ -12,7 +13,8 @@ public static class Logging
             logger.ReadFrom.Configuration(builder.Configuration)
                 .ReadFrom.Services(services)
                 .Enrich.FromLogContext()
-                .Enrich.WithProperty("Application", "ClinicVetting");
+                .Enrich.WithProperty("Application", "ClinicVetting")
+                .Filter.ByExcluding(IsARefusalLoggedAsAFailure);
 
             if (builder.Environment.IsDevelopment())
             {
@@ -36,11 +38,22 @@ public static class Logging
                 diagnostics.Set("CorrelationId", CorrelationId.Of(http));
                 diagnostics.Set("User", http.User.Identity?.Name ?? "anonymous");
             };
-            // Health probes and the public feed at volume would drown the log.
-            options.GetLevel = (http, _, exception) =>
-                exception is not null || http.Response.StatusCode >= 500 ? Serilog.Events.LogEventLevel.Error
-                : http.Request.Path.StartsWithSegments("/health") ? Serilog.Events.LogEventLevel.Verbose
-                : Serilog.Events.LogEventLevel.Information;
+            // A refused request (4xx) is the caller's business, not an alarm: Information. Health probes would drown the log.
+            options.GetLevel = (http, _, exception) => LevelOf(http.Request.Path, http.Response.StatusCode, exception);
         });
     }
+
+    /// <summary>
+    /// Wolverine logs every failed invocation at Error with its stack trace; a refusal the caller gets as a 4xx is no failure of
+    /// ours, and the request log already records it (at Information, with its status).
+    /// </summary>
+    private static bool IsARefusalLoggedAsAFailure(Serilog.Events.LogEvent logEvent) =>
+        logEvent.Exception is { } exception
+        && logEvent.MessageTemplate.Text.StartsWith("Invocation of ", StringComparison.Ordinal)
+        && ProblemExceptionHandler.ToProblem(exception).Status < 500;
+
+    private static Serilog.Events.LogEventLevel LevelOf(PathString path, int status, Exception? exception) =>
+        exception is not null || status >= 500 ? Serilog.Events.LogEventLevel.Error
+        : path.StartsWithSegments("/health") ? Serilog.Events.LogEventLevel.Verbose
+        : Serilog.Events.LogEventLevel.Information;
 }

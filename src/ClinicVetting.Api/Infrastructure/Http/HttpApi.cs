@@ -21,6 +21,11 @@ public static class HttpApi
         builder.Services.AddProblemDetails(problems => problems.CustomizeProblemDetails = context =>
         {
             context.ProblemDetails.Instance ??= context.HttpContext.Request.Path;
+            // Problems the framework writes (401, 404 of no route, 405, 415) join our one namespace of problem types.
+            if (context.ProblemDetails.Type is null || !context.ProblemDetails.Type.StartsWith(Problems.TypeBase, StringComparison.Ordinal))
+            {
+                context.ProblemDetails.Type = Problems.TypeFor(context.ProblemDetails.Status ?? context.HttpContext.Response.StatusCode);
+            }
             context.ProblemDetails.Extensions["traceId"] = System.Diagnostics.Activity.Current?.TraceId.ToString()
                                                            ?? context.HttpContext.TraceIdentifier;
             context.ProblemDetails.Extensions["correlationId"] = CorrelationId.Of(context.HttpContext);
@@ -28,6 +33,8 @@ public static class HttpApi
             context.HttpContext.Response.Headers[CorrelationId.Header] = CorrelationId.Of(context.HttpContext);
         });
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
+        builder.Services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, ForbiddenProblems>();
+        builder.AddForwardedHeaders();
 
         builder.Services.ConfigureHttpJsonOptions(json =>
         {
@@ -47,19 +54,12 @@ public static class HttpApi
                 {
                     Title = "ClinicVetting API",
                     Version = "v1",
-                    Description = "Vetting of stem-cell clinics and the published ranking of verified clinics.",
-                };
-                document.Components ??= new OpenApiComponents();
-                document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
-                document.Components.SecuritySchemes["bearer"] = new OpenApiSecurityScheme
-                {
-                    Type = SecuritySchemeType.Http,
-                    Scheme = "bearer",
-                    BearerFormat = "JWT",
-                    Description = "A token with one of the roles staff, approver, auditor, booking.",
+                    Description = "Vetting of stem-cell clinics and the published ranking of verified clinics. " +
+                                  "What every endpoint has in common (roles, problem types, Idempotency-Key, If-Match, rate limits): docs/api.md.",
                 };
                 return Task.CompletedTask;
             });
+            OpenApiContract.Configure(openApi);
         });
 
         builder.Services.AddHealthChecks()
@@ -72,10 +72,11 @@ public static class HttpApi
     public static void UseHttpApi(this WebApplication app)
     {
         app.UseConfiguredForwardedHeaders();
-        app.UseExceptionHandler();
-        app.UseStatusCodePages();
+        // Outside the exception handler: the request log sees the status the client got, not the exception.
         app.Use(CorrelationId.Middleware);
         app.UseRequestLogging();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
 
         app.UseAuthentication();
         app.UseAuthorization();

@@ -17,6 +17,12 @@ public static class JsonBodyShape
     public const string Root = "$";
     private const int MaxErrors = 50;
 
+    /// <summary>No string of a body is longer (an endpoint's own validation may allow less); the OpenAPI document states it as maxLength.</summary>
+    public const int MaxStringLength = 100_000;
+
+    /// <summary>No array of a body holds more (an endpoint's own validation may allow fewer); the OpenAPI document states it as maxItems.</summary>
+    public const int MaxArrayItems = 1_000;
+
     public static FieldErrors Check(JsonElement json, Type type, JsonSerializerOptions options)
     {
         if (!options.IsReadOnly)
@@ -132,6 +138,12 @@ public static class JsonBodyShape
 
         private void Elements(JsonElement json, Type elementType, string path)
         {
+            if (json.GetArrayLength() > MaxArrayItems)
+            {
+                Add(path, $"must hold at most {MaxArrayItems} items");
+                return;
+            }
+
             var index = 0;
             foreach (var element in json.EnumerateArray())
             {
@@ -162,6 +174,7 @@ public static class JsonBodyShape
             {
                 if (json.ValueKind != JsonValueKind.String) Add(path, $"must be a string, not {Describe(json)}");
                 else if (json.GetString()!.Contains('\0')) Add(path, "must not contain NUL (\\u0000) characters");
+                else if (json.GetString()!.Length > MaxStringLength) Add(path, $"must be at most {MaxStringLength} characters");
                 return true;
             }
 

@@ -14,7 +14,8 @@ internal sealed class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> l
         var problem = ToProblem(exception);
         if (problem.Status >= 500)
         {
-            logger.LogError(exception, "Unhandled failure on {Method} {Path}", http.Request.Method, http.Request.Path);
+            logger.LogError(exception, "Unhandled failure on {Method} {Path} (trace {TraceId})", http.Request.Method, http.Request.Path,
+                System.Diagnostics.Activity.Current?.TraceId.ToString() ?? http.TraceIdentifier);
         }
 
         if (http.Response.HasStarted)

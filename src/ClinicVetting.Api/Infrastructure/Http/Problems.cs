@@ -14,21 +14,27 @@ public static class Problems
 
     public static ProblemDetails Create(int status, string title, string? detail = null, string? type = null) => new()
     {
-        Type = TypeBase + (type ?? status switch
-        {
-            400 => "bad-request",
-            401 => "unauthenticated",
-            403 => "forbidden",
-            404 => "not-found",
-            409 => "conflict",
-            413 => "payload-too-large",
-            422 => "rule-violated",
-            429 => "too-many-requests",
-            _ => "error",
-        }),
+        Type = type is null ? TypeFor(status) : TypeBase + type,
         Title = title,
         Status = status,
         Detail = detail,
+    };
+
+    /// <summary>The problem type of a status when nothing more specific applies; docs/api.md explains each.</summary>
+    public static string TypeFor(int status) => TypeBase + status switch
+    {
+        400 => "bad-request",
+        401 => "unauthenticated",
+        403 => "forbidden",
+        404 => "not-found",
+        405 => "method-not-allowed",
+        409 => "conflict",
+        413 => "payload-too-large",
+        415 => "unsupported-media-type",
+        422 => "rule-violated",
+        429 => "too-many-requests",
+        499 => "client-closed-request",
+        _ => "error",
     };
 
     public static Task Write(HttpContext http, ProblemDetails problem)

@@ -21,6 +21,9 @@ public static class RateLimits
 {
     private const string LimitKey = "clinicvetting.rate-limit";
 
+    /// <summary>On every answer of a rate-limited endpoint: the client's budget per minute there.</summary>
+    public const string LimitHeader = "X-RateLimit-Limit";
+
     public static void AddRateLimits(this WebApplicationBuilder builder)
     {
         var options = builder.Configuration.GetSection(PublicApiOptions.Section).Get<PublicApiOptions>() ?? new PublicApiOptions();
@@ -45,6 +48,15 @@ public static class RateLimits
     /// <summary>A fixed window of one minute per client address and scope.</summary>
     public static RateLimitPartition<string> PerClient(HttpContext http, string scope, int requestsPerMinute)
     {
+        if (!http.Items.ContainsKey(LimitKey))
+        {
+            http.Response.OnStarting(() =>
+            {
+                http.Response.Headers[LimitHeader] = (http.Items[LimitKey] as int? ?? requestsPerMinute).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                return Task.CompletedTask;
+            });
+        }
+
         http.Items[LimitKey] = requestsPerMinute;
         return RateLimitPartition.GetFixedWindowLimiter($"{scope}:{http.Connection.RemoteIpAddress?.ToString() ?? "unknown"}",
             _ => new FixedWindowRateLimiterOptions { PermitLimit = requestsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 });

@@ -119,14 +119,18 @@ public sealed class RequestShape(RequestDelegate next, IOptions<HttpJsonOptions>
 /// <summary>How a query string value of a given type reads, as Wolverine binds it (invariant culture; enums by name, never a number).</summary>
 internal static class QueryValue
 {
-    /// <summary>The simple types Wolverine parses from the query string (a string needs no parsing).</summary>
+    /// <summary>No query value of text is longer; the OpenAPI document states it as maxLength.</summary>
+    public const int MaxLength = 1_000;
+
+    /// <summary>The simple types Wolverine parses from the query string, and text (checked for its length).</summary>
     public static bool IsChecked(Type type) =>
-        type.IsEnum || type.IsPrimitive || type == typeof(decimal) || type == typeof(Guid)
+        type == typeof(string) || type.IsEnum || type.IsPrimitive || type == typeof(decimal) || type == typeof(Guid)
         || type == typeof(DateTimeOffset) || type == typeof(DateTime) || type == typeof(DateOnly);
 
     public static string? Problem(Type type, string value)
     {
         var invariant = CultureInfo.InvariantCulture;
+        if (type == typeof(string)) return value.Length <= MaxLength ? null : $"must be at most {MaxLength} characters";
         if (type.IsEnum) return JsonBodyShape.IsName(type, value) ? null : JsonBodyShape.OneOf(type);
         if (type == typeof(bool)) return bool.TryParse(value, out _) ? null : "must be true or false";
         if (type == typeof(int)) return int.TryParse(value, invariant, out _) ? null : $"must be a whole number from {int.MinValue} to {int.MaxValue}";
