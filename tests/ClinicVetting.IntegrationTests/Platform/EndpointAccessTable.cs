@@ -63,6 +63,8 @@ public static class EndpointAccessTable
         new("GET", "/api/vetting/cases", InternalRead),
         new("GET", "/api/vetting/cases/{caseId}", InternalRead),
         new("POST", "/api/vetting/cases/{caseId}/checks/{check}/evidence", StaffWork),
+        new("POST", "/api/vetting/cases/{caseId}/checks/{check}/evidence/{evidenceId}/documents", StaffWork),
+        new("GET", "/api/vetting/cases/{caseId}/documents/{sha256}", InternalRead),
         new("POST", "/api/vetting/cases/{caseId}/checks/{check}/waiver", Approvers),
         new("POST", "/api/vetting/cases/{caseId}/approval", Approvers, HasBody: false),
         new("POST", "/api/vetting/cases/{caseId}/rejection", Approvers),

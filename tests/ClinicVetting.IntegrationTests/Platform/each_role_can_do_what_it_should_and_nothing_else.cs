@@ -22,6 +22,8 @@ public class each_role_can_do_what_it_should_and_nothing_else(AppFixture fixture
             .Replace("{claimId}", Guid.NewGuid().ToString())
             .Replace("{flagId}", Guid.NewGuid().ToString())
             .Replace("{check}", "license")
+            .Replace("{evidenceId}", Guid.NewGuid().ToString())
+            .Replace("{sha256}", new string('a', 64))
             .Replace("{country}", "MX")
             .Replace("{reviewId}", Guid.NewGuid().ToString())
             .Replace("{proposalId}", Guid.NewGuid().ToString())

@@ -1,5 +1,7 @@
 using System.Data;
 using JasperFx.Events;
+using ClinicVetting.Vetting.Cases;
+using ClinicVetting.Vetting.Documents;
 using Npgsql;
 
 namespace ClinicVetting.Audit.Integrity;
@@ -9,7 +11,7 @@ namespace ClinicVetting.Audit.Integrity;
 /// a deleted, moved or swapped event, an event written past the trigger, a forged or rewritten seal, a log cut back
 /// behind an exported seal. Reads one consistent snapshot, in batches of sequence numbers, reporting progress.
 /// </summary>
-public sealed class IntegrityVerifier(IDocumentStore store, SealKey key)
+public sealed class IntegrityVerifier(IDocumentStore store, SealKey key, IEvidenceDocumentStore documents)
 {
     private const int SequenceNumbersPerBatch = 10_000;
 
@@ -45,11 +47,49 @@ public sealed class IntegrityVerifier(IDocumentStore store, SealKey key)
 
         var streamsChecked = await CheckStreams(connection, transaction, problems, cancellation);
         await transaction.CommitAsync(cancellation);
+        var documentsChecked = await CheckDocuments(problems, cancellation);
 
         var listed = problems.InLogOrder();
         return new IntegrityReport(problems.Count == 0, events.Checked, streamsChecked, seals.Count,
             lastSeal is null ? null : new SealSummary(lastSeal.SealNo, lastSeal.UptoSeq, lastSeal.Digest, lastSeal.SealedAt),
-            events.Unsealed, listed.FirstOrDefault(), problems.Count, listed);
+            events.Unsealed, listed.FirstOrDefault(), problems.Count, listed, documentsChecked);
+    }
+
+    /// <summary>
+    /// Every stored evidence document re-hashed from its bytes, and every document an event recorded looked up: the events'
+    /// hash chain covers the recorded SHA-256, so a file changed or removed behind the application's back shows here.
+    /// </summary>
+    private async Task<long> CheckDocuments(ProblemLog problems, CancellationToken cancellation)
+    {
+        List<EvidenceDocumentsAttached> attachments;
+        await using (var session = store.QuerySession())
+        {
+            attachments = [.. await session.Events.QueryRawEventDataOnly<EvidenceDocumentsAttached>().ToListAsync(cancellation)];
+        }
+
+        var recorded = attachments.SelectMany(x => x.Documents.Select(d => (Document: d, x.CaseId))).DistinctBy(x => x.Document.Sha256)
+            .ToDictionary(x => x.Document.Sha256, x => x.CaseId);
+        var stored = new HashSet<string>();
+        long checkedCount = 0;
+        await foreach (var content in documents.CheckAll(cancellation))
+        {
+            checkedCount++;
+            stored.Add(content.Sha256);
+            if (content.Altered)
+            {
+                problems.Add(new BrokenLink(Breaks.DocumentAltered,
+                    $"The stored document {content.Sha256} ({content.RecordedSize} bytes recorded) now reads {content.ActualSize} bytes hashing to {content.ActualSha256}.",
+                    StreamId: recorded.TryGetValue(content.Sha256, out var caseId) ? caseId : null));
+            }
+        }
+
+        foreach (var (sha256, caseId) in recorded.Where(x => !stored.Contains(x.Key)))
+        {
+            problems.Add(new BrokenLink(Breaks.DocumentMissing, $"The document {sha256} that evidence of case {caseId} recorded is not in the document store.",
+                StreamId: caseId));
+        }
+
+        return checkedCount;
     }
 
     private async Task<BrokenLink?> TriggerProblem(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellation)
