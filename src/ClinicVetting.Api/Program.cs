@@ -2,6 +2,7 @@ using ClinicVetting.Audit;
 using ClinicVetting.Clinics;
 using ClinicVetting.Demo;
 using ClinicVetting.Infrastructure.Hosting;
+using ClinicVetting.Notifications;
 using ClinicVetting.Ranking;
 using ClinicVetting.Reviews;
 using ClinicVetting.Vetting;
@@ -22,6 +23,7 @@ builder.AddVetting();
 builder.AddReviews();
 builder.AddRanking();
 builder.AddAudit();
+builder.AddNotifications();
 
 builder.AddDemo();
 

@@ -24,6 +24,8 @@ public class each_role_can_do_what_it_should_and_nothing_else(AppFixture fixture
             .Replace("{check}", "license")
             .Replace("{evidenceId}", Guid.NewGuid().ToString())
             .Replace("{sha256}", new string('a', 64))
+            .Replace("{subscriberId}", Guid.NewGuid().ToString())
+            .Replace("{deliveryId}", Guid.NewGuid().ToString())
             .Replace("{country}", "MX")
             .Replace("{reviewId}", Guid.NewGuid().ToString())
             .Replace("{proposalId}", Guid.NewGuid().ToString())
