@@ -67,7 +67,7 @@ public static class NoticeDueHandler
             CaseId = due.CaseId,
             To = to,
             Subject = subject,
-            Text = $"Dear {clinicName},\n\n{body}\n\nYou may see and correct the data we hold about you by replying to this message.\n\nClinicVetting\nNotice {due.NoticeId}\n",
+            Text = $"Dear {clinicName},\n\n{body}\n\nReply to this message to reach our vetting staff.\n\nClinicVetting\nNotice {due.NoticeId}\n",
             MessageId = $"{due.NoticeId}@{smtp.MessageIdDomain}",
             Status = to is null ? DeliveryStatus.NoAddress : DeliveryStatus.Pending,
             CreatedAt = now,

@@ -78,7 +78,7 @@ public static class AttachEvidenceDocumentsEndpoint
                 stored.Add(new EvidenceDocument(content.Sha256, FileName(disposition, content.ContentType), content.ContentType, content.Size));
             }
         }
-        catch (DocumentRefused refused)
+        catch (DocumentRefusal refused)
         {
             return Refused(refused.Status, refused.Title, refused.Message);
         }

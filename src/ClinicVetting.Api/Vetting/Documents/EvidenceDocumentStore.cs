@@ -17,7 +17,7 @@ public sealed record StoredContentCheck(string Sha256, long RecordedSize, long A
 }
 
 /// <summary>An upload refused for what it is (empty, not an accepted type, too large): a problem with this status.</summary>
-public sealed class DocumentRefused(int status, string title, string detail) : Exception(detail)
+public sealed class DocumentRefusal(int status, string title, string detail) : Exception(detail)
 {
     public int Status { get; } = status;
     public string Title { get; } = title;
@@ -55,11 +55,11 @@ public sealed class PostgresEvidenceDocumentStore(IDocumentStore store, TimeProv
             var read = await Fill(content, buffer, cancellation);
             if (read == 0)
             {
-                throw new DocumentRefused(400, "The file is empty", "An evidence document needs content: the file sent has none.");
+                throw new DocumentRefusal(400, "The file is empty", "An evidence document needs content: the file sent has none.");
             }
 
             var contentType = DocumentType.Sniff(buffer.AsSpan(0, Math.Min(read, DocumentType.SniffLength)))
-                              ?? throw new DocumentRefused(415, "Not an accepted document type",
+                              ?? throw new DocumentRefusal(415, "Not an accepted document type",
                                   "Evidence documents are PDF, PNG or JPEG files, told from their content; this file is none of them.");
 
             await using var connection = store.Storage.Database.CreateConnection();
@@ -80,7 +80,7 @@ public sealed class PostgresEvidenceDocumentStore(IDocumentStore store, TimeProv
                 size += read;
                 if (size > maxBytes)
                 {
-                    throw new DocumentRefused(413, "The file is too large", $"Evidence documents are at most {maxBytes} bytes.");
+                    throw new DocumentRefusal(413, "The file is too large", $"Evidence documents are at most {maxBytes} bytes.");
                 }
 
                 hash.AppendData(buffer, 0, read);
