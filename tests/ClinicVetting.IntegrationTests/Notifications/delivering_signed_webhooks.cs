@@ -5,6 +5,8 @@ using ClinicVetting.Infrastructure.Http;
 using ClinicVetting.IntegrationTests.Support;
 using ClinicVetting.IntegrationTests.Vetting;
 using ClinicVetting.Notifications;
+using Marten;
+using Wolverine.Tracking;
 
 namespace ClinicVetting.IntegrationTests.Notifications;
 
@@ -117,8 +119,16 @@ public class delivering_signed_webhooks(AppFixture fixture) : IntegrationContext
     {
         await Subscribe(WebhookEvents.EditionPublished);
 
-        await Host.AnApprovedClinic(Staff, Approver, Fixture.Clock.Today, Fixture.Clock.Now, "Clínica Callada", null);
-        await Task.Delay(1500);
+        var (clinicId, _) = await Host.AnApprovedClinic(Staff, Approver, Fixture.Clock.Today, Fixture.Clock.Now, "Clínica Callada", null);
+
+        // The subscription runs to the end of the log and every message it sets off is handled.
+        await Host.ExecuteAndWaitAsync(() =>
+            Marten.Events.TestingExtensions.ForceAllMartenDaemonActivityToCatchUpAsync(Host, CancellationToken.None, Marten.Events.CatchUpMode.AndDoNothing));
+        await using (var session = Store.QuerySession())
+        {
+            (await session.Query<NoticeDelivery>().Where(x => x.ClinicId == clinicId).CountAsync()).ShouldBe(1, "the decision was heard");
+            (await session.Query<WebhookDelivery>().CountAsync()).ShouldBe(0);
+        }
 
         _receiver.Received.ShouldBeEmpty();
     }

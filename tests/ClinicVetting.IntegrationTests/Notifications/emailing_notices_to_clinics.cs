@@ -113,14 +113,15 @@ public class emailing_notices_to_clinics(AppFixture fixture) : IntegrationContex
     }
 
     [Fact]
-    public async Task an_event_heard_twice_is_one_notice_and_one_email()
+    public async Task an_event_heard_twice_and_an_attempt_redelivered_are_one_notice_and_one_email()
     {
         var (clinicId, caseId) = await Host.AnApprovedClinic(Staff, Approver, Fixture.Clock.Today, Fixture.Clock.Now, "Clínica Doble", "x@doble.example");
         await Host.Eventually(() => Task.FromResult(_smtp.Received.Count), x => x == 1, "the first e-mail");
         var notice = (await Notices($"?clinicId={clinicId}")).Items.Single();
 
-        // The subscription replays an event after a crash: the same notice id comes again.
+        // The subscription replays an event after a crash (the same notice id comes again), and an attempt's message is redelivered.
         await Host.InvokeMessageAndWaitAsync(new NoticeDue(notice.Id, NoticeKind.VettingDecision, clinicId, caseId, "", Fixture.Clock.Now));
+        await Host.InvokeMessageAndWaitAsync(new SendNoticeEmail(notice.Id));
 
         await Task.Delay(500);
         _smtp.Received.Count.ShouldBe(1);
