@@ -38,6 +38,8 @@ public sealed record ClinicDetails(
     IReadOnlyList<string>? AccreditationsClaimed = null,
     IReadOnlyList<string>? Highlights = null,
     string? Website = null,
+    // Left out when absent, so events stored before it existed read back exactly as stored.
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     string? ContactEmail = null)
 {
     /// <summary>Trimmed, country upper-cased, conditions as catalog codes, empty lists instead of missing ones.</summary>

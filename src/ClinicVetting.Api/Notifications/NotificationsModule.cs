@@ -32,6 +32,8 @@ public static class NotificationsModule
         // projections', so a crash replays a few events at most (the notice and delivery ids make that harmless).
         services.PublishEventsToWolverine(Subscription, relay =>
         {
+            // Deployed onto an existing log, it starts at its end: clinics are not e-mailed their whole history.
+            relay.Options.SubscribeFromFirstRun();
             relay.PublishEvent<VettingDecisionNoticeSent>((e, bus) => bus.PublishAsync(NoticeDue.Of(e)));
             relay.PublishEvent<CredentialExpiryReminderIssued>((e, bus) => bus.PublishAsync(NoticeDue.Of(e)));
             relay.PublishEvent<ClinicSuspended>(async (e, bus) =>

@@ -68,6 +68,8 @@ public sealed record Evidence(
     string? Note,
     string RecordedBy,
     DateTimeOffset RecordedAt,
+    // Left out when absent, so evidence stored before documents existed reads back exactly as stored.
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     IReadOnlyList<EvidenceDocument>? Documents = null);
 
 /// <summary>A file kept with a piece of evidence: its content's SHA-256 (its name in the document store), as uploaded.</summary>

@@ -2,6 +2,7 @@ using ClinicVetting.Vetting.Cases;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
+using Microsoft.OpenApi;
 
 namespace ClinicVetting.Vetting.Documents;
 
@@ -102,6 +103,36 @@ public static class AttachEvidenceDocumentsEndpoint
 
         return Results.Json(await bus.InvokeAsync<EvidenceDocuments>(new AttachEvidenceDocuments(caseId, kind, evidenceId, stored), cancellation));
     }
+
+    /// <summary>The body is read by hand (streamed), so the OpenAPI document is told what it is.</summary>
+    public static void Configure(HttpChain chain) => chain.Metadata.AddOpenApiOperationTransformer((operation, _, _) =>
+    {
+        operation.RequestBody = new OpenApiRequestBody
+        {
+            Required = true,
+            Description = "One file part per document (PDF, PNG or JPEG).",
+            Content = new Dictionary<string, OpenApiMediaType>
+            {
+                ["multipart/form-data"] = new()
+                {
+                    Schema = new OpenApiSchema
+                    {
+                        Type = JsonSchemaType.Object,
+                        Required = new HashSet<string> { "file" },
+                        Properties = new Dictionary<string, IOpenApiSchema>
+                        {
+                            ["file"] = new OpenApiSchema
+                            {
+                                Type = JsonSchemaType.Array,
+                                Items = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" },
+                            },
+                        },
+                    },
+                },
+            },
+        };
+        return Task.CompletedTask;
+    });
 
     /// <summary>The name as uploaded, without any path, control characters or quotes; a generic one when none is given.</summary>
     public static string FileName(ContentDispositionHeaderValue disposition, string contentType)
