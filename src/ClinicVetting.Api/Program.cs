@@ -3,6 +3,7 @@ using ClinicVetting.Clinics;
 using ClinicVetting.Demo;
 using ClinicVetting.Infrastructure.Hosting;
 using ClinicVetting.Infrastructure.Web;
+using ClinicVetting.Notifications;
 using ClinicVetting.Ranking;
 using ClinicVetting.Reviews;
 using ClinicVetting.Vetting;
@@ -29,6 +30,7 @@ builder.AddVetting();
 builder.AddReviews();
 builder.AddRanking();
 builder.AddAudit();
+builder.AddNotifications();
 
 builder.AddDemo();
 

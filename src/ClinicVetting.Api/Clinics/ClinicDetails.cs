@@ -37,7 +37,10 @@ public sealed record ClinicDetails(
     IReadOnlyList<TreatmentProgram>? Programs = null,
     IReadOnlyList<string>? AccreditationsClaimed = null,
     IReadOnlyList<string>? Highlights = null,
-    string? Website = null)
+    string? Website = null,
+    // Left out when absent, so events stored before it existed read back exactly as stored.
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    string? ContactEmail = null)
 {
     /// <summary>Trimmed, country upper-cased, conditions as catalog codes, empty lists instead of missing ones.</summary>
     public ClinicDetails Normalized() => this with
@@ -56,6 +59,7 @@ public sealed record ClinicDetails(
         AccreditationsClaimed = (AccreditationsClaimed ?? []).Select(x => x.Trim()).Where(x => x.Length > 0).Distinct().ToList(),
         Highlights = (Highlights ?? []).Select(x => x.Trim()).Where(x => x.Length > 0).ToList(),
         Website = string.IsNullOrWhiteSpace(Website) ? null : Website.Trim(),
+        ContactEmail = string.IsNullOrWhiteSpace(ContactEmail) ? null : ContactEmail.Trim(),
         CostRange = CostRange is null ? null : CostRange with { Currency = CostRange.Currency.Trim().ToUpperInvariant() },
     };
 
@@ -82,6 +86,7 @@ public sealed record ClinicDetails(
         Compare("patientsPerYear", before.PatientsPerYear, after.PatientsPerYear);
         Compare("costRange", before.CostRange, after.CostRange);
         Compare("website", before.Website, after.Website);
+        Compare("contactEmail", before.ContactEmail, after.ContactEmail);
         CompareLists("bestFor", before.BestFor, after.BestFor);
         CompareLists("accreditationsClaimed", before.AccreditationsClaimed, after.AccreditationsClaimed);
         CompareLists("highlights", before.Highlights, after.Highlights);
@@ -103,6 +108,8 @@ public sealed record ClinicDetails(
             .Range("patientsPerYear", PatientsPerYear, 0, 100_000_000)
             .Optional("website", Website, 500)
             .When(Website is { Length: > 0 } && !Uri.TryCreate(Website.Trim(), UriKind.Absolute, out _), "website", "must be an absolute URL")
+            .When(ContactEmail is { Length: > 0 } && !IsEmailAddress(ContactEmail.Trim()), "contactEmail",
+                "must be one e-mail address (name@example.org) of at most 254 characters, where the clinic receives notices")
             .When(BestFor is { Count: > 50 }, "bestFor", "must list at most 50 conditions")
             .When(BestFor?.Any(string.IsNullOrWhiteSpace) == true, "bestFor", "must not contain empty conditions")
             .When(BestFor?.Any(x => x?.Length > 100) == true, "bestFor", "conditions must be at most 100 characters")
@@ -149,6 +156,11 @@ public sealed record ClinicDetails(
 
         return errors;
     }
+
+    /// <summary>A bare address (no display name, no list) that mail servers accept.</summary>
+    public static bool IsEmailAddress(string value) =>
+        value.Length <= 254 && !value.Any(c => char.IsWhiteSpace(c) || char.IsControl(c) || c is ',' or ';' or '<' or '>' or '"')
+        && System.Net.Mail.MailAddress.TryCreate(value, out var address) && address.Address == value && address.Host.Contains('.');
 
     private static bool IsCurrency(string? code) => code is not null && code.Trim().Length == 3 && code.Trim().All(char.IsAsciiLetter);
 }

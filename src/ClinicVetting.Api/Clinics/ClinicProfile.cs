@@ -34,6 +34,9 @@ public sealed partial class ClinicProfile
     public List<string> Highlights { get; set; } = [];
     public string? Website { get; set; }
 
+    /// <summary>Where the clinic receives notices (decisions, reminders, suspensions); none on profiles registered without one.</summary>
+    public string? ContactEmail { get; set; }
+
     public DateTimeOffset RegisteredAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 
@@ -50,7 +53,7 @@ public sealed partial class ClinicProfile
     public void Apply(ClinicProfileUpdated updated) => Take(updated.Details, updated.UpdatedAt);
 
     public ClinicDetails ToDetails() => new(Name, City, Country, YearsOfExperience, PatientsPerYear, CostRange,
-        BestFor, Programs, AccreditationsClaimed, Highlights, Website);
+        BestFor, Programs, AccreditationsClaimed, Highlights, Website, ContactEmail);
 
     private void Take(ClinicDetails details, DateTimeOffset at)
     {
@@ -66,6 +69,7 @@ public sealed partial class ClinicProfile
         AccreditationsClaimed = [.. details.AccreditationsClaimed ?? []];
         Highlights = [.. details.Highlights ?? []];
         Website = details.Website;
+        ContactEmail = details.ContactEmail;
         IdentityKey = details.IdentityKey;
         UpdatedAt = at;
     }

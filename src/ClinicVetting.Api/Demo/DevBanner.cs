@@ -9,7 +9,8 @@ namespace ClinicVetting.Demo;
 /// Once the server listens (scripts/run turns it on): the URLs and a development token per role,
 /// printed like `supabase start` does and written to .data/dev-tokens.json.
 /// </summary>
-public sealed class DevBanner(IHostApplicationLifetime lifetime, IServer server, TokenIssuer issuer, AppOptions options, IHostEnvironment environment)
+public sealed class DevBanner(IHostApplicationLifetime lifetime, IServer server, TokenIssuer issuer, AppOptions options, IHostEnvironment environment,
+    IConfiguration configuration)
     : IHostedService
 {
     public static readonly IReadOnlyDictionary<string, string> DevUsers = new Dictionary<string, string>
@@ -57,6 +58,11 @@ public sealed class DevBanner(IHostApplicationLifetime lifetime, IServer server,
             $"    Public page: {baseUrl}/  (methodology {baseUrl}/methodology, edition history {baseUrl}/editions)",
             "",
         };
+        if (configuration["Notifications:MailCatcherUrl"] is { Length: > 0 } mailCatcher)
+        {
+            lines.Insert(lines.Count - 1, $"   Mail catcher: {mailCatcher} (the notices e-mailed to clinics)");
+        }
+
         lines.AddRange(tokens.Select(x => $"{x.Key,9} token: {x.Value}"));
         lines.Add("");
         lines.Add($"Tokens are also in {tokenFile}; try:");

@@ -17,7 +17,8 @@ public sealed class SeedClinics : IDemoStep
         {
             try
             {
-                await context.Invoke<ClinicVersion>(DemoContext.StaffUser, new RegisterClinic(Guid.CreateVersion7(), clinic), cancellation);
+                await context.Invoke<ClinicVersion>(DemoContext.StaffUser, new RegisterClinic(Guid.CreateVersion7(), clinic with { ContactEmail = DemoAddress(clinic) }),
+                    cancellation);
             }
             catch (Conflict)
             {
@@ -25,6 +26,9 @@ public sealed class SeedClinics : IDemoStep
             }
         }
     }
+
+    /// <summary>A contact address on a reserved domain (.example), so the demo's notices reach the local mail catcher and nobody else.</summary>
+    public static string DemoAddress(ClinicDetails clinic) => $"notices@{Conditions.Slug(clinic.Name)}.demo.clinicvetting.example";
 
     private static TreatmentProgram Program(string name, string condition, CellType cells, string dose, decimal price,
         int days, params string[] included) =>

@@ -8,7 +8,8 @@ namespace ClinicVetting.Demo;
 
 /// <summary>
 /// Takes the ten seed clinics through real vetting cases to approval: claims drawn from the article, generated
-/// evidence (labelled "[Demo evidence]", license and certificate numbers "DEMO-..."), recorded by demo staff and
+/// evidence (labelled "[Demo evidence]", license and certificate numbers "DEMO-..."; a generated PDF stamped "DEMO DOCUMENT" on the
+/// license and accreditation evidence), recorded by demo staff and
 /// approved by a demo approver, through the same commands as the API. Resumes where an interrupted run stopped.
 /// </summary>
 public sealed class VetSeedClinics : IDemoStep
@@ -48,6 +49,8 @@ public sealed class VetSeedClinics : IDemoStep
                     cancellation);
             }
 
+            await AttachSampleDocuments(context, store, clinic, caseId, cancellation);
+
             // Four eyes: demo staff opened the case and recorded every piece of evidence; the demo approver, who did neither, decides.
             await context.Invoke<CaseDecision>(DemoContext.ApproverUser, new ApproveVettingCase(caseId), cancellation);
         }
@@ -66,6 +69,25 @@ public sealed class VetSeedClinics : IDemoStep
                 $"[Demo evidence] Generated for the demo: a look-up in the {regulator?.Authority ?? "regulator"}'s registry that was not really made.")
             : new EvidenceInput(EvidenceOutcome.Passed, EvidenceSource.Document, reference, now.AddDays(-3),
                 "[Demo evidence] Generated for the demo; not a real verification.");
+    }
+
+    /// <summary>A generated demo PDF on the license and the accreditation evidence, so the case shows documents to download.</summary>
+    private static async Task AttachSampleDocuments(DemoContext context, IDocumentStore store, ClinicProfile clinic, Guid caseId, CancellationToken cancellation)
+    {
+        await using var session = store.QuerySession();
+        var vettingCase = await session.LoadAsync<VettingCase>(caseId, cancellation);
+        foreach (var check in new[] { CheckKind.License, CheckKind.Accreditations })
+        {
+            if (vettingCase?.Checks.FirstOrDefault(x => x.Kind == check)?.Evidence.LastOrDefault() is not { Documents: null or [] } evidence)
+            {
+                continue;
+            }
+
+            var slug = $"{Slug(clinic.Name)}-{CheckRoute.NameOf(check)}";
+            await SampleDocuments.Attach(context, caseId, check, evidence.EvidenceId, $"demo-{slug}.pdf",
+                [$"Clinic: {clinic.Name} ({clinic.Country})", $"Check: {Check.Label(check)}", $"Evidence reference: {evidence.Reference}",
+                    "This file stands in for the document staff would keep; nothing was verified."], cancellation);
+        }
     }
 
     /// <summary>The case's automatic checks and license look-up run from the durable queue; staff work starts once they are done.</summary>

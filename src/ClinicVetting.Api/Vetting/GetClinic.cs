@@ -33,7 +33,8 @@ public sealed record ClinicOverview(
     IReadOnlyList<Suspension> Suspensions,
     IReadOnlyList<CredentialLapse> Lapses,
     IReadOnlyList<string> RemindersIssued,
-    IReadOnlyList<RedFlagState> OpenRedFlags)
+    IReadOnlyList<RedFlagState> OpenRedFlags,
+    string? ContactEmail = null)
 {
     /// <summary>The version is the profile's: the one an update's If-Match is checked against.</summary>
     public static ClinicOverview Of(ClinicProfile profile, ClinicStanding? standing)
@@ -43,7 +44,7 @@ public sealed record ClinicOverview(
             profile.PatientsPerYear, profile.CostRange, profile.BestFor, profile.Programs, profile.AccreditationsClaimed, profile.Highlights,
             profile.Website, standing.Status, profile.RegisteredAt, profile.UpdatedAt, profile.IdentityKey, standing.OpenCaseId,
             standing.ApprovedCaseId, standing.ApprovedAt, standing.ReverifyBy, standing.RejectedCaseId, standing.LastDecisionAt, standing.RedFlags,
-            standing.Suspensions, standing.Lapses, standing.RemindersIssued, standing.OpenRedFlags.ToList());
+            standing.Suspensions, standing.Lapses, standing.RemindersIssued, standing.OpenRedFlags.ToList(), profile.ContactEmail);
     }
 }
 

@@ -1,5 +1,6 @@
 using ClinicVetting.Clinics.Claims;
 using ClinicVetting.Vetting.Cases;
+using ClinicVetting.Vetting.Documents;
 using ClinicVetting.Vetting.Monitoring;
 using ClinicVetting.Vetting.ReferenceData;
 using JasperFx.Events.Projections;
@@ -16,6 +17,7 @@ public static class VettingModule
         typeof(CredentialExpiryReminderIssued), typeof(CredentialLapsed), typeof(ReverificationFellDue), typeof(ClinicSuspended),
         typeof(LapsedCredentialReverified), typeof(ClinicReinstated),
         typeof(VettingCaseOpened), typeof(AutomaticRulesApplied), typeof(LicenseLookupRequested), typeof(EvidenceRecorded), typeof(CheckWaived),
+        typeof(EvidenceDocumentsAttached),
         typeof(VettingCaseApproved), typeof(VettingCaseRejected), typeof(VettingDecisionNoticeSent),
         typeof(RegulatorRecorded), typeof(RegulatorRemoved), typeof(VettingRulesPublished),
     ];
@@ -29,10 +31,14 @@ public static class VettingModule
         services.AddSingleton<LicenseRegistries>();
         services.AddSingleton<IContraindicationCatalog, VettingRulesContraindications>();
         services.Configure<Microsoft.AspNetCore.OpenApi.OpenApiOptions>("v1", openApi => openApi.AddOperationTransformer(CheckRouteInOpenApi.Describe));
+        services.AddSingleton(EvidenceDocumentOptions.From(builder.Configuration));
+        services.AddSingleton<IEvidenceDocumentStore, PostgresEvidenceDocumentStore>();
+        services.AddHostedService<EvidenceDocumentSchemaInstaller>();
 
         services.ConfigureMarten(opts =>
         {
             opts.Events.AddEventTypes(Events);
+            opts.Storage.Add<EvidenceDocumentSchema>();
 
             opts.Projections.Snapshot<ClinicStanding>(SnapshotLifecycle.Inline);
             opts.Schema.For<ClinicStanding>().Index(x => x.Status).Index(x => x.Country);

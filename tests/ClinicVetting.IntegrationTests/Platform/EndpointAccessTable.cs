@@ -20,6 +20,7 @@ public static class EndpointAccessTable
         {
             _ when Route.StartsWith("/api/public/rankings") => "public feed",
             _ when Route.StartsWith("/api/audit") => "audit",
+            _ when Route.StartsWith("/api/notifications") => "notifications",
             _ when Route.StartsWith("/api/reference") => "reference data",
             _ when Route.StartsWith("/api/ranking") || Route.Contains("/efficiency/") || Route.EndsWith("/sponsored-placements") => "ranking",
             _ when Route.StartsWith("/api/reviews") || Route.StartsWith("/api/public/clinics") || Route.EndsWith("/review-stats") => "reviews",
@@ -63,6 +64,8 @@ public static class EndpointAccessTable
         new("GET", "/api/vetting/cases", InternalRead),
         new("GET", "/api/vetting/cases/{caseId}", InternalRead),
         new("POST", "/api/vetting/cases/{caseId}/checks/{check}/evidence", StaffWork),
+        new("POST", "/api/vetting/cases/{caseId}/checks/{check}/evidence/{evidenceId}/documents", StaffWork),
+        new("GET", "/api/vetting/cases/{caseId}/documents/{sha256}", InternalRead),
         new("POST", "/api/vetting/cases/{caseId}/checks/{check}/waiver", Approvers),
         new("POST", "/api/vetting/cases/{caseId}/approval", Approvers, HasBody: false),
         new("POST", "/api/vetting/cases/{caseId}/rejection", Approvers),
@@ -109,6 +112,14 @@ public static class EndpointAccessTable
         new("POST", "/api/audit/editions/{edition}/what-if", AuditRead),
         new("GET", "/api/audit/clinics/{clinicId}", AuditRead),
         new("GET", "/api/audit/events", AuditRead),
+
+        // Notifications: notices to clinics, webhooks to other systems
+        new("GET", "/api/notifications/notices", InternalRead),
+        new("POST", "/api/notifications/webhooks", Approvers),
+        new("GET", "/api/notifications/webhooks", Approvers),
+        new("DELETE", "/api/notifications/webhooks/{subscriberId}", Approvers, HasBody: false),
+        new("GET", "/api/notifications/webhooks/dead-letters", InternalRead),
+        new("POST", "/api/notifications/webhooks/deliveries/{deliveryId}/redelivery", StaffWork, HasBody: false),
 
         // The public feed
         new("GET", "/api/public/rankings", Everyone),

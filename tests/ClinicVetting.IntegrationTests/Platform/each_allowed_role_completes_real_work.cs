@@ -54,6 +54,7 @@ public class each_allowed_role_completes_real_work(AppFixture fixture) : Integra
             "ranking" => Ranking(),
             "audit" => Audit(),
             "public feed" => PublicFeed(),
+            "notifications" => Notifications(),
             _ => throw new InvalidOperationException($"No real work written for the family '{family}': add it here."),
         });
 
@@ -314,6 +315,21 @@ public class each_allowed_role_completes_real_work(AppFixture fixture) : Integra
         await Get("/api/public/rankings/editions", "/api/public/rankings/editions");
         await Get("/api/public/rankings/editions/{edition}", "/api/public/rankings/editions/1");
         (await Get("/api/public/rankings/feed.atom", "/api/public/rankings/feed.atom")).ReadAsText().ShouldContain("Real Edition Clinic");
+    }
+
+    private async Task Notifications()
+    {
+        if (_role == Roles.Approver)
+        {
+            var created = Read<ClinicVetting.Notifications.NewWebhookSubscriber>(await As("POST", "/api/notifications/webhooks", "/api/notifications/webhooks",
+                new ClinicVetting.Notifications.WebhookSubscription("https://hooks.example/clinicvetting", [ClinicVetting.Notifications.WebhookEvents.EditionPublished])));
+            Read<List<ClinicVetting.Notifications.WebhookSubscriberView>>(await Get("/api/notifications/webhooks", "/api/notifications/webhooks"))
+                .Select(x => x.Id).ShouldContain(created.Id);
+            await As("DELETE", "/api/notifications/webhooks/{subscriberId}", $"/api/notifications/webhooks/{created.Id}");
+        }
+
+        Read<Page<ClinicVetting.Notifications.NoticeDelivery>>(await Get("/api/notifications/notices", "/api/notifications/notices"));
+        Read<Page<ClinicVetting.Notifications.WebhookDelivery>>(await Get("/api/notifications/webhooks/dead-letters", "/api/notifications/webhooks/dead-letters"));
     }
 
     private sealed record PublicRankingListProbe(int Edition, IReadOnlyList<PublicEntryProbe> Entries);

@@ -1,11 +1,12 @@
 using Alba;
 using ClinicVetting.Audit.Integrity;
+using ClinicVetting.Vetting.Documents;
 using Marten;
 
 namespace ClinicVetting.IntegrationTests.Support;
 
 /// <summary>
-/// Marten's reset empties the event tables and restarts their sequence, but knows nothing of the hash chain beside them.
+/// Marten's reset empties the event tables and restarts their sequence, but knows nothing of the hash chain or the evidence documents beside them.
 /// </summary>
 public static class HashChainReset
 {
@@ -15,6 +16,8 @@ public static class HashChainReset
         var events = $"{schema}.mt_events";
         var chain = $"{schema}.{HashChainSchema.SealTable}, {schema}.{HashChainSchema.HashTable}";
 
+        // Evidence documents live beside Marten's tables too; each test starts with none.
+        await Execute(store, $"truncate {schema}.{EvidenceDocumentSchema.DocumentTable}, {schema}.{EvidenceDocumentSchema.ChunkTable}");
         // Before: the reference data re-seeded by the reset takes sequence numbers the old hashes still hold.
         await Execute(store, $"truncate {chain}");
         await host.ResetAllMartenDataAsync();

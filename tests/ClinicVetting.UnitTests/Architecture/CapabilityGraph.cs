@@ -12,7 +12,7 @@ namespace ClinicVetting.UnitTests.Architecture;
 /// </summary>
 public sealed class CapabilityGraph
 {
-    public static readonly string[] Capabilities = ["Clinics", "Vetting", "Reviews", "Ranking", "Audit"];
+    public static readonly string[] Capabilities = ["Clinics", "Vetting", "Reviews", "Ranking", "Audit", "Notifications"];
 
     /// <summary>(from type, to type), both outermost type full names, between two different capabilities.</summary>
     public IReadOnlySet<(string From, string To)> References { get; }

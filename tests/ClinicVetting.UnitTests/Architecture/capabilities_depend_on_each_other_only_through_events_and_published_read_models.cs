@@ -32,6 +32,7 @@ public class capabilities_depend_on_each_other_only_through_events_and_published
         // docs/architecture.md draws these; a new arrow is a decision to write down there first.
         Graph.Edges.Select(x => $"{x.Item1} -> {x.Item2}").Order().ShouldBe([
             "Audit -> Clinics", "Audit -> Ranking", "Audit -> Reviews", "Audit -> Vetting",
+            "Notifications -> Clinics", "Notifications -> Ranking", "Notifications -> Vetting",
             "Ranking -> Clinics", "Ranking -> Reviews", "Ranking -> Vetting",
             "Reviews -> Clinics",
             "Vetting -> Clinics",

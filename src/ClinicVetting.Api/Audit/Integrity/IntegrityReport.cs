@@ -25,6 +25,12 @@ public static class Breaks
 
     /// <summary>The log no longer holds everything an exported seal covered.</summary>
     public const string Truncated = "truncated";
+
+    /// <summary>An evidence document's bytes no longer hash to the SHA-256 its event recorded (or not to their recorded size).</summary>
+    public const string DocumentAltered = "document altered";
+
+    /// <summary>An evidence document an event recorded is not in the document store.</summary>
+    public const string DocumentMissing = "document missing";
 }
 
 /// <summary>One problem found, placed as precisely as it can be: sequence number, stream and version, or seal.</summary>
@@ -47,7 +53,8 @@ public sealed record IntegrityReport(
     long UnsealedEvents,
     BrokenLink? FirstBrokenLink,
     long ProblemCount,
-    IReadOnlyList<BrokenLink> Problems)
+    IReadOnlyList<BrokenLink> Problems,
+    long DocumentsChecked = 0)
 {
     /// <summary>
     /// What this answer read itself: <c>unsealed tail</c> (the events after the last seal and any sealed range without a

@@ -1,9 +1,10 @@
+using ClinicVetting.Vetting.Documents;
 using ClinicVetting.Vetting.ReferenceData;
 
 namespace ClinicVetting.Vetting.Cases;
 
 public sealed record EvidenceView(Guid EvidenceId, EvidenceOutcome Outcome, EvidenceSource Source, string Reference, DateTimeOffset ObtainedAt,
-    string? Note, string RecordedBy, DateTimeOffset RecordedAt, int AgeDays, bool Fresh);
+    string? Note, string RecordedBy, DateTimeOffset RecordedAt, int AgeDays, bool Fresh, IReadOnlyList<EvidenceDocumentLink> Documents);
 
 public sealed record CheckView(CheckKind Kind, string Route, string Label, CheckStatus Status, IReadOnlyList<Finding> Findings,
     IReadOnlyList<EvidenceView> Evidence, Waiver? Waiver);
@@ -45,7 +46,7 @@ public sealed record VettingCaseView(
             {
                 var age = (int)Math.Floor((now - e.ObtainedAt).TotalDays);
                 return new EvidenceView(e.EvidenceId, e.Outcome, e.Source, e.Reference, e.ObtainedAt, e.Note, e.RecordedBy, e.RecordedAt,
-                    age, age <= rules.EvidenceFreshnessDays);
+                    age, age <= rules.EvidenceFreshnessDays, (e.Documents ?? []).Select(x => EvidenceDocumentLink.Of(vettingCase.Id, x)).ToList());
             }).ToList(),
             check.Waiver)).ToList(),
         vettingCase.LookupTasks,

@@ -5,7 +5,8 @@ namespace ClinicVetting.Vetting.Cases;
 /// <summary>Sent through the durable outbox with the decision, so a decided case always reaches the clinic.</summary>
 public sealed record SendVettingDecisionNotice(Guid CaseId);
 
-/// <summary>A notice to a clinic, as delivered; the channel adapter (e-mail, the clinic portal) reads these.</summary>
+/// <summary>A notice to a clinic, as decided; Notifications e-mails it to the clinic's contact address.</summary>
+[Published]
 public sealed class ClinicNotice
 {
     public Guid Id { get; set; }

@@ -67,7 +67,13 @@ public sealed record Evidence(
     DateTimeOffset ObtainedAt,
     string? Note,
     string RecordedBy,
-    DateTimeOffset RecordedAt);
+    DateTimeOffset RecordedAt,
+    // Left out when absent, so evidence stored before documents existed reads back exactly as stored.
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    IReadOnlyList<EvidenceDocument>? Documents = null);
+
+/// <summary>A file kept with a piece of evidence: its content's SHA-256 (its name in the document store), as uploaded.</summary>
+public sealed record EvidenceDocument(string Sha256, string FileName, string ContentType, long Size);
 
 public sealed record Waiver(string Reason, string WaivedBy, DateTimeOffset WaivedAt);
 
@@ -85,6 +91,10 @@ public sealed record AutomaticRulesApplied(Guid CaseId, IReadOnlyDictionary<Chec
 public sealed record LicenseLookupRequested(Guid CaseId, LicenseLookupTask Task);
 
 public sealed record EvidenceRecorded(Guid CaseId, CheckKind Check, Evidence Evidence);
+
+/// <summary>Files attached to evidence already recorded; each file's hash puts its content under the event log's hash chain.</summary>
+public sealed record EvidenceDocumentsAttached(Guid CaseId, CheckKind Check, Guid EvidenceId, IReadOnlyList<EvidenceDocument> Documents,
+    string AttachedBy, DateTimeOffset AttachedAt);
 
 public sealed record CheckWaived(Guid CaseId, CheckKind Check, Waiver Waiver);
 
@@ -311,6 +321,16 @@ public sealed partial class VettingCase
         if (recorded.Check == CheckKind.License)
         {
             LookupTasks.Clear();
+        }
+    }
+
+    public void Apply(EvidenceDocumentsAttached attached)
+    {
+        var evidence = this[attached.Check].Evidence;
+        var index = evidence.FindIndex(x => x.EvidenceId == attached.EvidenceId);
+        if (index >= 0)
+        {
+            evidence[index] = evidence[index] with { Documents = [.. evidence[index].Documents ?? [], .. attached.Documents] };
         }
     }
 

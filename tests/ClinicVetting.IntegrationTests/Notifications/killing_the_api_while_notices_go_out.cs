@@ -1,0 +1,79 @@
+using ClinicVetting.Demo;
+using ClinicVetting.IntegrationTests.Support;
+using Npgsql;
+
+namespace ClinicVetting.IntegrationTests.Notifications;
+
+/// <summary>
+/// The API as a real process loads the demo (ten clinics with contact addresses vetted and approved, so ten decision notices
+/// go out over SMTP), is killed with SIGKILL once the first notices have arrived, and is started again on the same database:
+/// every clinic gets its notice at least once, and a notice that arrives twice carries the same Message-ID both times.
+/// </summary>
+[Collection(IntegrationCollection.Name)]
+public sealed class killing_the_api_while_notices_go_out(Xunit.Abstractions.ITestOutputHelper output) : IAsyncLifetime
+{
+    private const string Key = "notice-crash-tests-signing-key-not-a-secret-0123456789";
+    private const int SmtpPort = 56633;
+    private string _connection = "";
+
+    public async Task InitializeAsync()
+    {
+        _connection = TestDatabase.Prepare("clinicvetting_notices_crash");
+        await using var connection = new NpgsqlConnection(_connection);
+        await connection.OpenAsync();
+        await using var reset = new NpgsqlCommand("drop schema if exists clinicvetting cascade", connection);
+        await reset.ExecuteNonQueryAsync();
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    private static readonly Dictionary<string, string> Settings = new()
+    {
+        ["ClinicVetting__LoadDemoData"] = "true",
+        ["ClinicVetting__ProjectionDaemon"] = "Solo",
+        ["Notifications__Smtp__Host"] = "127.0.0.1",
+        ["Notifications__Smtp__Port"] = SmtpPort.ToString(),
+        ["Notifications__Smtp__Security"] = "None",
+    };
+
+    [Fact]
+    public async Task every_notice_arrives_at_least_once_and_a_duplicate_carries_the_same_message_id()
+    {
+        await using var smtp = new TestSmtpServer(SmtpPort);
+        var expected = SeedClinics.Clinics.Select(SeedClinics.DemoAddress).ToHashSet();
+
+        var api = await ApiProcess.Start(_connection, Key, settings: Settings);
+        try
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(180);
+            while (smtp.Received.Count < 2 && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(20);
+            }
+        }
+        finally
+        {
+            api.KillHard();
+        }
+
+        var beforeCrash = smtp.Received.Count;
+        beforeCrash.ShouldBeGreaterThanOrEqualTo(2, "notices were going out when the process was killed");
+
+        await using (await ApiProcess.Start(_connection, Key, settings: Settings))
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(180);
+            while (smtp.Received.SelectMany(x => x.To.Mailboxes).Select(x => x.Address).Distinct().Count() < expected.Count && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(100);
+            }
+        }
+
+        var received = smtp.Received.ToList();
+        output.WriteLine($"{beforeCrash} e-mails before the kill, {received.Count} in all for {expected.Count} clinics.");
+        received.SelectMany(x => x.To.Mailboxes).Select(x => x.Address).ToHashSet().ShouldBe(expected, ignoreOrder: true);
+        received.ShouldAllBe(x => !string.IsNullOrEmpty(x.MessageId));
+        // One Message-ID per clinic's notice, however many times it was sent.
+        received.GroupBy(x => x.To.Mailboxes.Single().Address).ShouldAllBe(x => x.Select(m => m.MessageId).Distinct().Count() == 1);
+        received.Select(x => x.MessageId).Distinct().Count().ShouldBe(expected.Count);
+    }
+}

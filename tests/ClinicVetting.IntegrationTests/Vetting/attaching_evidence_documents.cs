@@ -1,0 +1,259 @@
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text;
+using Alba;
+using ClinicVetting.Audit;
+using ClinicVetting.Audit.Integrity;
+using ClinicVetting.IntegrationTests.Audit;
+using ClinicVetting.IntegrationTests.Support;
+using ClinicVetting.Vetting.Cases;
+using ClinicVetting.Vetting.Documents;
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ClinicVetting.IntegrationTests.Vetting;
+
+public class attaching_evidence_documents(AppFixture fixture) : EventLogContext(fixture)
+{
+    private static byte[] APdf(string text) => Encoding.ASCII.GetBytes($"%PDF-1.4\n% {text}\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n");
+    private static byte[] APng(int seed) => [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, .. Enumerable.Range(0, 64).Select(x => (byte)(x * seed))];
+    private static string Sha256(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
+
+    private static byte[] Bytes(IScenarioResult result)
+    {
+        using var copy = new MemoryStream();
+        result.Context.Response.Body.CopyTo(copy);
+        return copy.ToArray();
+    }
+
+    private sealed record Upload(string FileName, byte[] Bytes, string DeclaredType = "application/octet-stream");
+
+    private EvidenceDocumentOptions Limits => Host.Services.GetRequiredService<EvidenceDocumentOptions>();
+
+    /// <summary>A case on a clean clinic with license evidence recorded; the evidence's id.</summary>
+    private async Task<(Guid CaseId, Guid EvidenceId)> ACaseWithLicenseEvidence()
+    {
+        var clinicId = await Host.ACleanClinic(Staff, Fixture.Clock.Today);
+        var caseId = await Host.OpenCase(Staff, clinicId);
+        await Host.RecordEvidence(Staff, caseId, "license", Fixture.Clock.Now.AddDays(-1));
+        var evidence = (await Host.GetCase(Staff, caseId)).Checks.Single(x => x.Route == "license").Evidence.Single();
+        return (caseId, evidence.EvidenceId);
+    }
+
+    private Task<IScenarioResult> Attach(Guid caseId, Guid evidenceId, int status, params Upload[] files) => Host.Send(Staff, s =>
+    {
+        var content = new MultipartFormDataContent();
+        foreach (var file in files)
+        {
+            var part = new ByteArrayContent(file.Bytes);
+            part.Headers.ContentType = MediaTypeHeaderValue.Parse(file.DeclaredType);
+            content.Add(part, "file", file.FileName);
+        }
+
+        s.Post.MultipartFormData(content).ToUrl($"/api/vetting/cases/{caseId}/checks/license/evidence/{evidenceId}/documents");
+    }, status);
+
+    private async Task<long> StoredDocuments()
+    {
+        await using var session = Store.QuerySession();
+        return await session.QueryAsync<long>($"select count(*) from {Schema}.{EvidenceDocumentSchema.DocumentTable}").ContinueWith(x => x.Result[0]);
+    }
+
+    private async Task<int> AttachmentEvents()
+    {
+        await using var session = Store.QuerySession();
+        return (await session.Events.QueryRawEventDataOnly<EvidenceDocumentsAttached>().ToListAsync()).Count;
+    }
+
+    [Fact]
+    public async Task staff_attach_files_to_evidence_and_staff_approvers_and_auditors_download_them_as_uploaded()
+    {
+        var (caseId, evidenceId) = await ACaseWithLicenseEvidence();
+        var pdf = APdf("COFEPRIS license LIC-2024-0042");
+        var png = APng(3);
+
+        var answer = (await Attach(caseId, evidenceId, 200, new Upload("C:\\scans\\license scan.pdf", pdf), new Upload("registry-page.png", png, "image/jpeg")))
+            .ReadAsJson<EvidenceDocuments>()!;
+
+        answer.Documents.Select(x => (x.Sha256, x.FileName, x.ContentType, x.Size)).ShouldBe([
+            (Sha256(pdf), "license scan.pdf", DocumentType.Pdf, (long)pdf.Length),
+            (Sha256(png), "registry-page.png", DocumentType.Png, (long)png.Length),
+        ]);
+        var attached = (await Host.GetCase(Staff, caseId)).Checks.Single(x => x.Route == "license").Evidence.Single().Documents;
+        attached.ShouldBe(answer.Documents);
+        await using (var session = Store.QuerySession())
+        {
+            var recorded = (await session.Events.QueryRawEventDataOnly<EvidenceDocumentsAttached>().ToListAsync()).Single();
+            recorded.Documents.Select(x => x.Sha256).ShouldBe([Sha256(pdf), Sha256(png)]);
+            recorded.AttachedBy.ShouldBe("stella-staff");
+        }
+
+        foreach (var token in new[] { Staff, Approver, Auditor })
+        {
+            var download = await Host.Send(token, s => s.Get.Url(answer.Documents[0].Href));
+            var response = download.Context.Response;
+            response.ContentType.ShouldBe(DocumentType.Pdf);
+            response.Headers.ContentDisposition.ToString().ShouldStartWith("attachment;");
+            response.Headers.ContentDisposition.ToString().ShouldContain("license scan.pdf");
+            response.Headers.XContentTypeOptions.ToString().ShouldBe("nosniff");
+            Bytes(download).ShouldBe(pdf);
+        }
+
+        var image = await Host.Send(Auditor, s => s.Get.Url(answer.Documents[1].Href));
+        image.Context.Response.ContentType.ShouldBe(DocumentType.Png);
+        Bytes(image).ShouldBe(png);
+    }
+
+    [Fact]
+    public async Task the_same_file_sent_again_is_stored_and_attached_once()
+    {
+        var (caseId, evidenceId) = await ACaseWithLicenseEvidence();
+        var pdf = APdf("once");
+
+        await Attach(caseId, evidenceId, 200, new Upload("license.pdf", pdf));
+        var again = (await Attach(caseId, evidenceId, 200, new Upload("license-copy.pdf", pdf))).ReadAsJson<EvidenceDocuments>()!;
+
+        again.Documents.Select(x => x.FileName).ShouldBe(["license.pdf"]);
+        (await StoredDocuments()).ShouldBe(1);
+        (await AttachmentEvents()).ShouldBe(1);
+    }
+
+    [Theory]
+    [InlineData("license.pdf", "application/pdf", "GIF89a...not a pdf")]
+    [InlineData("page.html", "text/html", "<html><script>alert(1)</script></html>")]
+    [InlineData("license.exe", "application/pdf", "MZ\u0090\u0000 executable")]
+    public async Task a_file_that_is_not_pdf_png_or_jpeg_by_its_bytes_is_refused_with_415_whatever_its_name_says(string name, string declared, string text)
+    {
+        var (caseId, evidenceId) = await ACaseWithLicenseEvidence();
+
+        var refused = await Attach(caseId, evidenceId, 415, new Upload(name, Encoding.UTF8.GetBytes(text), declared));
+
+        refused.ShouldBeProblem(415);
+        (await StoredDocuments()).ShouldBe(0);
+        (await AttachmentEvents()).ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task an_upload_with_one_bad_file_attaches_none_of_its_files()
+    {
+        var (caseId, evidenceId) = await ACaseWithLicenseEvidence();
+
+        await Attach(caseId, evidenceId, 415, new Upload("good.pdf", APdf("good")), new Upload("bad.txt", "plain text"u8.ToArray()));
+
+        (await AttachmentEvents()).ShouldBe(0);
+        (await Host.GetCase(Staff, caseId)).Checks.Single(x => x.Route == "license").Evidence.Single().Documents.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task an_empty_file_an_upload_without_files_and_a_body_that_is_not_multipart_are_refused()
+    {
+        var (caseId, evidenceId) = await ACaseWithLicenseEvidence();
+        var url = $"/api/vetting/cases/{caseId}/checks/license/evidence/{evidenceId}/documents";
+
+        (await Attach(caseId, evidenceId, 400, new Upload("empty.pdf", []))).ShouldBeProblem(400);
+        (await Attach(caseId, evidenceId, 400)).ShouldBeProblem(400);
+        (await Host.Send(Staff, s => s.Post.Json(new { file = "JVBERi0=" }).ToUrl(url), 415)).ShouldBeProblem(415);
+
+        (await StoredDocuments()).ShouldBe(0);
+        (await AttachmentEvents()).ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task a_file_over_the_configured_size_is_refused_with_413_and_nothing_is_kept()
+    {
+        var (caseId, evidenceId) = await ACaseWithLicenseEvidence();
+        var limit = Limits.MaxFileBytes;
+        Limits.MaxFileBytes = 300_000;
+        try
+        {
+            byte[] large = [.. APdf("large"), .. new byte[300_000]];
+            byte[] atTheLimit = [.. APdf("at the limit"), .. new byte[300_000 - APdf("at the limit").Length]];
+
+            (await Attach(caseId, evidenceId, 413, new Upload("large.pdf", large))).ShouldBeProblem(413);
+            (await StoredDocuments()).ShouldBe(0);
+            await Attach(caseId, evidenceId, 200, new Upload("at-the-limit.pdf", atTheLimit));
+        }
+        finally
+        {
+            Limits.MaxFileBytes = limit;
+        }
+
+        (await StoredDocuments()).ShouldBe(1);
+        (await AttachmentEvents()).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task documents_are_attached_only_to_evidence_on_file_of_an_open_case()
+    {
+        var (caseId, evidenceId) = await ACaseWithLicenseEvidence();
+        var pdf = new Upload("license.pdf", APdf("x"));
+
+        (await Host.Send(Staff, s =>
+        {
+            var content = new MultipartFormDataContent { { new ByteArrayContent(pdf.Bytes), "file", pdf.FileName } };
+            s.Post.MultipartFormData(content).ToUrl($"/api/vetting/cases/{caseId}/checks/medical-team/evidence/{evidenceId}/documents");
+        }, 404)).ShouldBeProblem(404);
+        (await Attach(caseId, Guid.NewGuid(), 404, pdf)).ShouldBeProblem(404);
+        (await Attach(Guid.NewGuid(), evidenceId, 404, pdf)).ShouldBeProblem(404);
+        (await StoredDocuments()).ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task a_documents_bytes_changed_in_the_database_are_reported_by_the_integrity_check()
+    {
+        var (caseId, evidenceId) = await ACaseWithLicenseEvidence();
+        var pdf = APdf("original");
+        await Attach(caseId, evidenceId, 200, new Upload("license.pdf", pdf), new Upload("page.png", APng(5)));
+        (await Integrity()).Valid.ShouldBeTrue();
+        (await Integrity()).DocumentsChecked.ShouldBe(2);
+
+        await Tamper($"""
+            update {Schema}.{EvidenceDocumentSchema.ChunkTable} c set data = overlay(data placing 'X'::bytea from 12 for 1)
+            from {Schema}.{EvidenceDocumentSchema.DocumentTable} d where d.blob_id = c.blob_id and d.sha256 = '{Sha256(pdf)}'
+            """);
+
+        var report = await Integrity();
+        report.Valid.ShouldBeFalse();
+        var problem = report.Problems.ShouldHaveSingleItem();
+        problem.Problem.ShouldBe(Breaks.DocumentAltered);
+        problem.Detail.ShouldContain(Sha256(pdf));
+        problem.StreamId.ShouldBe(caseId);
+    }
+
+    [Fact]
+    public async Task a_document_deleted_from_the_database_is_reported_missing_by_the_integrity_check()
+    {
+        var (caseId, evidenceId) = await ACaseWithLicenseEvidence();
+        var pdf = APdf("to be deleted");
+        await Attach(caseId, evidenceId, 200, new Upload("license.pdf", pdf));
+
+        await Tamper($"delete from {Schema}.{EvidenceDocumentSchema.DocumentTable} where sha256 = '{Sha256(pdf)}'");
+
+        var problem = (await Integrity()).Problems.ShouldHaveSingleItem();
+        problem.Problem.ShouldBe(Breaks.DocumentMissing);
+        problem.StreamId.ShouldBe(caseId);
+        (await Host.Send(Staff, s => s.Get.Url($"/api/vetting/cases/{caseId}/documents/{Sha256(pdf)}"), 404)).ShouldBeProblem(404);
+    }
+
+    [Fact]
+    public async Task the_auditors_view_of_the_file_as_of_an_instant_lists_the_documents_the_evidence_had_then()
+    {
+        var (caseId, evidenceId) = await ACaseWithLicenseEvidence();
+        var clinicId = (await Host.GetCase(Staff, caseId)).ClinicId;
+        await Attach(caseId, evidenceId, 200, new Upload("first.pdf", APdf("first")));
+        await Task.Delay(50);
+        var between = DateTimeOffset.UtcNow;
+        await Task.Delay(50);
+        await Attach(caseId, evidenceId, 200, new Upload("second.png", APng(7)));
+
+        async Task<IReadOnlyList<string>> FilesAsOf(DateTimeOffset instant)
+        {
+            var file = (await Host.Send(Auditor, s => s.Get.Url($"/api/audit/clinics/{clinicId}?asOf={Uri.EscapeDataString(instant.ToString("O"))}")))
+                .ReadAsJson<ClinicFile>()!;
+            return file.Cases.Single().Checks.Single(x => x.Kind == CheckKind.License).Evidence.Single().Documents!.Select(x => x.FileName).ToList();
+        }
+
+        (await FilesAsOf(between)).ShouldBe(["first.pdf"]);
+        (await FilesAsOf(DateTimeOffset.UtcNow)).ShouldBe(["first.pdf", "second.png"]);
+    }
+}
