@@ -55,15 +55,8 @@ public sealed class SealKey
                 "Configure Audit:SealKey (base64, 32 bytes or more): outside Development no seal key is generated.");
         }
 
-        var directory = app.ResolveDataDirectory(environment.ContentRootPath);
-        Directory.CreateDirectory(directory);
-        var path = Path.Combine(directory, DevKeyFile);
-        if (!File.Exists(path))
-        {
-            File.WriteAllText(path, Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
-        }
-
-        return new SealKey(Decode(File.ReadAllText(path).Trim()), path);
+        var (key, path) = DevelopmentKeyFile.ReadOrCreate(app, environment, DevKeyFile, 32);
+        return new SealKey(Decode(key), path);
     }
 
     /// <summary>Hex HMAC-SHA256 of the text.</summary>

@@ -45,15 +45,8 @@ public sealed record SigningKey(SymmetricSecurityKey? Key, string Source)
                 "Configure Auth:SigningKey (base64, 32 bytes or more) or Auth:Authority: outside Development no key is generated.");
         }
 
-        var directory = app.ResolveDataDirectory(environment.ContentRootPath);
-        Directory.CreateDirectory(directory);
-        var path = Path.Combine(directory, DevKeyFile);
-        if (!File.Exists(path))
-        {
-            File.WriteAllText(path, Convert.ToBase64String(RandomNumberGenerator.GetBytes(64)));
-        }
-
-        return new SigningKey(new SymmetricSecurityKey(Decode(File.ReadAllText(path).Trim())), path);
+        var (key, path) = DevelopmentKeyFile.ReadOrCreate(app, environment, DevKeyFile, 64);
+        return new SigningKey(new SymmetricSecurityKey(Decode(key)), path);
     }
 
     private static byte[] Decode(string key)
