@@ -94,6 +94,9 @@ public static class FairnessReports
         var lastDay = to ?? DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         var firstDay = from ?? lastDay.AddDays(-29);
         var schema = session.DocumentStore.Options.DatabaseSchemaName;
+        // Read with SQL below: the tables must exist even before the daemon projected a first review (development's AutoCreate).
+        await session.Database.EnsureStorageExistsAsync(typeof(ReviewFairnessDay), cancellation);
+        await session.Database.EnsureStorageExistsAsync(typeof(ReviewFairnessOverallDay), cancellation);
 
         var active = await session.AdvancedSql.QueryAsync<Guid>(
             $"select distinct d.clinic_id from {schema}.mt_doc_reviewfairnessday d where d.day >= ? and d.day <= ?", cancellation, firstDay, lastDay);

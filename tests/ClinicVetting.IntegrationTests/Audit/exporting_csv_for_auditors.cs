@@ -110,6 +110,7 @@ public class exporting_csv_for_auditors(AppFixture fixture) : IntegrationContext
     {
         var clinicId = await Host.ACleanClinic(Staff, Fixture.Clock.Today);
         await Host.Reviews(Fixture, clinicId, [1, 5, 5, 3]);
+        await CatchUpProjections(); // the report counts by clinic and day in an asynchronous projection
         var report = (await Call(Auditor, s => s.Get.Url("/api/reviews/fairness-report"))).ReadAsJson<FairnessReport>()!;
 
         var (_, rows) = await Export("/api/audit/exports/fairness-report.csv");

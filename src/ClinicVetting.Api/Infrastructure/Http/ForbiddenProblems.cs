@@ -11,7 +11,8 @@ internal sealed class ForbiddenProblems : IAuthorizationMiddlewareResultHandler
 
     public async Task HandleAsync(RequestDelegate next, HttpContext http, AuthorizationPolicy policy, PolicyAuthorizationResult result)
     {
-        if (!result.Forbidden)
+        // The console's pages forbid the way cookies do (to the denied page); only API callers get problem details.
+        if (!result.Forbidden || http.GetEndpoint()?.Metadata.GetMetadata<ClinicVetting.Infrastructure.Web.WebPageMetadata>() is not null)
         {
             await _default.HandleAsync(next, http, policy, result);
             return;
