@@ -45,4 +45,16 @@ public sealed class the_generated_client(ContractApp contract)
         claim.Unchanged.ShouldBe(false);
         claim.ClaimId.ShouldNotBeNull(); // a 201 the client reads as the typed ClaimOnFile (Location: recording_claims)
     }
+
+    [Fact]
+    public async Task a_refusal_reads_as_its_problem_detail()
+    {
+        var anonymous = GeneratedClients.For(contract.App);
+
+        var refused = await Should.ThrowAsync<ProblemDetails>(() => anonymous.Api.Public.Rankings.GetAsync(request => request.QueryParameters.Country = "ZZ"));
+
+        refused.ResponseStatusCode.ShouldBe(404);
+        refused.Detail.ShouldNotBeNull().ShouldContain("'ZZ'");
+        refused.Message.ShouldBe(refused.Detail); // not "Exception of type ... was thrown": the contract names `detail` the message
+    }
 }

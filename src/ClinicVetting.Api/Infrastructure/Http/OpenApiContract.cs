@@ -206,6 +206,12 @@ public static class OpenApiContract
 
         document.Components.Schemas ??= new Dictionary<string, IOpenApiSchema>();
         document.Components.Schemas.TryAdd("ProblemDetails", ProblemDetailsSchema());
+        // Generated clients (Kiota) make `detail` their exception's message: otherwise a refusal reads "Exception of type ... was thrown".
+        if (document.Components.Schemas["ProblemDetails"].Properties is { } problem && problem.TryGetValue("detail", out var found) && found is OpenApiSchema detail)
+        {
+            detail.Extensions ??= new Dictionary<string, IOpenApiExtension>();
+            detail.Extensions["x-ms-primary-error-message"] = new JsonNodeExtension(JsonValue.Create(true)!);
+        }
 
         var requestSchemas = RequestSchemas(document);
         foreach (var (name, schema) in document.Components.Schemas)
