@@ -390,7 +390,16 @@ public sealed class running_as_a_cluster(Xunit.Abstractions.ITestOutputHelper ou
         lost.ShouldBe(0);
         doubled.ShouldBe(0);
         var mark = await cluster.LastEventSequence();
-        await cluster.Until(async () => await cluster.ProjectionsReached() >= mark, TimeSpan.FromSeconds(60), "the projections stopped after the restart");
+        try
+        {
+            await cluster.Until(async () => await cluster.ProjectionsReached() >= mark, TimeSpan.FromSeconds(60), "the projections stopped after the restart");
+        }
+        catch
+        {
+            output.WriteLine($"Log at {mark}; progress: " + string.Join(", ", await cluster.Rows("select name || '=' || last_seq_id from clinicvetting.mt_event_progression", r => r.GetString(0))));
+            foreach (var error in cluster.Nodes.SelectMany(x => x!.Errors).Take(30)) output.WriteLine(error);
+            throw;
+        }
         await TheLogIsIntact(cluster);
         output.WriteLine($"Took {clock.Elapsed.TotalSeconds:F0} s.");
         clock.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(90));
