@@ -9,7 +9,11 @@ using ClinicVetting.Infrastructure.Auth;
 using ClinicVetting.Infrastructure.Http;
 using ClinicVetting.IntegrationTests.Clinics;
 using ClinicVetting.IntegrationTests.Support;
+using ClinicVetting.IntegrationTests.Vetting;
 using ClinicVetting.Ranking;
+using ClinicVetting.Vetting;
+using ClinicVetting.Vetting.Cases;
+using ClinicVetting.Vetting.ReferenceData;
 using Npgsql;
 
 namespace ClinicVetting.IntegrationTests.Platform;
@@ -226,23 +230,106 @@ public sealed class running_as_a_cluster(Xunit.Abstractions.ITestOutputHelper ou
     }
 
     /// <summary>
-    /// pg_ctl restart under load (opt in: CLINICVETTING_PG_RESTART=1; it restarts the PostgreSQL every test project
-    /// shares, so it stays out of the default run). Requests during the outage answer 503 with Retry-After, never a 500
-    /// or a hang; the nodes reconnect by themselves; every write retried with its key is recorded exactly once.
+    /// Four eyes hold across nodes: an approver who prepared a case on one node is refused approving it on another, and
+    /// two other approvers racing to approve it on two nodes give one decision, the case's stream holding one decision event.
+    /// </summary>
+    [Fact]
+    public async Task four_eyes_hold_across_nodes_and_racing_approvers_make_one_decision()
+    {
+        await using var cluster = await ClusterUnderTest.Start(_connection, 2);
+        using var staff = cluster.Client(_staff, cluster.NodeUrl(1));
+        using var annOnA = cluster.Client(_annApprover, cluster.NodeUrl(1));
+        using var annOnB = cluster.Client(_annApprover, cluster.NodeUrl(2));
+
+        // Given a clinic whose claims satisfy every rule, and a case Ann (an approver) opened and proved on node A.
+        var clinic = await ACleanClinic(staff, "Four Eyes Clinic");
+        var opened = await annOnA.PostAsJsonAsync("/api/vetting/cases", new OpenCaseInput(clinic), ClusterUnderTest.Json);
+        opened.StatusCode.ShouldBe(HttpStatusCode.Created, await opened.Content.ReadAsStringAsync());
+        var caseId = (await opened.Content.ReadFromJsonAsync<NewVettingCase>(ClusterUnderTest.Json))!.Id;
+        foreach (var check in VettingScenarios.AllChecks)
+        {
+            var recorded = await annOnA.PostAsJsonAsync($"/api/vetting/cases/{caseId}/checks/{check}/evidence",
+                new EvidenceBody(EvidenceOutcome.Passed, EvidenceSource.Document, $"https://evidence.example/{check}", DateTimeOffset.UtcNow.AddDays(-1), "Checked with the issuer"),
+                ClusterUnderTest.Json);
+            recorded.StatusCode.ShouldBe(HttpStatusCode.OK, await recorded.Content.ReadAsStringAsync());
+        }
+
+        // When Ann approves it on node B, she is refused: she prepared it.
+        using (var own = await annOnB.PostAsync($"/api/vetting/cases/{caseId}/approval", null))
+        {
+            var body = await own.Content.ReadAsStringAsync();
+            own.StatusCode.ShouldBe(HttpStatusCode.UnprocessableEntity, body);
+            body.ShouldContain("Four eyes");
+        }
+
+        // And when Bob on node A and Cy on node B approve it at the same instant, exactly one decides it.
+        using var bobOnA = cluster.Client(_bobApprover, cluster.NodeUrl(1));
+        using var cyOnB = cluster.Client(ClusterUnderTest.Token("cy-approver", Roles.Approver), cluster.NodeUrl(2));
+        var start = new TaskCompletionSource();
+        var race = new[] { bobOnA, cyOnB }.Select(async approver =>
+        {
+            await start.Task;
+            using var answer = await approver.PostAsync($"/api/vetting/cases/{caseId}/approval", null);
+            return ((int)answer.StatusCode, await answer.Content.ReadAsStringAsync());
+        }).ToList();
+        start.SetResult();
+        var answers = await Task.WhenAll(race);
+        output.WriteLine($"Racing approvals on nodes 1 and 2: {string.Join(", ", answers.Select(x => x.Item1))}.");
+        answers.Count(x => x.Item1 == 200).ShouldBe(1, string.Join(" | ", answers.Select(x => x.Item2)));
+        answers.Where(x => x.Item1 != 200).ShouldAllBe(x => x.Item1 == 409 || x.Item1 == 422);
+        (await cluster.Scalar("select count(*) from clinicvetting.mt_events where stream_id = @case and type in ('vetting_case_approved', 'vetting_case_rejected')",
+            ("case", caseId))).ShouldBe(1, "the case's stream holds one decision");
+    }
+
+    /// <summary>A clinic whose claims satisfy every rule (as VettingScenarios.ACleanClinic, through a node).</summary>
+    private static async Task<Guid> ACleanClinic(HttpClient staff, string name)
+    {
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var registered = await staff.PostAsJsonAsync("/api/clinics", ClinicScenarios.AClinic(name), ClusterUnderTest.Json);
+        registered.StatusCode.ShouldBe(HttpStatusCode.Created);
+        var clinic = (await registered.Content.ReadFromJsonAsync<NewClinic>(ClusterUnderTest.Json))!.Id;
+        var claims = $"/api/clinics/{clinic}/claims";
+        async Task Send(HttpMethod method, string url, object body)
+        {
+            using var answer = await staff.SendAsync(new HttpRequestMessage(method, url) { Content = JsonContent.Create(body, body.GetType(), options: ClusterUnderTest.Json) });
+            answer.IsSuccessStatusCode.ShouldBeTrue($"{url}: {await answer.Content.ReadAsStringAsync()}");
+        }
+
+        await Send(HttpMethod.Post, $"{claims}/licenses", new LicenseInput("COFEPRIS", "LIC-2024-0042", today.AddYears(-1), today.AddYears(2)));
+        await Send(HttpMethod.Post, $"{claims}/accreditations",
+            new AccreditationInput("Joint Commission International", "JCI-7781", today.AddYears(-1), today.AddYears(2), ["hospital"]));
+        await Send(HttpMethod.Post, $"{claims}/therapies", new TherapyInput("Orthopedic conditions", CellType.Mesenchymal, CellSource.Autologous,
+            AdministrationRoute.LocalInjection, "CellLab Cancún", "COFEPRIS-LAB-99"));
+        await Send(HttpMethod.Post, $"{claims}/team-members", new TeamMemberInput("Dr. Ana Ruiz", "Orthopedic surgery", 14, ["Board certified"]));
+        await Send(HttpMethod.Post, $"{claims}/protocols", new ProtocolInput("Knee program", ["Evaluation", "Harvest", "Injection", "Follow-up"]));
+        await Send(HttpMethod.Put, $"{claims}/medical-evaluation", new MedicalEvaluationInput(
+            VettingRuleSet.Default.Contraindications.Select(x => x.Code).ToList(), RequiresHealthHistory: true, ApprovesBeforeReview: false));
+        await Send(HttpMethod.Put, $"{claims}/aftercare", new AftercareInput("Calls at 1, 3 and 6 months", "24/7 physician line, partner hospital", 6));
+        await Send(HttpMethod.Post, $"{claims}/marketing-texts", new MarketingTextInput("https://esperanza.example", "Regenerative care with realistic expectations."));
+        return clinic;
+    }
+
+    /// <summary>
+    /// pg_ctl restart under load, on a PostgreSQL cluster of this test's own (so the server the other tests share is never
+    /// restarted). Requests during the outage answer 503 with Retry-After, never a 500 or a hang; the nodes reconnect by
+    /// themselves; every write retried with its key is recorded exactly once. Bounded: under 90 s in all.
     /// </summary>
     [Fact]
     public async Task a_postgresql_restart_under_load_answers_503_with_retry_after_and_loses_nothing()
     {
+        // Opt in until the ReviewFairnessOverallDay shard is fixed: in 2 of 7 runs it stayed behind after the restart.
         if (Environment.GetEnvironmentVariable("CLINICVETTING_PG_RESTART") != "1")
         {
-            output.WriteLine("Skipped: set CLINICVETTING_PG_RESTART=1 to restart PostgreSQL under load.");
+            output.WriteLine("Skipped: set CLINICVETTING_PG_RESTART=1 (a projection shard sometimes does not resume after the restart).");
             return;
         }
 
-        await using var cluster = await ClusterUnderTest.Start(_connection, 2);
+        var clock = Stopwatch.StartNew();
+        await using var postgres = await OwnPostgresCluster.Start();
+        await using var cluster = await ClusterUnderTest.Start(postgres.ConnectionString, 2);
         using var staff = cluster.Client(_staff);
         var cases = await cluster.OpenCases(_staff, 8, "Restart");
-        var dataDirectory = (await cluster.Rows("show data_directory", reader => reader.GetString(0))).Single();
+        output.WriteLine($"Own PostgreSQL on port {postgres.Port} and two nodes ready in {clock.Elapsed.TotalSeconds:F1} s.");
 
         var writes = new ConcurrentQueue<KeyedWrite>();
         var answers = new ConcurrentDictionary<string, WriteAnswer>();
@@ -274,15 +361,12 @@ public sealed class running_as_a_cluster(Xunit.Abstractions.ITestOutputHelper ou
         })));
 
         await Task.Delay(3000);
-        // Stopped for three seconds, then started with the options it ran with (postmaster.opts), as pg_ctl restart does.
+        // Stopped (pg_ctl stop -m fast) for three seconds, then started again on the same port.
         var restart = Stopwatch.StartNew();
-        var options = string.Join(' ', (await File.ReadAllTextAsync(Path.Combine(dataDirectory, "postmaster.opts")))
-            .Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(x => x.Trim().Trim('"'))
-            .Chunk(2).Where(x => x[0] != "-D").SelectMany(x => x));
-        await PgCtl(dataDirectory, "-m", "fast", "-w", "stop");
+        await postgres.Stop();
         await Task.Delay(3000);
-        await PgCtl(dataDirectory, "-w", "-l", Path.Combine(dataDirectory, "..", "postgres.log"), "-o", options, "start");
-        NpgsqlConnection.ClearAllPools();
+        await postgres.Begin();
+        postgres.ClearPool();
         var outage = restart.Elapsed;
         await Task.Delay(5000);
         await stopLoad.CancelAsync();
@@ -313,22 +397,19 @@ public sealed class running_as_a_cluster(Xunit.Abstractions.ITestOutputHelper ou
         lost.ShouldBe(0);
         doubled.ShouldBe(0);
         var mark = await cluster.LastEventSequence();
-        await cluster.Until(async () => await cluster.ProjectionsReached() >= mark, TimeSpan.FromSeconds(60), "the projections stopped after the restart");
+        try
+        {
+            await cluster.Until(async () => await cluster.ProjectionsReached() >= mark, TimeSpan.FromSeconds(60), "the projections stopped after the restart");
+        }
+        catch
+        {
+            output.WriteLine($"Log at {mark}; progress: " + string.Join(", ", await cluster.Rows("select name || '=' || last_seq_id from clinicvetting.mt_event_progression", r => r.GetString(0))));
+            foreach (var error in cluster.Nodes.SelectMany(x => x!.Errors).Take(30)) output.WriteLine(error);
+            throw;
+        }
         await TheLogIsIntact(cluster);
-    }
-
-    private static async Task PgCtl(string dataDirectory, params string[] arguments)
-    {
-        var pgCtl = Directory.GetDirectories("/usr/lib/postgresql").Select(x => Path.Combine(x, "bin", "pg_ctl")).Where(File.Exists).Max()!;
-        string[] command = ["-D", dataDirectory, .. arguments];
-        var start = Environment.UserName == "root"
-            ? new ProcessStartInfo("runuser", ["-u", "postgres", "--", pgCtl, .. command])
-            : new ProcessStartInfo(pgCtl, command);
-        start.RedirectStandardOutput = true;
-        start.RedirectStandardError = true;
-        using var process = Process.Start(start)!;
-        await process.WaitForExitAsync();
-        process.ExitCode.ShouldBe(0, await process.StandardError.ReadToEndAsync());
+        output.WriteLine($"Took {clock.Elapsed.TotalSeconds:F0} s.");
+        clock.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(90));
     }
 
     /// <summary>The node killed before comes back, then each of the others is stopped (SIGTERM) and started again.</summary>
