@@ -14,6 +14,7 @@ public sealed class TestSmtpServer : MessageStore, IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _running;
     private int _refusalsLeft;
+    private volatile bool _deferring;
 
     public TestSmtpServer(int port)
     {
@@ -32,9 +33,17 @@ public sealed class TestSmtpServer : MessageStore, IAsyncDisposable
     /// <summary>The next <paramref name="count"/> messages get a 554 (int.MaxValue: all of them).</summary>
     public void Refuse(int count) => Volatile.Write(ref _refusalsLeft, count);
 
+    /// <summary>While on, every message gets a 451 (try again later), as a server that is overloaded or greylisting answers.</summary>
+    public void Defer(bool on) => _deferring = on;
+
     public override Task<SmtpResponse> SaveAsync(ISessionContext context, IMessageTransaction transaction, ReadOnlySequence<byte> buffer,
         CancellationToken cancellationToken)
     {
+        if (_deferring)
+        {
+            return Task.FromResult(new SmtpResponse((SmtpReplyCode)451, "4.3.0 try again later"));
+        }
+
         if (Interlocked.Decrement(ref _refusalsLeft) >= 0)
         {
             return Task.FromResult(SmtpResponse.TransactionFailed);
