@@ -12,7 +12,7 @@ using Wolverine;
 
 namespace ClinicVetting.Benchmarks;
 
-public sealed record BenchSettings(bool Quick, int Concurrency, TimeSpan Duration, int Reviews, int LogClinics, int LogEvents);
+public sealed record BenchSettings(bool Quick, int Concurrency, TimeSpan Duration, int Reviews, int LogClinics, int LogEvents, int LogDocuments);
 
 public static class BenchMain
 {
@@ -28,8 +28,8 @@ public static class BenchMain
         var auditReadsOnly = args.Contains("--audit-reads-only");
         var output = httpOnly || logOnly || reuseLog || auditReadsOnly ? null : ArgumentAfter(args, "--out");
         var settings = quick
-            ? new BenchSettings(true, 8, TimeSpan.FromSeconds(3), 2_000, 200, 20_000)
-            : new BenchSettings(false, 32, TimeSpan.FromSeconds(15), 50_000, 10_000, 1_000_000);
+            ? new BenchSettings(true, 8, TimeSpan.FromSeconds(3), 2_000, 200, 20_000, 300)
+            : new BenchSettings(false, 32, TimeSpan.FromSeconds(15), 50_000, 10_000, 1_000_000, 3_000);
         var server = Environment.GetEnvironmentVariable("CLINICVETTING_BENCH_DB")
                      ?? "Host=127.0.0.1;Port=55432;Username=clinicvetting;Password=clinicvetting;Database=postgres";
         var ratios = new List<Ratio>();
@@ -72,7 +72,11 @@ public static class BenchMain
             var generation = Stopwatch.StartNew();
             var written = reuseLog ? 0 : await GeneratedLog.Write(host.Services.GetRequiredService<IDocumentStore>(), settings.LogClinics,
                 settings.LogEvents, Console.WriteLine);
-            notes.Add($"The generated log: {written:N0} events written through Marten (inline projections on) in {generation.Elapsed.TotalSeconds:N0} s.");
+            var eventsTook = generation.Elapsed;
+            var documentsWritten = reuseLog ? 0 : await GeneratedLog.WriteDocuments(host.Services.GetRequiredService<IDocumentStore>(),
+                host.Services.GetRequiredService<Vetting.Documents.IEvidenceDocumentStore>(), settings.LogDocuments, 3, Console.WriteLine);
+            notes.Add($"The generated log: {written:N0} events written through Marten (inline projections on) in {eventsTook.TotalSeconds:N0} s; " +
+                      $"then {documentsWritten:N0} evidence documents of 1 to 16 KiB, three to a vetting case, in {(generation.Elapsed - eventsTook).TotalSeconds:N0} s.");
             var log = new LogScenarios(host.Services, connection);
             var events = await log.EventCount();
 
@@ -150,6 +154,11 @@ public static class BenchMain
 
     private static Ratio Report(Ratio ratio)
     {
+        if (!double.IsFinite(ratio.Value) || ratio.Value <= 0)
+        {
+            throw new InvalidOperationException($"{ratio.Id}: the ratio is {ratio.Value} ({ratio.Measured} against {ratio.Baseline}): a zero or failed measurement.");
+        }
+
         Console.WriteLine($"    {ratio.Id} {ratio.Title}: ratio {ratio.Value:N3}");
         Console.WriteLine($"      measured: {ratio.Measured}");
         Console.WriteLine($"      baseline: {ratio.Baseline}");

@@ -4,6 +4,7 @@ using ClinicVetting.Ranking;
 using ClinicVetting.Reviews;
 using ClinicVetting.Vetting;
 using ClinicVetting.Vetting.Cases;
+using ClinicVetting.Vetting.Documents;
 using Marten;
 
 namespace ClinicVetting.Benchmarks;
@@ -72,5 +73,41 @@ public static class GeneratedLog
         }
 
         return written;
+    }
+
+    /// <summary>
+    /// Evidence documents of a few kilobytes (some kept inline by PostgreSQL, most in TOAST), stored through the document store and
+    /// attached by events to vetting cases of the generated clinics, <paramref name="perCase"/> per case.
+    /// </summary>
+    public static async Task<int> WriteDocuments(IDocumentStore store, IEvidenceDocumentStore documents, int count, int perCase, Action<string> progress)
+    {
+        var random = new Random(20261130);
+        var now = DateTimeOffset.UtcNow;
+        for (var written = 0; written < count;)
+        {
+            var caseId = Guid.CreateVersion7();
+            var evidenceId = Guid.CreateVersion7();
+            var attached = new List<EvidenceDocument>();
+            for (var i = 0; i < perCase && written < count; i++, written++)
+            {
+                var bytes = new byte[1_024 + random.Next(15_360)];
+                random.NextBytes(bytes);
+                "%PDF-1.4\n"u8.CopyTo(bytes);
+                var stored = await documents.Store(new MemoryStream(bytes), long.MaxValue, CancellationToken.None);
+                attached.Add(new EvidenceDocument(stored.Sha256, $"evidence-{written}.pdf", stored.ContentType, stored.Size));
+            }
+
+            await using var session = store.LightweightSession();
+            session.LastModifiedBy = "bench-generator";
+            session.Events.StartStream<VettingCase>(caseId,
+                new VettingCaseOpened(caseId, Guid.CreateVersion7(), CaseOpening.Initial, [CheckKind.License], "bench-generator", now),
+                new EvidenceRecorded(caseId, CheckKind.License,
+                    new Evidence(evidenceId, EvidenceOutcome.Passed, EvidenceSource.RegistryPage, "https://registry.example/generated", now, null, "bench-generator", now)),
+                new EvidenceDocumentsAttached(caseId, CheckKind.License, evidenceId, attached, "bench-generator", now));
+            await session.SaveChangesAsync();
+            if (written % 1_000 == 0) progress($"    {written:N0} evidence documents stored and attached");
+        }
+
+        return count;
     }
 }
