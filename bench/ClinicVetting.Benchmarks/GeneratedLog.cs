@@ -5,7 +5,9 @@ using ClinicVetting.Reviews;
 using ClinicVetting.Vetting;
 using ClinicVetting.Vetting.Cases;
 using ClinicVetting.Vetting.Documents;
+using JasperFx.Events;
 using Marten;
+using Weasel.Core;
 
 namespace ClinicVetting.Benchmarks;
 
@@ -15,7 +17,12 @@ namespace ClinicVetting.Benchmarks;
 /// </summary>
 public static class GeneratedLog
 {
-    public static async Task<long> Write(IDocumentStore store, int clinics, int targetEvents, Action<string> progress)
+    /// <param name="bulkReviews">
+    /// Reviews loaded with Marten's binary COPY of events (the hash-chain trigger still fires on every row) and their inline
+    /// <see cref="Review"/> documents bulk-inserted as the projection would write them (<see cref="Audit.EventFolder{T}"/>):
+    /// for the 5M-event log, several times faster than appending through sessions. Clinics still go through sessions.
+    /// </param>
+    public static async Task<long> Write(IDocumentStore store, int clinics, int targetEvents, Action<string> progress, bool bulkReviews = false)
     {
         var random = new Random(20261124);
         var reviewsPerClinic = Math.Max(5, (targetEvents / clinics - 11) / 2);
@@ -23,6 +30,9 @@ public static class GeneratedLog
         var now = DateTimeOffset.UtcNow;
         long written = 0;
         const int batch = 100;
+        var registry = (IEventRegistry)((StoreOptions)store.Options).Events;
+        var bulkStreams = new List<StreamAction>();
+        var bulkDocuments = new List<Review>();
 
         for (var start = 0; start < clinics; start += batch)
         {
@@ -60,15 +70,37 @@ public static class GeneratedLog
                     var reviewId = Guid.CreateVersion7();
                     var rating = 1 + Math.Min(4, (int)Math.Round(random.NextDouble() * 2 + 2.4 + (c % 7) * 0.1));
                     var verified = random.Next(10) > 0;
-                    session.Events.StartStream<Review>(reviewId,
+                    object[] events =
+                    [
                         new ReviewSubmitted(reviewId, id, $"gen-{c}-{r}", $"GEN-BK-{c}-{r}", rating, "Generated review text for the benchmark.", "Program A",
                             today.AddDays(-60), now.AddDays(-r * 3), verified, "G. R.", null, $"hash-{c}-{r}", now.AddDays(-r * 3)),
-                        new ReviewPublished(reviewId, id, rating, verified, ReviewStatus.Pending, ModerationReason.PassedScreening, null, now.AddDays(-r * 3)));
+                        new ReviewPublished(reviewId, id, rating, verified, ReviewStatus.Pending, ModerationReason.PassedScreening, null, now.AddDays(-r * 3)),
+                    ];
+                    if (bulkReviews)
+                    {
+                        var stream = StreamAction.Start(registry, reviewId, events);
+                        stream.AggregateType = typeof(Review);
+                        bulkStreams.Add(stream);
+                        bulkDocuments.Add(events.Select((e, i) => (e, i)).Aggregate((Review?)null, (review, x) => Audit.EventFolder<Review>.Evolve(review, x.e, x.i + 1))!);
+                    }
+                    else
+                    {
+                        session.Events.StartStream<Review>(reviewId, events);
+                    }
+
                     written += 2;
                 }
             }
 
             await session.SaveChangesAsync();
+            if (bulkReviews)
+            {
+                await store.BulkInsertEventsAsync(bulkStreams, 10_000);
+                await store.BulkInsertAsync(bulkDocuments, BulkInsertMode.InsertsOnly, 10_000);
+                bulkStreams.Clear();
+                bulkDocuments.Clear();
+            }
+
             if (start / batch % 10 == 0) progress($"    {Math.Min(clinics, start + batch):N0} clinics, {written:N0} events written");
         }
 
