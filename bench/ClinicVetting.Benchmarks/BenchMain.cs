@@ -84,7 +84,7 @@ public static class BenchMain
             var eventsTook = generation.Elapsed;
             var documentsWritten = reuseLog ? 0 : await GeneratedLog.WriteDocuments(host.Services.GetRequiredService<IDocumentStore>(),
                 host.Services.GetRequiredService<Vetting.Documents.IEvidenceDocumentStore>(), settings.LogDocuments, 3, Console.WriteLine);
-            notes.Add($"The generated log: {written:N0} events written through Marten (inline projections on) in {eventsTook.TotalSeconds:N0} s; " +
+            notes.Add($"The generated log: {written:N0} events written through Marten ({(bulkReviews ? "clinics through sessions with inline projections, reviews by binary COPY with their documents bulk-inserted" : "inline projections on")}) in {eventsTook.TotalSeconds:N0} s; " +
                       $"then {documentsWritten:N0} evidence documents of 1 to 16 KiB, three to a vetting case, in {(generation.Elapsed - eventsTook).TotalSeconds:N0} s.");
             Console.WriteLine($"      {notes[^1]}");
             var log = new LogScenarios(host.Services, connection);
