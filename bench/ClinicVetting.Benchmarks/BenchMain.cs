@@ -12,7 +12,7 @@ using Wolverine;
 
 namespace ClinicVetting.Benchmarks;
 
-public sealed record BenchSettings(bool Quick, int Concurrency, TimeSpan Duration, int Reviews, int LogClinics, int LogEvents);
+public sealed record BenchSettings(bool Quick, int Concurrency, TimeSpan Duration, int Reviews, int LogClinics, int LogEvents, int LogDocuments);
 
 public static class BenchMain
 {
@@ -26,10 +26,19 @@ public static class BenchMain
         var logOnly = args.Contains("--log-only");
         var reuseLog = args.Contains("--reuse-log");
         var auditReadsOnly = args.Contains("--audit-reads-only");
-        var output = httpOnly || logOnly || reuseLog || auditReadsOnly ? null : ArgumentAfter(args, "--out");
+        // --replay-only (with --log-only: P5 alone); --log-events N and --log-database NAME for a log of another size beside
+        // the usual one (the 5M-event scale measurement); --bulk-reviews writes the log's reviews with COPY.
+        var replayOnly = args.Contains("--replay-only");
+        var bulkReviews = args.Contains("--bulk-reviews");
+        var logDatabase = ArgumentAfter(args, "--log-database") ?? "clinicvetting_bench_log";
+        var output = httpOnly || logOnly || reuseLog || auditReadsOnly || replayOnly ? null : ArgumentAfter(args, "--out");
         var settings = quick
-            ? new BenchSettings(true, 8, TimeSpan.FromSeconds(3), 2_000, 200, 20_000)
-            : new BenchSettings(false, 32, TimeSpan.FromSeconds(15), 50_000, 10_000, 1_000_000);
+            ? new BenchSettings(true, 8, TimeSpan.FromSeconds(3), 2_000, 200, 20_000, 300)
+            : new BenchSettings(false, 32, TimeSpan.FromSeconds(15), 50_000, 10_000, 1_000_000, 3_000);
+        if (ArgumentAfter(args, "--log-events") is { } logEvents)
+        {
+            settings = settings with { LogEvents = int.Parse(logEvents, CultureInfo.InvariantCulture) };
+        }
         var server = Environment.GetEnvironmentVariable("CLINICVETTING_BENCH_DB")
                      ?? "Host=127.0.0.1;Port=55432;Username=clinicvetting;Password=clinicvetting;Database=postgres";
         var ratios = new List<Ratio>();
@@ -53,10 +62,10 @@ public static class BenchMain
         var logServer = new BenchEnvironment { ServerConnection = server };
         if (!reuseLog)
         {
-            await logServer.RecreateDatabase("clinicvetting_bench_log");
+            await logServer.RecreateDatabase(logDatabase);
         }
 
-        var connection = logServer.ConnectionTo("clinicvetting_bench_log");
+        var connection = logServer.ConnectionTo(logDatabase);
         await using (var host = await AlbaHost.For<global::Program>(web =>
                      {
                          web.UseEnvironment("Benchmark");
@@ -71,8 +80,13 @@ public static class BenchMain
         {
             var generation = Stopwatch.StartNew();
             var written = reuseLog ? 0 : await GeneratedLog.Write(host.Services.GetRequiredService<IDocumentStore>(), settings.LogClinics,
-                settings.LogEvents, Console.WriteLine);
-            notes.Add($"The generated log: {written:N0} events written through Marten (inline projections on) in {generation.Elapsed.TotalSeconds:N0} s.");
+                settings.LogEvents, Console.WriteLine, bulkReviews);
+            var eventsTook = generation.Elapsed;
+            var documentsWritten = reuseLog ? 0 : await GeneratedLog.WriteDocuments(host.Services.GetRequiredService<IDocumentStore>(),
+                host.Services.GetRequiredService<Vetting.Documents.IEvidenceDocumentStore>(), settings.LogDocuments, 3, Console.WriteLine);
+            notes.Add($"The generated log: {written:N0} events written through Marten ({(bulkReviews ? "clinics through sessions with inline projections, reviews by binary COPY with their documents bulk-inserted" : "inline projections on")}) in {eventsTook.TotalSeconds:N0} s; " +
+                      $"then {documentsWritten:N0} evidence documents of 1 to 16 KiB, three to a vetting case, in {(generation.Elapsed - eventsTook).TotalSeconds:N0} s.");
+            Console.WriteLine($"      {notes[^1]}");
             var log = new LogScenarios(host.Services, connection);
             var events = await log.EventCount();
 
@@ -85,6 +99,11 @@ public static class BenchMain
                 {
                     notes.Add($"WARNING: the replay did not match ({report.Differences.Count} differences).");
                     replayMismatch = true;
+                }
+
+                if (replayOnly)
+                {
+                    return replayMismatch ? 1 : 0;
                 }
 
                 Step("P4: projection rebuild against a raw scan");
@@ -150,6 +169,11 @@ public static class BenchMain
 
     private static Ratio Report(Ratio ratio)
     {
+        if (!double.IsFinite(ratio.Value) || ratio.Value <= 0)
+        {
+            throw new InvalidOperationException($"{ratio.Id}: the ratio is {ratio.Value} ({ratio.Measured} against {ratio.Baseline}): a zero or failed measurement.");
+        }
+
         Console.WriteLine($"    {ratio.Id} {ratio.Title}: ratio {ratio.Value:N3}");
         Console.WriteLine($"      measured: {ratio.Measured}");
         Console.WriteLine($"      baseline: {ratio.Baseline}");

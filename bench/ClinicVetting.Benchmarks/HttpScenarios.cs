@@ -58,7 +58,7 @@ public sealed class HttpScenarios(BenchEnvironment bench, string database, Bench
         var cases = await OpenCases(settings.Concurrency * CasesPerWorker);
         using var http = bench.Client(_staff);
         var apiCpu = bench.ApiCpuTime;
-        var api = await LoadClient.Run(settings.Concurrency, settings.Duration, RecordEvidence(http, cases));
+        var api = await LoadClient.Run("P1 evidence through the API", settings.Concurrency, settings.Duration, RecordEvidence(http, cases));
         WriteCost = $"during P1 the API process used {(bench.ApiCpuTime - apiCpu).TotalSeconds / (api.Elapsed.TotalSeconds + 2):N2} CPU cores " +
                     $"({(bench.ApiCpuTime - apiCpu).TotalMilliseconds / Math.Max(1, api.Operations):N2} ms of CPU per recorded evidence, warm-up included)";
 
@@ -68,7 +68,7 @@ public sealed class HttpScenarios(BenchEnvironment bench, string database, Bench
             await create.ExecuteNonQueryAsync();
         }
 
-        var raw = await LoadClient.Run(settings.Concurrency, settings.Duration, async (worker, i) =>
+        var raw = await LoadClient.Run("P1 raw INSERT+COMMIT", settings.Concurrency, settings.Duration, async (worker, i) =>
         {
             await using var connection = await data.OpenConnectionAsync();
             await using var transaction = await connection.BeginTransactionAsync();
@@ -172,7 +172,7 @@ public sealed class HttpScenarios(BenchEnvironment bench, string database, Bench
         var etag = (await http.GetAsync("/api/public/rankings")).Headers.ETag!.Tag;
         var cpuBefore = bench.ApiCpuTime;
         var clientCpuBefore = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
-        var feed = await LoadClient.Run(settings.Concurrency, settings.Duration, async (_, _) =>
+        var feed = await LoadClient.Run("P3 feed", settings.Concurrency, settings.Duration, async (_, _) =>
         {
             using var response = await http.GetAsync("/api/public/rankings");
             await response.Content.LoadIntoBufferAsync();
@@ -181,14 +181,14 @@ public sealed class HttpScenarios(BenchEnvironment bench, string database, Bench
         var clientCpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - clientCpuBefore;
         var apiCpu = bench.ApiCpuTime - cpuBefore;
 
-        var plaintext = await LoadClient.Run(settings.Concurrency, settings.Duration, async (_, _) =>
+        var plaintext = await LoadClient.Run("P3 plaintext baseline", settings.Concurrency, settings.Duration, async (_, _) =>
         {
             using var response = await http.GetAsync("/bench/plaintext");
             await response.Content.LoadIntoBufferAsync();
             return response.StatusCode == HttpStatusCode.OK;
         });
 
-        var notModified = await LoadClient.Run(settings.Concurrency, settings.Duration, async (_, _) =>
+        var notModified = await LoadClient.Run("P3b feed 304", settings.Concurrency, settings.Duration, async (_, _) =>
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, "/api/public/rankings");
             request.Headers.TryAddWithoutValidation("If-None-Match", etag);
@@ -217,9 +217,9 @@ public sealed class HttpScenarios(BenchEnvironment bench, string database, Bench
         using var writer = bench.Client(_staff);
         using var reader = bench.Client(null);
         using var stop = new CancellationTokenSource();
-        var writes = Task.Run(() => LoadClient.Run(4, settings.Duration + TimeSpan.FromSeconds(4), RecordEvidence(writer, cases), TimeSpan.Zero));
+        var writes = Task.Run(() => LoadClient.Run("P6 evidence writes", 4, settings.Duration + TimeSpan.FromSeconds(4), RecordEvidence(writer, cases), TimeSpan.Zero));
         await Task.Delay(TimeSpan.FromSeconds(1));
-        var loaded = await LoadClient.Run(settings.Concurrency, settings.Duration, async (_, _) =>
+        var loaded = await LoadClient.Run("P6 feed under writes", settings.Concurrency, settings.Duration, async (_, _) =>
         {
             using var response = await reader.GetAsync("/api/public/rankings");
             await response.Content.LoadIntoBufferAsync();

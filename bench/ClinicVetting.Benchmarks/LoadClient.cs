@@ -14,7 +14,23 @@ public sealed record LoadResult(long Operations, long Failures, TimeSpan Elapsed
 /// </summary>
 public static class LoadClient
 {
-    public static async Task<LoadResult> Run(int concurrency, TimeSpan duration, Func<int, long, Task<bool>> operation, TimeSpan? warmUp = null)
+    /// <summary>
+    /// Runs <paramref name="operation"/> (true when it got the answer it expects) and fails loudly when any operation failed or
+    /// none succeeded: a figure measured on failures (a baseline of zero, an "Infinity" ratio) is no figure.
+    /// </summary>
+    public static async Task<LoadResult> Run(string scenario, int concurrency, TimeSpan duration, Func<int, long, Task<bool>> operation, TimeSpan? warmUp = null)
+    {
+        var result = await Measure(concurrency, duration, operation, warmUp);
+        if (result.Operations == 0 || result.Failures > 0)
+        {
+            throw new InvalidOperationException(
+                $"{scenario}: {result.Failures:N0} of {result.Operations + result.Failures:N0} operations did not get the expected answer; the figure would be meaningless.");
+        }
+
+        return result;
+    }
+
+    private static async Task<LoadResult> Measure(int concurrency, TimeSpan duration, Func<int, long, Task<bool>> operation, TimeSpan? warmUp)
     {
         await RunFor(concurrency, warmUp ?? TimeSpan.FromSeconds(2), operation, null);
         var latencies = new List<double>[concurrency];

@@ -7,6 +7,8 @@ public static class AuditModule
 {
     public static void AddAudit(this WebApplicationBuilder builder)
     {
+        // The replay finds the clinics, reviews and regulators by event type instead of reading the whole log.
+        builder.Services.ConfigureMarten(opts => opts.Events.EnableEventTypeIndex = true);
         builder.Services.AddSingleton<LogReplayer>();
         builder.Services.AddSingleton<EditionReplayer>();
         builder.AddLogIntegrity();

@@ -82,6 +82,14 @@ public sealed class LogReplayer(IDocumentStore store)
 
     private readonly Dictionary<string, Type> _types = StoredNames(store);
 
+    /// <summary>Events that live in streams of their own (a review's, the regulators'), found by their type; every other relevant event is in a clinic's stream.</summary>
+    private string[] OwnStreamTypes => _types.Where(x => typeof(IReviewEvent).IsAssignableFrom(x.Value) || x.Value == typeof(RegulatorRecorded) || x.Value == typeof(RegulatorRemoved))
+        .Select(x => x.Key).ToArray();
+
+    private string[] ClinicStreamTypes => _types.Keys.Except(OwnStreamTypes).ToArray();
+
+    private string Registered => _types.Single(x => x.Value == typeof(ClinicRegistered)).Key;
+
     private static Dictionary<string, Type> StoredNames(IDocumentStore store)
     {
         var names = store.Options.Events.AllKnownEventTypes().Where(x => Relevant.Contains(x.EventType))
@@ -98,14 +106,21 @@ public sealed class LogReplayer(IDocumentStore store)
         var serializer = store.Options.Serializer();
         await using var connection = store.Storage.Database.CreateConnection();
         await connection.OpenAsync(cancellation);
+        var events = $"{store.Options.Events.DatabaseSchemaName}.mt_events";
+        // The clinics registered up to the position (type index), their streams (stream index), and the reviews and regulators by
+        // type: no event of another kind (cases, proposals, notices, ...) is read.
         await using var command = new NpgsqlCommand($"""
+            with clinics as (select stream_id from {events} where type = @registered and seq_id <= @position)
             select seq_id, stream_id, version, type, timestamp, user_name, correlation_id, causation_id, data
-            from {store.Options.Events.DatabaseSchemaName}.mt_events
-            where seq_id <= @position and type = any(@types) and is_archived = false
+            from {events}
+            where seq_id <= @position and is_archived = false
+              and (type = any(@own) or (type = any(@clinicTypes) and stream_id in (select stream_id from clinics)))
             order by seq_id
             """, connection);
         command.Parameters.AddWithValue("position", position);
-        command.Parameters.AddWithValue("types", _types.Keys.ToArray());
+        command.Parameters.AddWithValue("registered", Registered);
+        command.Parameters.AddWithValue("own", OwnStreamTypes);
+        command.Parameters.AddWithValue("clinicTypes", ClinicStreamTypes);
         await using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, cancellation);
         while (await reader.ReadAsync(cancellation))
         {

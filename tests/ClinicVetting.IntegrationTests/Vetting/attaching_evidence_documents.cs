@@ -198,26 +198,87 @@ public class attaching_evidence_documents(AppFixture fixture) : EventLogContext(
         (await StoredDocuments()).ShouldBe(0);
     }
 
+    private Task ChangeAByteOf(byte[] document) => Tamper($"""
+        update {Schema}.{EvidenceDocumentSchema.ChunkTable} c set data = overlay(data placing 'X'::bytea from 12 for 1)
+        from {Schema}.{EvidenceDocumentSchema.DocumentTable} d where d.blob_id = c.blob_id and d.sha256 = '{Sha256(document)}'
+        """);
+
     [Fact]
-    public async Task a_documents_bytes_changed_in_the_database_are_reported_by_the_integrity_check()
+    public async Task a_documents_bytes_changed_in_the_database_after_its_verdict_are_reported_by_the_next_answer()
     {
         var (caseId, evidenceId) = await ACaseWithLicenseEvidence();
         var pdf = APdf("original");
         await Attach(caseId, evidenceId, 200, new Upload("license.pdf", pdf), new Upload("page.png", APng(5)));
-        (await Integrity()).Valid.ShouldBeTrue();
-        (await Integrity()).DocumentsChecked.ShouldBe(2);
+        var first = await Integrity();
+        first.Valid.ShouldBeTrue();
+        first.DocumentsHashedNow.ShouldBe(2);
+        var second = await Integrity();
+        second.DocumentsChecked.ShouldBe(2);
+        second.DocumentsHashedNow.ShouldBe(0, "each document is hashed once, then answered from its verdict");
+        second.DocumentsFromStoredVerdicts.ShouldBe(2);
 
-        await Tamper($"""
-            update {Schema}.{EvidenceDocumentSchema.ChunkTable} c set data = overlay(data placing 'X'::bytea from 12 for 1)
-            from {Schema}.{EvidenceDocumentSchema.DocumentTable} d where d.blob_id = c.blob_id and d.sha256 = '{Sha256(pdf)}'
-            """);
+        await ChangeAByteOf(pdf);
 
         var report = await Integrity();
         report.Valid.ShouldBeFalse();
+        report.DocumentsHashedNow.ShouldBe(1, "only the document whose rows were written since its verdict");
         var problem = report.Problems.ShouldHaveSingleItem();
         problem.Problem.ShouldBe(Breaks.DocumentAltered);
         problem.Detail.ShouldContain(Sha256(pdf));
         problem.StreamId.ShouldBe(caseId);
+        (await Integrity()).Problems.ShouldHaveSingleItem().Problem.ShouldBe(Breaks.DocumentAltered, "the altered verdict is kept and reported again");
+    }
+
+    [Fact]
+    public async Task a_verdict_rewritten_in_the_database_to_say_intact_is_not_believed()
+    {
+        var (caseId, evidenceId) = await ACaseWithLicenseEvidence();
+        var pdf = APdf("original");
+        await Attach(caseId, evidenceId, 200, new Upload("license.pdf", pdf));
+        await ChangeAByteOf(pdf);
+        (await Integrity()).Problems.ShouldHaveSingleItem().Problem.ShouldBe(Breaks.DocumentAltered);
+
+        await Tamper($$"""
+            update {{Schema}}.mt_doc_documentverdict set data = data || '{"problem": null, "detail": null}'::jsonb
+            where id = '{{Sha256(pdf)}}'
+            """);
+
+        var report = await Integrity();
+        report.DocumentsHashedNow.ShouldBe(1);
+        report.Problems.ShouldHaveSingleItem().Problem.ShouldBe(Breaks.DocumentAltered);
+    }
+
+    [Fact]
+    public async Task a_document_deleted_with_its_verdict_after_the_attachments_were_read_is_still_reported_missing()
+    {
+        var (caseId, evidenceId) = await ACaseWithLicenseEvidence();
+        var pdf = APdf("to be deleted");
+        await Attach(caseId, evidenceId, 200, new Upload("license.pdf", pdf));
+        await Sealer.SealNow(CancellationToken.None);
+        (await Integrity()).Valid.ShouldBeTrue();
+
+        await Tamper($"""
+            delete from {Schema}.{EvidenceDocumentSchema.DocumentTable} where sha256 = '{Sha256(pdf)}';
+            delete from {Schema}.mt_doc_documentverdict where id = '{Sha256(pdf)}';
+            """);
+
+        var problem = (await Integrity()).Problems.ShouldHaveSingleItem();
+        problem.Problem.ShouldBe(Breaks.DocumentMissing);
+        problem.StreamId.ShouldBe(caseId);
+    }
+
+    [Fact]
+    public async Task a_reverification_hashes_every_document_again()
+    {
+        var (caseId, evidenceId) = await ACaseWithLicenseEvidence();
+        await Attach(caseId, evidenceId, 200, new Upload("license.pdf", APdf("one")), new Upload("page.png", APng(3)));
+        (await Integrity()).DocumentsHashedNow.ShouldBe(2);
+
+        var everything = await Host.Services.GetRequiredService<IntegrityVerifier>().VerifyEverything("test", null, null, CancellationToken.None);
+
+        everything.Valid.ShouldBeTrue();
+        everything.DocumentsHashedNow.ShouldBe(2);
+        (await Integrity()).DocumentsHashedNow.ShouldBe(0);
     }
 
     [Fact]
@@ -226,6 +287,7 @@ public class attaching_evidence_documents(AppFixture fixture) : EventLogContext(
         var (caseId, evidenceId) = await ACaseWithLicenseEvidence();
         var pdf = APdf("to be deleted");
         await Attach(caseId, evidenceId, 200, new Upload("license.pdf", pdf));
+        (await Integrity()).Valid.ShouldBeTrue();
 
         await Tamper($"delete from {Schema}.{EvidenceDocumentSchema.DocumentTable} where sha256 = '{Sha256(pdf)}'");
 

@@ -11,6 +11,8 @@ public static class IntegrityModule
         {
             opts.Storage.Add<HashChainSchema>();
             opts.Schema.For<SealVerdict>();
+            opts.Schema.For<DocumentVerdict>();
+            opts.Schema.For<DocumentAttachmentMark>();
             opts.Schema.For<LogReverification>();
         });
         var options = AuditOptions.From(builder.Configuration);
@@ -19,6 +21,7 @@ public static class IntegrityModule
         builder.Services.AddSingleton(services => SealKey.Resolve(options, AppOptions.From(builder.Configuration),
             services.GetRequiredService<IHostEnvironment>()));
         builder.Services.AddSingleton<AuditSealer>();
+        builder.Services.AddSingleton<DocumentCheck>();
         builder.Services.AddSingleton<IntegrityVerifier>();
         builder.Services.AddHostedService<HashChainInstaller>();
         builder.Services.AddHostedService<LogSealingService>();

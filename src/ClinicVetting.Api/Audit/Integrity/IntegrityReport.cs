@@ -70,6 +70,12 @@ public sealed record IntegrityReport(
 
     /// <summary>When the oldest stored verdict used was given: request a re-verification to renew them all.</summary>
     public DateTimeOffset? OldestStoredVerdictAt { get; init; }
+
+    /// <summary>Evidence documents whose bytes this answer hashed: stored, or their rows written, since their last verdict (all of them in a re-verification).</summary>
+    public long DocumentsHashedNow { get; init; }
+
+    /// <summary>Evidence documents answered from the verdict kept when their bytes were last hashed, their rows unchanged since.</summary>
+    public long DocumentsFromStoredVerdicts { get; init; }
 }
 
 /// <summary>Collects problems in bounded memory; the report lists the first ones in log order.</summary>

@@ -1,7 +1,5 @@
 using System.Data;
 using JasperFx.Events;
-using ClinicVetting.Vetting.Cases;
-using ClinicVetting.Vetting.Documents;
 using Npgsql;
 
 namespace ClinicVetting.Audit.Integrity;
@@ -13,7 +11,7 @@ namespace ClinicVetting.Audit.Integrity;
 /// <see cref="Verify"/> answers from the unsealed tail: each sealed range is read once, its verdict kept as a
 /// <see cref="SealVerdict"/>; <see cref="VerifyEverything"/> reads the whole log again and renews every verdict.
 /// </summary>
-public sealed class IntegrityVerifier(IDocumentStore store, SealKey key, TimeProvider clock, IEvidenceDocumentStore documents)
+public sealed class IntegrityVerifier(IDocumentStore store, SealKey key, TimeProvider clock, DocumentCheck documents)
 {
     public const string ScopeTail = "unsealed tail";
     public const string ScopeEverything = "everything";
@@ -79,54 +77,19 @@ public sealed class IntegrityVerifier(IDocumentStore store, SealKey key, TimePro
         var streamsChecked = await CheckStreams(pass, sealedUpto, problems, cancellation);
         await pass.DisposeAsync();
         await Keep(attribution.Verdicts(snapshotAt, "answer", key), cancellation);
-        var documentsChecked = await CheckDocuments(problems, cancellation);
+        var documentsChecked = await documents.Run(problems, sealedUpto, everything: false, "answer", snapshotAt, cancellation);
 
         var listed = problems.InLogOrder();
         return new IntegrityReport(problems.Count == 0, checkedNow + tail.Checked, streamsChecked, seals.Count, Summary(lastSeal), tail.Checked,
-            listed.FirstOrDefault(), problems.Count, listed, documentsChecked)
+            listed.FirstOrDefault(), problems.Count, listed, documentsChecked.Stored)
         {
+            DocumentsHashedNow = documentsChecked.HashedNow,
+            DocumentsFromStoredVerdicts = documentsChecked.FromVerdicts,
             Scope = ScopeTail,
             SealsVerifiedNow = unverified.Count,
             SealsFromStoredVerdicts = held.Count,
             OldestStoredVerdictAt = held.Count > 0 ? held.Min(x => x.VerifiedAt) : null,
         };
-    }
-
-    /// <summary>
-    /// Every stored evidence document re-hashed from its bytes, and every document an event recorded looked up: the events'
-    /// hash chain covers the recorded SHA-256, so a file changed or removed behind the application's back shows here.
-    /// </summary>
-    private async Task<long> CheckDocuments(ProblemLog problems, CancellationToken cancellation)
-    {
-        List<EvidenceDocumentsAttached> attachments;
-        await using (var session = store.QuerySession())
-        {
-            attachments = [.. await session.Events.QueryRawEventDataOnly<EvidenceDocumentsAttached>().ToListAsync(cancellation)];
-        }
-
-        var recorded = attachments.SelectMany(x => x.Documents.Select(d => (Document: d, x.CaseId))).DistinctBy(x => x.Document.Sha256)
-            .ToDictionary(x => x.Document.Sha256, x => x.CaseId);
-        var stored = new HashSet<string>();
-        long checkedCount = 0;
-        await foreach (var content in documents.CheckAll(cancellation))
-        {
-            checkedCount++;
-            stored.Add(content.Sha256);
-            if (content.Altered)
-            {
-                problems.Add(new BrokenLink(Breaks.DocumentAltered,
-                    $"The stored document {content.Sha256} ({content.RecordedSize} bytes recorded) now reads {content.ActualSize} bytes hashing to {content.ActualSha256}.",
-                    StreamId: recorded.TryGetValue(content.Sha256, out var caseId) ? caseId : null));
-            }
-        }
-
-        foreach (var (sha256, caseId) in recorded.Where(x => !stored.Contains(x.Key)))
-        {
-            problems.Add(new BrokenLink(Breaks.DocumentMissing, $"The document {sha256} that evidence of case {caseId} recorded is not in the document store.",
-                StreamId: caseId));
-        }
-
-        return checkedCount;
     }
 
     /// <summary>
@@ -168,12 +131,13 @@ public sealed class IntegrityVerifier(IDocumentStore store, SealKey key, TimePro
         var streamsChecked = await CheckStreams(pass, sealedUpto: 0, problems, cancellation);
         await pass.DisposeAsync();
         await Keep(attribution.Verdicts(snapshotAt, verifiedBy, key), cancellation);
-        var documentsChecked = await CheckDocuments(problems, cancellation);
+        var documentsChecked = await documents.Run(problems, sealedUpto, everything: true, verifiedBy, snapshotAt, cancellation);
 
         var listed = problems.InLogOrder();
         return new IntegrityReport(problems.Count == 0, events.Checked, streamsChecked, seals.Count, Summary(lastSeal), events.Unsealed,
-            listed.FirstOrDefault(), problems.Count, listed, documentsChecked)
+            listed.FirstOrDefault(), problems.Count, listed, documentsChecked.Stored)
         {
+            DocumentsHashedNow = documentsChecked.HashedNow,
             Scope = ScopeEverything,
             SealsVerifiedNow = attribution.Seals,
         };

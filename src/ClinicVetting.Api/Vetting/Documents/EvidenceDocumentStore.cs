@@ -10,11 +10,22 @@ namespace ClinicVetting.Vetting.Documents;
 /// <summary>Content as stored: named by the SHA-256 of its bytes, of the type its first bytes show.</summary>
 public sealed record StoredContent(string Sha256, long Size, string ContentType);
 
-/// <summary>One stored content recomputed from its bytes: altered when they no longer hash to its name or size.</summary>
-public sealed record StoredContentCheck(string Sha256, long RecordedSize, long ActualSize, string ActualSha256)
+/// <summary>
+/// One stored content recomputed from its bytes: altered when they no longer hash to its name or size. The fingerprint is
+/// that of its rows as they were read (<see cref="StoredContentState"/>).
+/// </summary>
+public sealed record StoredContentCheck(string Sha256, long RecordedSize, long ActualSize, string ActualSha256, string Fingerprint)
 {
     public bool Altered => ActualSha256 != Sha256 || ActualSize != RecordedSize;
 }
+
+/// <summary>
+/// One stored content as its rows stand, read without its bytes: its recorded size and a fingerprint of its blob, each
+/// chunk's number and length and the row version PostgreSQL gave the chunk (xmin). Any write to a chunk (an update, a
+/// delete and insert) makes a new row version, so a fingerprint that still matches the one taken when the bytes were
+/// last hashed means the bytes were not written since; a mismatch only means "hash them again".
+/// </summary>
+public sealed record StoredContentState(string Sha256, long RecordedSize, string Fingerprint);
 
 /// <summary>An upload refused for what it is (empty, not an accepted type, too large): a problem with this status.</summary>
 public sealed class DocumentRefusal(int status, string title, string detail) : Exception(detail)
@@ -38,6 +49,12 @@ public interface IEvidenceDocumentStore
 
     /// <summary>Every stored content, re-hashed from its bytes.</summary>
     IAsyncEnumerable<StoredContentCheck> CheckAll(CancellationToken cancellation);
+
+    /// <summary>The stored contents named, re-hashed from their bytes (those not stored are left out).</summary>
+    IAsyncEnumerable<StoredContentCheck> Check(IReadOnlyCollection<string> sha256s, CancellationToken cancellation);
+
+    /// <summary>Every stored content's size and fingerprint, without reading a byte of content.</summary>
+    IAsyncEnumerable<StoredContentState> States(CancellationToken cancellation);
 }
 
 public sealed class PostgresEvidenceDocumentStore(IDocumentStore store, TimeProvider clock) : IEvidenceDocumentStore
@@ -136,16 +153,67 @@ public sealed class PostgresEvidenceDocumentStore(IDocumentStore store, TimeProv
         return any;
     }
 
-    public async IAsyncEnumerable<StoredContentCheck> CheckAll([EnumeratorCancellation] CancellationToken cancellation)
+    public IAsyncEnumerable<StoredContentCheck> CheckAll(CancellationToken cancellation) => Rehash(null, cancellation);
+
+    public IAsyncEnumerable<StoredContentCheck> Check(IReadOnlyCollection<string> sha256s, CancellationToken cancellation) =>
+        sha256s.Count == 0 ? AsyncEnumerable.Empty<StoredContentCheck>() : Rehash(sha256s.ToArray(), cancellation);
+
+    public async IAsyncEnumerable<StoredContentState> States([EnumeratorCancellation] CancellationToken cancellation)
+    {
+        await using var connection = store.Storage.Database.CreateConnection();
+        await connection.OpenAsync(cancellation);
+        // octet_length reads a chunk's length from its TOAST pointer: the bytes stay on disk.
+        await using var command = new NpgsqlCommand(
+            $"select d.sha256, d.size, d.blob_id, c.chunk_no, octet_length(c.data), c.xmin::text from {Documents} d left join {Chunks} c on c.blob_id = d.blob_id order by d.sha256, c.chunk_no",
+            connection);
+        await using var reader = await command.ExecuteReaderAsync(cancellation);
+        var fingerprint = new Fingerprint();
+        (string Sha256, long Size)? current = null;
+        while (await reader.ReadAsync(cancellation))
+        {
+            var sha256 = reader.GetString(0);
+            if (current is { } previous && previous.Sha256 != sha256)
+            {
+                yield return new StoredContentState(previous.Sha256, previous.Size, fingerprint.Complete());
+            }
+
+            if (current?.Sha256 != sha256)
+            {
+                fingerprint.Start(reader.GetGuid(2));
+            }
+
+            current = (sha256, reader.GetInt64(1));
+            if (!reader.IsDBNull(3))
+            {
+                fingerprint.Add(reader.GetInt32(3), reader.GetInt32(4), reader.GetString(5));
+            }
+        }
+
+        if (current is { } last)
+        {
+            yield return new StoredContentState(last.Sha256, last.Size, fingerprint.Complete());
+        }
+    }
+
+    private async IAsyncEnumerable<StoredContentCheck> Rehash(string[]? only, [EnumeratorCancellation] CancellationToken cancellation)
     {
         await using var connection = store.Storage.Database.CreateConnection();
         await connection.OpenAsync(cancellation);
         await using var command = new NpgsqlCommand(
-            $"select d.sha256, d.size, c.data from {Documents} d left join {Chunks} c on c.blob_id = d.blob_id order by d.sha256, c.chunk_no",
-            connection);
+            $"""
+            select d.sha256, d.size, d.blob_id, c.chunk_no, c.xmin::text, c.data from {Documents} d left join {Chunks} c on c.blob_id = d.blob_id
+            {(only is null ? "" : "where d.sha256 = any(@only)")}
+            order by d.sha256, c.chunk_no
+            """, connection);
+        if (only is not null)
+        {
+            command.Parameters.AddWithValue("only", only);
+        }
+
         await using var reader = await command.ExecuteReaderAsync(CommandBehavior.SequentialAccess, cancellation);
 
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var fingerprint = new Fingerprint();
         var buffer = ArrayPool<byte>.Shared.Rent(ChunkSize);
         try
         {
@@ -155,36 +223,64 @@ public sealed class PostgresEvidenceDocumentStore(IDocumentStore store, TimeProv
             {
                 var sha256 = reader.GetString(0);
                 var size = reader.GetInt64(1);
+                var blobId = reader.GetGuid(2);
                 if (current is { } previous && previous.Sha256 != sha256)
                 {
-                    yield return new StoredContentCheck(previous.Sha256, previous.Size, actualSize, Convert.ToHexStringLower(hash.GetHashAndReset()));
+                    yield return new StoredContentCheck(previous.Sha256, previous.Size, actualSize, Convert.ToHexStringLower(hash.GetHashAndReset()),
+                        fingerprint.Complete());
                     actualSize = 0;
                 }
 
+                if (current?.Sha256 != sha256)
+                {
+                    fingerprint.Start(blobId);
+                }
+
                 current = (sha256, size);
-                if (await reader.IsDBNullAsync(2, cancellation))
+                if (await reader.IsDBNullAsync(3, cancellation))
                 {
                     continue;
                 }
 
-                await using var chunk = await reader.GetStreamAsync(2, cancellation);
-                int read;
-                while ((read = await chunk.ReadAsync(buffer, cancellation)) > 0)
+                var chunkNo = reader.GetInt32(3);
+                var version = reader.GetString(4);
+                var chunkSize = 0;
+                await using (var chunk = await reader.GetStreamAsync(5, cancellation))
                 {
-                    hash.AppendData(buffer, 0, read);
-                    actualSize += read;
+                    int read;
+                    while ((read = await chunk.ReadAsync(buffer, cancellation)) > 0)
+                    {
+                        hash.AppendData(buffer, 0, read);
+                        chunkSize += read;
+                    }
                 }
+
+                actualSize += chunkSize;
+                fingerprint.Add(chunkNo, chunkSize, version);
             }
 
             if (current is { } last)
             {
-                yield return new StoredContentCheck(last.Sha256, last.Size, actualSize, Convert.ToHexStringLower(hash.GetHashAndReset()));
+                yield return new StoredContentCheck(last.Sha256, last.Size, actualSize, Convert.ToHexStringLower(hash.GetHashAndReset()),
+                    fingerprint.Complete());
             }
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    /// <summary>The text of <see cref="StoredContentState.Fingerprint"/>: the blob, then each chunk's number, length and row version.</summary>
+    private sealed class Fingerprint
+    {
+        private readonly System.Text.StringBuilder _text = new();
+
+        public void Start(Guid blobId) => _text.Clear().Append(blobId.ToString("N"));
+
+        public void Add(int chunkNo, int length, string rowVersion) => _text.Append('|').Append(chunkNo).Append(':').Append(length).Append(':').Append(rowVersion);
+
+        public string Complete() => Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(_text.ToString())));
     }
 
     /// <summary>Reads until the buffer is full or the content ends, so every chunk but the last is whole.</summary>
