@@ -96,6 +96,8 @@ public sealed class BenchEnvironment : IAsyncDisposable
         throw new TimeoutException("The API did not serve the public ranking within five minutes.");
     }
 
+    public int ApiProcessId => _api?.Id ?? throw new InvalidOperationException("The API is not running.");
+
     public TimeSpan ApiCpuTime => _api is { HasExited: false } ? _api.TotalProcessorTime : TimeSpan.Zero;
 
     /// <summary>The API process's resident memory now, in bytes.</summary>
