@@ -42,16 +42,17 @@ public sealed class Profiler(string directory, BenchEnvironment bench, string da
         summary.AppendLine(await Tool("dotnet-trace", "report", trace, "topN", "-n", "40"));
         summary.AppendLine("## pg_stat_statements, by total time");
         await using (var top = data.CreateCommand(
-                         "select calls, round(total_exec_time::numeric, 1), round(mean_exec_time::numeric, 3), round(mean_plan_time::numeric, 3), rows, " +
+                         "select calls, round(total_exec_time::numeric, 1), round(mean_exec_time::numeric, 3), round((total_plan_time / nullif(calls, 0))::numeric, 3), plans, rows, " +
                          "left(regexp_replace(query, '\\s+', ' ', 'g'), 300) " +
                          "from pg_stat_statements where dbid = (select oid from pg_database where datname = current_database()) " +
                          "order by total_exec_time desc limit 25"))
         await using (var reader = await top.ExecuteReaderAsync())
         {
-            summary.AppendLine("calls | total ms (execution) | mean ms (execution) | mean ms (planning) | rows | query");
+            summary.AppendLine("calls | total ms (execution) | mean ms (execution) | planning ms per call | plans | rows | query");
             while (await reader.ReadAsync())
             {
-                summary.AppendLine($"{reader.GetInt64(0)} | {reader.GetDecimal(1)} | {reader.GetDecimal(2)} | {reader.GetDecimal(3)} | {reader.GetInt64(4)} | {reader.GetString(5)}");
+                summary.AppendLine($"{reader.GetInt64(0)} | {reader.GetDecimal(1)} | {reader.GetDecimal(2)} | {(reader.IsDBNull(3) ? "" : reader.GetDecimal(3))} | {reader.GetInt64(4)} | " +
+                                   $"{reader.GetInt64(5)} | {reader.GetString(6)}");
             }
         }
 

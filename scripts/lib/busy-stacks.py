@@ -1,19 +1,25 @@
 #!/usr/bin/env python3
-"""The busy part of a dotnet-trace thread-time profile (speedscope JSON): drops the samples of threads waiting (their
-top frame a wait, a sleep or a blocking read), then prints each frame's inclusive share of the busy samples.
-Usage: busy-stacks.py FILE.speedscope.json [N] [FILTER]"""
+"""Where an API's CPU went, from a dotnet-trace thread-time profile converted to speedscope
+(`dotnet dotnet-trace convert X.nettrace --format Speedscope`): only the CPU_TIME samples of thread-pool work (the socket
+engine's epoll wait excluded), each counted under the deepest frame of a known library, as a share of them all.
+Usage: scripts/lib/busy-stacks.py X.speedscope.json"""
 import json, sys, collections
 
-WAITING = ("WaitHandle.WaitOneNoCheck", "LowLevelLifoSemaphore.WaitForSignal", "LowLevelLifoSemaphore.Wait", "Monitor.Wait",
-           "ManualResetEventSlim.Wait", "Interop+Sys.Read", "Kernel32.SetEvent", "SocketAsyncEngine.EventLoop",
-           "Thread.Sleep", "WaitNative", "Interop+Sys.WaitForSocketEvents", "UNMANAGED_CODE_TIME", "CPU_TIME")
+CATEGORIES = [("JWT validation, authentication", ("IdentityModel", "JwtBearer", "Authentication.Authentication")),
+              ("System.Text.Json", ("System.Text.Json",)),
+              ("Npgsql (socket I/O, protocol)", ("Npgsql!",)),
+              ("Marten SaveChanges", ("SaveChangesAsync",)),
+              ("Marten FetchForWriting", ("FetchForWriting", "fetchForWriting")),
+              ("Wolverine", ("Wolverine",)),
+              ("Polly (Marten's command retries)", ("Polly",)),
+              ("Serilog", ("Serilog",)),
+              ("metrics, activities, EventSource", ("System.Diagnostics.Metrics", "Activity", "OpenTelemetry", "Tracing.EventSource")),
+              ("Kestrel, ASP.NET Core pipeline", ("Kestrel", "AspNetCore"))]
 data = json.load(open(sys.argv[1]))
-top = int(sys.argv[2]) if len(sys.argv) > 2 else 60
-only = sys.argv[3] if len(sys.argv) > 3 else None
 frames = [f["name"] for f in data["shared"]["frames"]]
-inclusive, exclusive, busy = collections.Counter(), collections.Counter(), 0
+
 def spans(profile):
-    """(stack, milliseconds) pairs of an evented profile: the time between two events belongs to the open stack."""
+    """(stack, milliseconds) of an evented profile: the time between two events belongs to the stack open then."""
     stack, last = [], None
     for event in profile["events"]:
         if last is not None and stack and event["at"] > last:
@@ -24,23 +30,17 @@ def spans(profile):
         elif stack:
             stack.pop()
 
+shares, total = collections.Counter(), 0.0
 for profile in data["profiles"]:
-    for stack, weight in spans(profile):
-        if not stack:
-            continue
-        leaf = frames[stack[-1]]
-        if any(w in leaf for w in WAITING):
-            continue
+    for stack, ms in spans(profile):
         names = [frames[i] for i in stack]
-        if only and not any(only in n for n in names):
+        if names[-1] != "CPU_TIME" or any("SocketAsyncEngine.EventLoop" in n for n in names):
             continue
-        busy += weight
-        exclusive[leaf] += weight
-        for name in set(names):
-            inclusive[name] += weight
-print(f"busy samples (weight): {busy:.0f}")
-for name, w in inclusive.most_common(top):
-    print(f"{100 * w / busy:6.1f}%  {name[:150]}")
-print("--- exclusive")
-for name, w in exclusive.most_common(30):
-    print(f"{100 * w / busy:6.1f}%  {name[:150]}")
+        if not any("ThreadPoolWorkQueue.Dispatch" in n or "IThreadPoolWorkItem.Execute" in n for n in names):
+            continue
+        total += ms
+        found = next((category for name in reversed(names) for category, keys in CATEGORIES if any(k in name for k in keys)), "other (runtime, thread pool, GC)")
+        shares[found] += ms
+print(f"CPU on thread-pool work: {total / 1000:.1f} s")
+for category, ms in shares.most_common():
+    print(f"{100 * ms / total:5.1f}%  {category}")
