@@ -51,10 +51,17 @@ public sealed class BenchEnvironment : IAsyncDisposable
     {
         var port = 5600 + Random.Shared.Next(300);
         // Run with the bench's dependencies, so the API loads PlaintextBaseline as a hosting startup.
-        var start = new ProcessStartInfo("dotnet", ["exec",
+        string[] api = ["dotnet", "exec",
             "--depsfile", Path.Combine(AppContext.BaseDirectory, "ClinicVetting.Benchmarks.deps.json"),
             "--runtimeconfig", Path.Combine(AppContext.BaseDirectory, "ClinicVetting.Api.runtimeconfig.json"),
-            Path.Combine(AppContext.BaseDirectory, "ClinicVetting.Api.dll"), "--urls", $"http://127.0.0.1:{port}"])
+            Path.Combine(AppContext.BaseDirectory, "ClinicVetting.Api.dll"), "--urls", $"http://127.0.0.1:{port}"];
+        // CLINICVETTING_BENCH_API_CPUS=1 (with the bench itself under `taskset -c 0`): the API on its own core, so a ratio shows the software, not the scheduler.
+        if (Environment.GetEnvironmentVariable("CLINICVETTING_BENCH_API_CPUS") is { Length: > 0 } cpus)
+        {
+            api = ["taskset", "-c", cpus, .. api];
+        }
+
+        var start = new ProcessStartInfo(api[0], api[1..])
         {
             WorkingDirectory = AppContext.BaseDirectory,
             RedirectStandardOutput = true,
@@ -71,6 +78,13 @@ public sealed class BenchEnvironment : IAsyncDisposable
         start.Environment["ClinicVetting__PublicFeed__RequestsPerMinute"] = "100000000";
         start.Environment["ClinicVetting__PublicApi__RequestsPerMinute"] = "100000000";
         start.Environment["ClinicVetting__MaxRequestBodyBytes"] = "1048576";
+        if (Environment.GetEnvironmentVariable("CLINICVETTING_BENCH_API_JIT_LOG") is { Length: > 0 } jitLog)
+        {
+            // Every method the API's JIT compiles, with its tier, as it happens (what keeps compiling after the warm-up).
+            start.Environment["DOTNET_JitStdOutFile"] = jitLog;
+            start.Environment["DOTNET_JitDisasmSummary"] = "1";
+        }
+
         _api = Process.Start(start)!;
         _api.OutputDataReceived += (_, _) => { };
         _api.ErrorDataReceived += (_, e) => { if (e.Data is { Length: > 0 }) Console.Error.WriteLine($"  api: {e.Data}"); };
@@ -95,6 +109,8 @@ public sealed class BenchEnvironment : IAsyncDisposable
 
         throw new TimeoutException("The API did not serve the public ranking within five minutes.");
     }
+
+    public int ApiProcessId => _api?.Id ?? throw new InvalidOperationException("The API is not running.");
 
     public TimeSpan ApiCpuTime => _api is { HasExited: false } ? _api.TotalProcessorTime : TimeSpan.Zero;
 

@@ -21,7 +21,8 @@ public static class BenchMain
         CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
         var quick = args.Contains("--quick");
         // For working on one part (no results file): --http-only (P1-P3, P6), --log-only (P4, P5, I1, F1), --reuse-log (the log of an
-        // earlier run), --audit-reads-only (with --log-only: I1 and F1 alone).
+        // earlier run), --audit-reads-only (with --log-only: I1 and F1 alone), --only P1,P2 (with --http-only: those scenarios alone),
+        // --profile DIR (dotnet-trace, dotnet-counters and pg_stat_statements of the API during P1 and P2, into DIR).
         var httpOnly = args.Contains("--http-only");
         var logOnly = args.Contains("--log-only");
         var reuseLog = args.Contains("--reuse-log");
@@ -31,7 +32,9 @@ public static class BenchMain
         var replayOnly = args.Contains("--replay-only");
         var bulkReviews = args.Contains("--bulk-reviews");
         var logDatabase = ArgumentAfter(args, "--log-database") ?? "clinicvetting_bench_log";
-        var output = httpOnly || logOnly || reuseLog || auditReadsOnly || replayOnly ? null : ArgumentAfter(args, "--out");
+        var only = ArgumentAfter(args, "--only")?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        var profile = ArgumentAfter(args, "--profile");
+        var output = httpOnly || logOnly || reuseLog || auditReadsOnly || replayOnly || only is not null || profile is not null ? null : ArgumentAfter(args, "--out");
         var settings = quick
             ? new BenchSettings(true, 8, TimeSpan.FromSeconds(3), 2_000, 200, 20_000, 300)
             : new BenchSettings(false, 32, TimeSpan.FromSeconds(15), 50_000, 10_000, 1_000_000, 3_000);
@@ -48,7 +51,7 @@ public static class BenchMain
 
         if (!logOnly)
         {
-            await RunHttpScenarios(server, settings, ratios, notes);
+            await RunHttpScenarios(server, settings, ratios, notes, id => only is null || only.Contains(id, StringComparer.OrdinalIgnoreCase), profile);
         }
 
         if (httpOnly)
@@ -131,25 +134,50 @@ public static class BenchMain
         return replayMismatch ? 1 : 0;
     }
 
-    private static async Task RunHttpScenarios(string server, BenchSettings settings, List<Ratio> ratios, List<string> notes)
+    private static async Task RunHttpScenarios(string server, BenchSettings settings, List<Ratio> ratios, List<string> notes, Func<string, bool> wanted,
+        string? profile)
     {
         await using var bench = new BenchEnvironment { ServerConnection = server };
         Step("Starting the API (its own process, Release build, demo data) on a fresh database");
         await bench.RecreateDatabase("clinicvetting_bench");
         await bench.StartApi("clinicvetting_bench");
-        var http = new HttpScenarios(bench, "clinicvetting_bench", settings);
+        var http = new HttpScenarios(bench, "clinicvetting_bench", settings, profile is null ? null : new Profiler(profile, bench, "clinicvetting_bench"));
 
+        if (wanted("P1"))
+        {
+            await RunP1(settings, ratios, notes, http);
+        }
+
+        if (wanted("P2"))
+        {
+            await RunP2(ratios, notes, bench, http);
+        }
+
+        if (wanted("P3") || wanted("P6"))
+        {
+            await RunP3AndP6(ratios, notes, http);
+        }
+    }
+
+    private static async Task RunP1(BenchSettings settings, List<Ratio> ratios, List<string> notes, HttpScenarios http)
+    {
         Step($"P1: HTTP command to durable event, {settings.Concurrency} concurrent clients, {settings.Duration.TotalSeconds} s each");
         var (p1, _, _) = await http.P1();
         ratios.Add(Report(p1));
         notes.Add($"P1 writes evidence on {settings.Concurrency * 16} open cases, each client going round its own 16, so no two clients race on a stream; {http.WriteCost}.");
+    }
 
-        Step($"P2: streaming import of {settings.Reviews:N0} reviews against binary COPY");
+    private static async Task RunP2(List<Ratio> ratios, List<string> notes, BenchEnvironment bench, HttpScenarios http)
+    {
+        Step($"P2: streaming import of {http.Settings.Reviews:N0} reviews against binary COPY");
         var clinics = await DemoClinics(bench);
         ratios.Add(Report(await http.P2(clinics)));
         notes.Add($"P2: {http.ImportMemory}.");
         Console.WriteLine($"      {http.ImportMemory}");
+    }
 
+    private static async Task RunP3AndP6(List<Ratio> ratios, List<string> notes, HttpScenarios http)
+    {
         Step("P3: public feed against plaintext, and 304 against 200");
         var (feed, notModified, idle) = await http.P3();
         ratios.Add(Report(feed));

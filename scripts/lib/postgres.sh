@@ -73,6 +73,11 @@ CONF
     ok "cluster created"
   fi
 
+  # Which statements cost what (issue 17's profiles): pg_stat_statements, on clusters created before it too (at their next start).
+  if ! as_owner grep -q "^shared_preload_libraries = 'pg_stat_statements'" "$PG_DATA/postgresql.conf"; then
+    as_owner sh -c "printf '%s\\n' \"shared_preload_libraries = 'pg_stat_statements'\" 'pg_stat_statements.track = all' 'pg_stat_statements.track_planning = on' >> '$PG_DATA/postgresql.conf'"
+  fi
+
   step "Starting PostgreSQL on 127.0.0.1:$PG_PORT"
   touch "$PG_LOG"; [ "$(id -u)" = "0" ] && chown postgres "$PG_LOG"
   as_owner "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_LOG" \

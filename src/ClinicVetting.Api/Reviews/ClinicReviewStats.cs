@@ -58,6 +58,18 @@ public sealed partial class ClinicReviewStatsProjection : MultiStreamProjection<
 
     public void Apply(ReviewSubmitted submitted, ClinicReviewStats stats) => stats.Pending++;
 
+    public void Apply(ReviewSubmittedAndScreened screened, ClinicReviewStats stats)
+    {
+        if (!screened.Published)
+        {
+            stats.Held++;
+            return;
+        }
+
+        stats.Published++;
+        if (screened.BookingVerified) stats.CountVerifiedPublished(screened.Rating, +1);
+    }
+
     public void Apply(ReviewHeldForModeration held, ClinicReviewStats stats) => stats.Move(ReviewStatus.Pending, ReviewStatus.Held);
 
     public void Apply(ReviewPublished published, ClinicReviewStats stats)

@@ -30,10 +30,27 @@ public static class GetReviewEndpoint
 
         var events = await session.Events.FetchStreamAsync(reviewId, token: cancellation);
         response.Headers.ETag = ETags.Of(review.Version);
-        return new ReviewDetails(review, events.Select(ToHistory).OfType<ReviewHistoryEntry>().ToList());
+        return new ReviewDetails(review, events.SelectMany(ToHistory).ToList());
     }
 
-    private static ReviewHistoryEntry? ToHistory(IEvent e) => e.Data switch
+    private static IEnumerable<ReviewHistoryEntry> ToHistory(IEvent e) => e.Data switch
+    {
+        // One event, the same two steps as a review screened after its submission.
+        ReviewSubmittedAndScreened x => x.Published
+            ?
+            [
+                new(e.Version, "submitted", x.SubmittedAt, e.UserName),
+                new(e.Version, "published", x.SubmittedAt, ReviewScreening.SystemUser, ModerationReason.PassedScreening),
+            ]
+            :
+            [
+                new(e.Version, "submitted", x.SubmittedAt, e.UserName),
+                new(e.Version, "heldForModeration", x.SubmittedAt, ReviewScreening.SystemUser, Findings: x.Findings),
+            ],
+        _ => ToStep(e) is { } step ? [step] : [],
+    };
+
+    private static ReviewHistoryEntry? ToStep(IEvent e) => e.Data switch
     {
         ReviewSubmitted x => new(e.Version, "submitted", x.SubmittedAt, e.UserName),
         ReviewHeldForModeration x => new(e.Version, "heldForModeration", x.HeldAt, e.UserName, Findings: x.Reasons),

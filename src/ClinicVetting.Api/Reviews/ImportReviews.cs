@@ -9,7 +9,7 @@ namespace ClinicVetting.Reviews;
 /// <summary>One item of an import: where it stood in the body (NDJSON line from 1, or JSON array index from 0) and the review.</summary>
 public sealed record ImportItem(int? Line, int? Index, ReviewSubmission Submission);
 
-/// <summary>Submit a batch of imported reviews in one transaction; each is decided as a single submission would be.</summary>
+/// <summary>Submit a batch of imported reviews in one transaction; each is decided as a single submission would be, and screened.</summary>
 public sealed record ImportReviews(IReadOnlyList<ImportItem> Items);
 
 public sealed record ImportIssue(int? Line, int? Index, string? ExternalReviewId, IReadOnlyList<string> Reasons);
@@ -151,16 +151,22 @@ public static class ImportReviewsEndpoint
     }
 }
 
+/// <summary>
+/// A batch of the import in one transaction: each review decided as a single submission would be, then screened before
+/// anything is written (in screening's turn), so each review is one event that says the outcome and its document is
+/// written once.
+/// </summary>
 public static class ImportReviewsHandler
 {
     [RetryLostRace]
-    public static async Task<(ImportBatchResult, ScreenReviews?)> Handle(ImportReviews command, IDocumentSession session, TimeProvider clock,
+    public static async Task<ImportBatchResult> Handle(ImportReviews command, IDocumentSession session, TimeProvider clock,
         CancellationToken cancellation)
     {
+        await ScreeningReads.TakeTurn(session, cancellation);
         var items = command.Items.Select(x => x with { Submission = x.Submission.Normalized() }).ToList();
         var known = await KnownReviews.Load(session, items.Select(x => x.Submission).ToList(), cancellation);
         var now = clock.GetUtcNow();
-        var accepted = new List<Guid>();
+        var accepted = new List<ReviewSubmitted>();
         var duplicates = new List<ImportIssue>();
         var rejected = new List<ImportIssue>();
 
@@ -177,9 +183,8 @@ public static class ImportReviewsHandler
                     continue;
                 }
 
-                session.Events.StartStream<Review>(reviewId, submitted);
                 known.Remember(submitted);
-                accepted.Add(reviewId);
+                accepted.Add(submitted);
             }
             catch (DomainException refused)
             {
@@ -187,6 +192,15 @@ public static class ImportReviewsHandler
             }
         }
 
-        return (new ImportBatchResult(accepted.Count, duplicates, rejected), accepted.Count == 0 ? null : new ScreenReviews(accepted));
+        if (accepted.Count > 0)
+        {
+            var findings = await ScreeningReads.Screen(session, accepted.Select(Review.Create).ToList(), cancellation);
+            for (var i = 0; i < accepted.Count; i++)
+            {
+                session.Events.StartStream<Review>(accepted[i].ReviewId, ReviewSubmittedAndScreened.Of(accepted[i], findings[i]));
+            }
+        }
+
+        return new ImportBatchResult(accepted.Count, duplicates, rejected);
     }
 }

@@ -26,6 +26,49 @@ public sealed record ReviewSubmitted(
     string BodyHash,
     DateTimeOffset SubmittedAt) : IReviewEvent;
 
+/// <summary>
+/// A review submitted and screened in one step (the import screens before it writes): published when
+/// <see cref="Findings"/> is empty, held for moderation with them otherwise. Reviews submitted one at a time are still
+/// <see cref="ReviewSubmitted"/> then <see cref="ReviewPublished"/> or <see cref="ReviewHeldForModeration"/>.
+/// </summary>
+public sealed record ReviewSubmittedAndScreened(
+    Guid ReviewId,
+    Guid ClinicId,
+    string ExternalReviewId,
+    string BookingId,
+    int Rating,
+    string Text,
+    string Treatment,
+    DateOnly TreatmentDate,
+    DateTimeOffset WrittenAt,
+    bool BookingVerified,
+    string? ReviewerInitials,
+    string? ReviewerEmailDomain,
+    string BodyHash,
+    IReadOnlyList<ScreeningFinding> Findings,
+    DateTimeOffset SubmittedAt) : IReviewEvent
+{
+    public static ReviewSubmittedAndScreened Of(ReviewSubmitted submitted, IReadOnlyList<ScreeningFinding> findings) => new(
+        submitted.ReviewId, submitted.ClinicId, submitted.ExternalReviewId, submitted.BookingId, submitted.Rating, submitted.Text,
+        submitted.Treatment, submitted.TreatmentDate, submitted.WrittenAt, submitted.BookingVerified, submitted.ReviewerInitials,
+        submitted.ReviewerEmailDomain, submitted.BodyHash, findings, submitted.SubmittedAt);
+
+    public ReviewSubmitted Submission => new(ReviewId, ClinicId, ExternalReviewId, BookingId, Rating, Text, Treatment, TreatmentDate,
+        WrittenAt, BookingVerified, ReviewerInitials, ReviewerEmailDomain, BodyHash, SubmittedAt);
+
+    /// <summary>The fairness report's two steps of this one event: submitted, then published or held.</summary>
+    public void CountSteps(StepCounts steps)
+    {
+        steps.Submitted++;
+        if (Published) steps.Published++;
+        else steps.Held++;
+    }
+
+    /// <summary>Screening published it: nothing found (so its booking was verified).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool Published => Findings.Count == 0;
+}
+
 public sealed record ReviewHeldForModeration(
     Guid ReviewId,
     Guid ClinicId,
@@ -163,6 +206,23 @@ public sealed partial class Review
         SubmittedAt = submitted.SubmittedAt,
         UpdatedAt = submitted.SubmittedAt,
     };
+
+    public static Review Create(ReviewSubmittedAndScreened screened)
+    {
+        var review = Create(screened.Submission);
+        if (screened.Published)
+        {
+            review.Status = ReviewStatus.Published;
+            review.LastReason = ModerationReason.PassedScreening;
+        }
+        else
+        {
+            review.Status = ReviewStatus.Held;
+            review.ScreeningFindings = [.. screened.Findings];
+        }
+
+        return review;
+    }
 
     public void Apply(ReviewHeldForModeration held)
     {

@@ -52,6 +52,7 @@ public sealed partial class ReviewFairnessDayProjection : MultiStreamProjection<
     public ReviewFairnessDayProjection()
     {
         Identity<ReviewSubmitted>(x => ReviewFairnessDay.Key(x.ClinicId, x.SubmittedAt));
+        Identity<ReviewSubmittedAndScreened>(x => ReviewFairnessDay.Key(x.ClinicId, x.SubmittedAt));
         Identity<ReviewHeldForModeration>(x => ReviewFairnessDay.Key(x.ClinicId, x.HeldAt));
         Identity<ReviewPublished>(x => ReviewFairnessDay.Key(x.ClinicId, x.PublishedAt));
         Identity<ReviewRejected>(x => ReviewFairnessDay.Key(x.ClinicId, x.RejectedAt));
@@ -59,6 +60,9 @@ public sealed partial class ReviewFairnessDayProjection : MultiStreamProjection<
     }
 
     public void Apply(ReviewSubmitted e, ReviewFairnessDay day) => day.Count(e.ClinicId, e.SubmittedAt, e.Rating, x => x.Submitted++);
+
+    /// <summary>Two steps on one day: submitted, and published or held.</summary>
+    public void Apply(ReviewSubmittedAndScreened e, ReviewFairnessDay day) => day.Count(e.ClinicId, e.SubmittedAt, e.Rating, e.CountSteps);
 
     public void Apply(ReviewHeldForModeration e, ReviewFairnessDay day) => day.Count(e.ClinicId, e.HeldAt, e.Rating, x => x.Held++);
 
@@ -75,6 +79,7 @@ public sealed partial class ReviewFairnessOverallDayProjection : MultiStreamProj
     public ReviewFairnessOverallDayProjection()
     {
         Identity<ReviewSubmitted>(x => ReviewFairnessOverallDay.Key(x.SubmittedAt));
+        Identity<ReviewSubmittedAndScreened>(x => ReviewFairnessOverallDay.Key(x.SubmittedAt));
         Identity<ReviewHeldForModeration>(x => ReviewFairnessOverallDay.Key(x.HeldAt));
         Identity<ReviewPublished>(x => ReviewFairnessOverallDay.Key(x.PublishedAt));
         Identity<ReviewRejected>(x => ReviewFairnessOverallDay.Key(x.RejectedAt));
@@ -82,6 +87,8 @@ public sealed partial class ReviewFairnessOverallDayProjection : MultiStreamProj
     }
 
     public void Apply(ReviewSubmitted e, ReviewFairnessOverallDay day) => day.Count(e.SubmittedAt, e.Rating, x => x.Submitted++);
+
+    public void Apply(ReviewSubmittedAndScreened e, ReviewFairnessOverallDay day) => day.Count(e.SubmittedAt, e.Rating, e.CountSteps);
 
     public void Apply(ReviewHeldForModeration e, ReviewFairnessOverallDay day) => day.Count(e.HeldAt, e.Rating, x => x.Held++);
 

@@ -7,7 +7,7 @@ public static class ReviewsModule
 {
     /// <summary>Every event a review's stream holds; known to Marten from the start, so any process reads old ones before it writes one.</summary>
     public static readonly Type[] Events =
-        [typeof(ReviewSubmitted), typeof(ReviewHeldForModeration), typeof(ReviewPublished), typeof(ReviewRejected), typeof(ReviewRestored)];
+        [typeof(ReviewSubmitted), typeof(ReviewSubmittedAndScreened), typeof(ReviewHeldForModeration), typeof(ReviewPublished), typeof(ReviewRejected), typeof(ReviewRestored)];
 
     public static void AddReviews(this WebApplicationBuilder builder)
     {

@@ -2,7 +2,7 @@ using ClinicVetting.Clinics;
 
 namespace ClinicVetting.Reviews;
 
-/// <summary>Screen these newly submitted reviews, in this order. Sent by the submission and the import, never by a caller.</summary>
+/// <summary>Screen these newly submitted reviews, in this order. Sent by a single submission (an import screens its own), never by a caller.</summary>
 public sealed record ScreenReviews(IReadOnlyList<Guid> ReviewIds);
 
 /// <summary>
@@ -11,12 +11,10 @@ public sealed record ScreenReviews(IReadOnlyList<Guid> ReviewIds);
 /// </summary>
 public static class ScreenReviewsHandler
 {
-    /// <summary>At most this many time ranges per clinic and batch; beyond it, neighbouring ranges are merged.</summary>
-    private const int MaxRangesPerClinic = 1_000;
-
     public static async Task Handle(ScreenReviews command, IDocumentSession session, TimeProvider clock, ILogger<ScreenReviews> logger,
         CancellationToken cancellation)
     {
+        await ScreeningReads.TakeTurn(session, cancellation);
         var fetch = session.CreateBatchQuery();
         var fetching = command.ReviewIds.Select(id => fetch.Events.FetchForWriting<Review>(id)).ToList();
         await fetch.Execute(cancellation);
@@ -27,6 +25,52 @@ public static class ScreenReviewsHandler
         }
 
         var pending = streams.Select(x => x.Aggregate!).ToList();
+        var findings = await ScreeningReads.Screen(session, pending, cancellation);
+
+        var now = clock.GetUtcNow();
+        for (var i = 0; i < streams.Count; i++)
+        {
+            streams[i].AppendOne(Decide(pending[i], findings[i], now));
+        }
+
+        session.LastModifiedBy = ReviewScreening.SystemUser;
+        logger.LogDebug("Screened {Count} reviews: {Held} held for moderation", pending.Count, findings.Count(x => x.Count > 0));
+    }
+
+    /// <summary>Screening's outcome: published when it found nothing, else held with every finding.</summary>
+    public static IReviewEvent Decide(Review review, IReadOnlyList<ScreeningFinding> findings, DateTimeOffset now) =>
+        findings.Count == 0
+            ? new ReviewPublished(review.Id, review.ClinicId, review.Rating, review.Verified, ReviewStatus.Pending,
+                ModerationReason.PassedScreening, null, now)
+            : new ReviewHeldForModeration(review.Id, review.ClinicId, review.Rating, findings, now);
+}
+
+/// <summary>
+/// What screening compares new reviews with (reviews screened before with the same text or written near them, the clinics'
+/// websites), read in one round trip; and the turn that makes screening sequential across processes and imports.
+/// </summary>
+public static class ScreeningReads
+{
+    /// <summary>At most this many time ranges per clinic and batch; beyond it, neighbouring ranges are merged.</summary>
+    private const int MaxRangesPerClinic = 1_000;
+
+    /// <summary>The advisory lock of screening's turn ("REVIEWSC"); no other lock of the application uses it.</summary>
+    private const long TurnLock = 0x5245564945575343;
+
+    /// <summary>
+    /// Begins the session's transaction and waits for screening's turn, held until it commits: each review is screened
+    /// against every review screened before it, whether by the screening queue or by an import on any node.
+    /// </summary>
+    public static async Task TakeTurn(IDocumentSession session, CancellationToken cancellation)
+    {
+        await session.BeginTransactionAsync(cancellation);
+        await session.QueryAsync<bool>("select true from pg_advisory_xact_lock(?)", cancellation, TurnLock);
+    }
+
+    /// <summary>Each of <paramref name="pending"/>'s findings, in order, against everything screened before it.</summary>
+    public static async Task<IReadOnlyList<IReadOnlyList<ScreeningFinding>>> Screen(IDocumentSession session, IReadOnlyList<Review> pending,
+        CancellationToken cancellation)
+    {
         var policy = ScreeningPolicy.Default;
         var clinicIds = pending.Select(x => x.ClinicId).Distinct().ToArray();
         var fingerprints = pending.Select(x => x.TextFingerprint).OfType<string>().Distinct().ToArray();
@@ -57,22 +101,6 @@ public static class ScreenReviewsHandler
             .Concat((await nearby).Select(x => new ScreenedReview(x.Id, x.ClinicId, x.WrittenAt, x.TextFingerprint)))
             .DistinctBy(x => x.Id);
         var websites = (await clinics).ToDictionary(x => x.Id, x => x.Website);
-        var findings = ReviewScreening.ScreenInOrder(pending, screenedBefore, websites, policy);
-
-        var now = clock.GetUtcNow();
-        for (var i = 0; i < streams.Count; i++)
-        {
-            streams[i].AppendOne(Decide(pending[i], findings[i], now));
-        }
-
-        session.LastModifiedBy = ReviewScreening.SystemUser;
-        logger.LogDebug("Screened {Count} reviews: {Held} held for moderation", pending.Count, findings.Count(x => x.Count > 0));
+        return ReviewScreening.ScreenInOrder(pending, screenedBefore, websites, policy);
     }
-
-    /// <summary>Screening's outcome: published when it found nothing, else held with every finding.</summary>
-    public static IReviewEvent Decide(Review review, IReadOnlyList<ScreeningFinding> findings, DateTimeOffset now) =>
-        findings.Count == 0
-            ? new ReviewPublished(review.Id, review.ClinicId, review.Rating, review.Verified, ReviewStatus.Pending,
-                ModerationReason.PassedScreening, null, now)
-            : new ReviewHeldForModeration(review.Id, review.ClinicId, review.Rating, findings, now);
 }

@@ -166,6 +166,10 @@ public sealed class EventLog(int evidenceFreshnessDays)
                 ReviewIds.Add(e.ReviewId);
                 ReviewStatuses[e.ReviewId] = ReviewStatus.Pending;
                 break;
+            case ReviewSubmittedAndScreened e:
+                ReviewIds.Add(e.ReviewId);
+                ReviewStatuses[e.ReviewId] = e.Published ? ReviewStatus.Published : ReviewStatus.Held;
+                break;
             case ReviewHeldForModeration e:
                 ReviewStatuses[e.ReviewId] = ReviewStatus.Held;
                 break;

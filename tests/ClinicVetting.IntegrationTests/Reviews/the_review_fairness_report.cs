@@ -197,6 +197,15 @@ public class the_review_fairness_report(AppFixture fixture) : ReviewsContext(fix
         var events = session.Events;
         await Tally(events.QueryRawEventDataOnly<ReviewSubmitted>().Where(x => x.SubmittedAt >= start && x.SubmittedAt < end)
             .Select(x => new RatedStep(x.ClinicId, x.Rating)), x => x.Submitted++);
+        // An imported review: both steps in one event.
+        foreach (var e in await events.QueryRawEventDataOnly<ReviewSubmittedAndScreened>().Where(x => x.SubmittedAt >= start && x.SubmittedAt < end)
+                     .ToListAsync())
+        {
+            if (!byClinic.TryGetValue(e.ClinicId, out var groups)) byClinic[e.ClinicId] = groups = new RatingGroups();
+            e.CountSteps(groups.For(e.Rating));
+            e.CountSteps(overall.For(e.Rating));
+        }
+
         await Tally(events.QueryRawEventDataOnly<ReviewHeldForModeration>().Where(x => x.HeldAt >= start && x.HeldAt < end)
             .Select(x => new RatedStep(x.ClinicId, x.Rating)), x => x.Held++);
         await Tally(events.QueryRawEventDataOnly<ReviewPublished>().Where(x => x.PublishedAt >= start && x.PublishedAt < end)

@@ -143,11 +143,13 @@ public sealed class HashChainTrigger(string schema) : ISchemaObject
     /// <summary>
     /// The previous hash is that of version - 1 of the same stream ('' for version 1; NULL if it has none, which the
     /// verifier reports). ENABLE ALWAYS keeps the trigger firing under <c>session_replication_role = replica</c> too.
+    /// Generic plans: PostgreSQL otherwise planned the function's two statements again for every event (0.33 ms, issue 17).
     /// </summary>
     private string Script() => $"""
         CREATE OR REPLACE FUNCTION {schema}.{RecordFunction}(e {Events})
         RETURNS void
         LANGUAGE plpgsql
+        SET plan_cache_mode = force_generic_plan
         AS $function$
         DECLARE
             previous text;

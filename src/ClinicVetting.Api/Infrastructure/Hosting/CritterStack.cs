@@ -23,7 +23,7 @@ public static class CritterStack
 
         builder.Services.AddMarten(opts =>
             {
-                opts.Connection(connectionString);
+                opts.Connection(PreparedStatements.For(connectionString));
                 opts.DatabaseSchemaName = app.SchemaName;
                 opts.AutoCreateSchemaObjects = Enum.Parse<AutoCreate>(app.AutoCreateSchema, ignoreCase: true);
                 opts.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
@@ -71,5 +71,27 @@ public static class CritterStack
             // A command sent under an Idempotency-Key commits its receipt with its events.
             IdempotencyReceipts.Configure(opts);
         });
+    }
+}
+
+/// <summary>
+/// Npgsql prepares the statements Marten repeats on every command (a stream's fetch, the append, the document upsert)
+/// once per connection, so PostgreSQL stops parsing and planning them each time (issue 17: about 0.17 ms of planning per
+/// evidence request in pg_stat_statements). A connection string that sets Max Auto Prepare itself is left as it is.
+/// </summary>
+public static class PreparedStatements
+{
+    public const int MaxAutoPrepare = 64;
+
+    public static string For(string connectionString)
+    {
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        if (builder.MaxAutoPrepare == 0)
+        {
+            builder.MaxAutoPrepare = MaxAutoPrepare;
+            builder.AutoPrepareMinUsages = 2;
+        }
+
+        return builder.ConnectionString;
     }
 }
