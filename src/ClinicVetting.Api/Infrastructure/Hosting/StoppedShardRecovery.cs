@@ -20,9 +20,9 @@ namespace ClinicVetting.Infrastructure.Hosting;
 public sealed class StoppedShardRecovery(Marten.Events.Daemon.Coordination.IProjectionCoordinator coordinator, ILogger<StoppedShardRecovery> logger)
     : BackgroundService
 {
-    /// <summary>How often the daemons are checked, and how long a shard stays stopped first (Marten's own pause-to-restart time).</summary>
     public static readonly TimeSpan CheckEvery = TimeSpan.FromSeconds(2);
 
+    /// <summary>Time for the node that lost the shard's lock to notice and stop its own copy.</summary>
     public static readonly TimeSpan StoppedAtLeast = TimeSpan.FromSeconds(3);
 
     /// <summary>A shard stopped because another process moved its progress underneath it, long enough ago to try again.</summary>
