@@ -1,4 +1,5 @@
-# scripts/run --nodes N: N API nodes on ports PORT+1..PORT+N and the reverse proxy (src/ClinicVetting.Proxy) on PORT.
+# scripts/run --nodes N: the schema applied once (db-apply, in scripts/run), then N API nodes on ports PORT+1..PORT+N
+# (node 1 ready before the others start) and the reverse proxy (src/ClinicVetting.Proxy) on PORT.
 # Process ids in .data/cluster/*.pid, logs in .data/cluster/*.log; `./scripts/run stop` stops them.
 # shellcheck shell=bash
 
@@ -19,6 +20,7 @@ start_node() { # NUMBER PORT API_DLL LOAD_DEMO
     ClinicVetting__LoadDemoData="$4" ClinicVetting__PrintDevBanner="$4" \
     ConnectionStrings__ClinicVetting="$CLINICVETTING_CONNECTION;Application Name=clinicvetting-$name" \
     ClinicVetting__Proxy__KnownProxies__0=127.0.0.1 ClinicVetting__Cluster__DrainSeconds=2 \
+    ClinicVetting__AutoCreateSchema=None \
     exec dotnet "$3" --urls "http://127.0.0.1:$2" >"$CLUSTER_DIR/$name.log" 2>&1) &
   echo $! >"$CLUSTER_DIR/$name.pid"
 }
@@ -33,7 +35,9 @@ run_cluster() { # NODES PORT API_DLL DETACH
     || die "proxy build failed"
   ok "built"
 
-  # The first node alone first: it loads the demo once and creates the development keys the others then share.
+  # scripts/run applied the schema (db-apply) before this: the nodes run with AutoCreateSchema None, as in production, so
+  # none creates a table and nodes started together cannot race in PostgreSQL's catalog. The first node alone first: it
+  # loads the demo once and creates the development keys the others then share.
   step "Starting $nodes nodes"
   for i in $(seq 1 "$nodes"); do
     urls+=("http://127.0.0.1:$((port + i))")

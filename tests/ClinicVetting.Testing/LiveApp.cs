@@ -121,6 +121,8 @@ public sealed class LiveApp : IAsyncDisposable
 
             web.ConfigureServices(services =>
             {
+                // Marten's explicit coordinator: the async daemon projects only when a test forces catch-up (docs/operations.md,
+                // "The daemon in test hosts"); an API process projects by itself.
                 services.MartenDaemonModeIsSolo();
                 services.RunWolverineInSoloMode();
                 services.DisableAllExternalWolverineTransports();

@@ -312,25 +312,49 @@ public sealed class running_as_a_cluster(Xunit.Abstractions.ITestOutputHelper ou
     /// <summary>
     /// pg_ctl restart under load, on a PostgreSQL cluster of this test's own (so the server the other tests share is never
     /// restarted). Requests during the outage answer 503 with Retry-After, never a 500 or a hang; the nodes reconnect by
-    /// themselves; every write retried with its key is recorded exactly once. Bounded: under 90 s in all.
+    /// themselves; every write retried with its key is recorded exactly once; a scheduled check due during the outage runs
+    /// once afterwards; every projection shard resumes. Each restart is bounded: under 60 s from the stop to every
+    /// projection caught up. CLINICVETTING_PG_RESTART_ROUNDS restarts the same cluster that many times (default 1).
     /// </summary>
     [Fact]
     public async Task a_postgresql_restart_under_load_answers_503_with_retry_after_and_loses_nothing()
     {
-        // Opt in until the ReviewFairnessOverallDay shard is fixed: in 2 of 7 runs it stayed behind after the restart.
-        if (Environment.GetEnvironmentVariable("CLINICVETTING_PG_RESTART") != "1")
-        {
-            output.WriteLine("Skipped: set CLINICVETTING_PG_RESTART=1 (a projection shard sometimes does not resume after the restart).");
-            return;
-        }
-
+        var rounds = int.TryParse(Environment.GetEnvironmentVariable("CLINICVETTING_PG_RESTART_ROUNDS"), out var asked) ? asked : 1;
         var clock = Stopwatch.StartNew();
         await using var postgres = await OwnPostgresCluster.Start();
         await using var cluster = await ClusterUnderTest.Start(postgres.ConnectionString, 2);
-        using var staff = cluster.Client(_staff);
         var cases = await cluster.OpenCases(_staff, 8, "Restart");
         output.WriteLine($"Own PostgreSQL on port {postgres.Port} and two nodes ready in {clock.Elapsed.TotalSeconds:F1} s.");
 
+        for (var round = 1; round <= rounds; round++)
+        {
+            await RestartingPostgresUnderLoad(postgres, cluster, cases, round);
+        }
+
+        await TheLogIsIntact(cluster);
+        output.WriteLine($"Took {clock.Elapsed.TotalSeconds:F0} s for {rounds} restart(s).");
+    }
+
+    private async Task RestartingPostgresUnderLoad(OwnPostgresCluster postgres, ClusterUnderTest cluster, Guid[] cases, int round)
+    {
+        // The load's client gives up after 15 s: a request that hangs through the outage shows as a failure, not as a slow pass.
+        var clientTimeout = TimeSpan.FromSeconds(15);
+        using var staff = cluster.Client(_staff);
+        using var loadClient = cluster.Client(_staff, timeout: clientTimeout);
+
+        // Given an accreditation whose expiry checks are scheduled in the message store.
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var created = await staff.PostAsJsonAsync("/api/clinics", ClinicScenarios.AClinic($"Restart Lapsing Clinic {round}"), ClusterUnderTest.Json);
+        created.StatusCode.ShouldBe(HttpStatusCode.Created);
+        var lapsing = (await created.Content.ReadFromJsonAsync<NewClinic>(ClusterUnderTest.Json))!.Id;
+        (await staff.PostAsJsonAsync($"/api/clinics/{lapsing}/claims/accreditations",
+            new AccreditationInput("GMP Council", $"GMP-R{round}", today.AddYears(-1), today.AddDays(10)), ClusterUnderTest.Json)).EnsureSuccessStatusCode();
+        const string scheduledChecks = "from clinicvetting.wolverine_incoming_envelopes where status = 'Scheduled' and message_type like '%CredentialCheckDue%'";
+        await cluster.Until(async () => await cluster.Scalar($"select count(*) {scheduledChecks}") >= 2, TimeSpan.FromSeconds(30),
+            "the credential checks were not scheduled");
+
+        // When keyed writes and reads stream to both nodes and PostgreSQL is stopped (pg_ctl stop -m fast) for three
+        // seconds and started again on the same port, with the scheduled checks falling due while it is down.
         var writes = new ConcurrentQueue<KeyedWrite>();
         var answers = new ConcurrentDictionary<string, WriteAnswer>();
         var reads = new ConcurrentQueue<(int Status, string? RetryAfter, string? Type, TimeSpan Took)>();
@@ -343,17 +367,24 @@ public sealed class running_as_a_cluster(Xunit.Abstractions.ITestOutputHelper ou
                 if (worker % 3 == 2)
                 {
                     var took = Stopwatch.StartNew();
-                    using var answer = await staff.GetAsync("/api/clinics?pageSize=5");
-                    var type = answer.Content.Headers.ContentType?.MediaType == "application/problem+json"
-                        ? System.Text.Json.JsonDocument.Parse(await answer.Content.ReadAsStringAsync()).RootElement.GetProperty("type").GetString()
-                        : null;
-                    reads.Enqueue(((int)answer.StatusCode, answer.Headers.RetryAfter?.ToString(), type, took.Elapsed));
+                    try
+                    {
+                        using var answer = await loadClient.GetAsync("/api/clinics?pageSize=5");
+                        var type = answer.Content.Headers.ContentType?.MediaType == "application/problem+json"
+                            ? System.Text.Json.JsonDocument.Parse(await answer.Content.ReadAsStringAsync()).RootElement.GetProperty("type").GetString()
+                            : null;
+                        reads.Enqueue(((int)answer.StatusCode, answer.Headers.RetryAfter?.ToString(), type, took.Elapsed));
+                    }
+                    catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException)
+                    {
+                        reads.Enqueue((0, null, e.GetType().Name, took.Elapsed));
+                    }
                 }
                 else
                 {
-                    var write = KeyedWrite.For("restart", Interlocked.Increment(ref next), cases);
+                    var write = KeyedWrite.For($"restart-{round}", Interlocked.Increment(ref next), cases);
                     writes.Enqueue(write);
-                    answers[write.Key] = await KeyedWrites.Send(staff, write);
+                    answers[write.Key] = await KeyedWrites.Send(loadClient, write);
                 }
 
                 await Task.Delay(20);
@@ -361,41 +392,57 @@ public sealed class running_as_a_cluster(Xunit.Abstractions.ITestOutputHelper ou
         })));
 
         await Task.Delay(3000);
-        // Stopped (pg_ctl stop -m fast) for three seconds, then started again on the same port.
+        await cluster.Scalar($"update clinicvetting.wolverine_incoming_envelopes set execution_time = now() + interval '1500 milliseconds' where id in (select id {scheduledChecks}) returning 1");
         var restart = Stopwatch.StartNew();
         await postgres.Stop();
         await Task.Delay(3000);
         await postgres.Begin();
         postgres.ClearPool();
         var outage = restart.Elapsed;
+        var back = Stopwatch.StartNew();
         await Task.Delay(5000);
         await stopLoad.CancelAsync();
         await load;
 
-        // Every node answers again by itself.
-        for (var number = 1; number <= 2; number++)
+        // Then every node answers again by itself.
+        for (var number = 1; number <= cluster.Nodes.Length; number++)
         {
-            using var direct = cluster.Client(_staff, cluster.NodeUrl(number));
+            using var direct = cluster.Client(_staff, cluster.NodeUrl(number), clientTimeout);
             await cluster.Until(async () => (await direct.GetAsync("/api/clinics?pageSize=1")).IsSuccessStatusCode, TimeSpan.FromSeconds(30),
                 $"node {number} did not reconnect");
         }
 
+        // Every answer that is not a success is a 503 with Retry-After (no 500, no request cut off or left hanging).
         var all = writes.ToList();
         var failedWrites = all.Select(x => answers[x.Key]).Where(x => !x.IsAcknowledged).ToList();
         var failedReads = reads.Where(x => x.Status != 200).ToList();
-        output.WriteLine($"PostgreSQL away for {outage.TotalSeconds:F1} s (pg_ctl stop, 3 s, start) under load: {all.Count} keyed writes, {failedWrites.Count} not acknowledged " +
+        var slowest = all.Select(x => answers[x.Key].Took).Concat(reads.Select(x => x.Took)).Max();
+        output.WriteLine($"Round {round}: PostgreSQL away for {outage.TotalSeconds:F1} s (pg_ctl stop, 3 s, start) under load: {all.Count} keyed writes, {failedWrites.Count} not acknowledged " +
                          $"({string.Join(", ", failedWrites.GroupBy(x => x.Status).Select(x => $"{x.Count()} x {x.Key}"))}); {reads.Count} reads, " +
                          $"{failedReads.Count} failed ({string.Join(", ", failedReads.GroupBy(x => x.Status).Select(x => $"{x.Count()} x {x.Key}"))}); " +
-                         $"slowest answer {all.Select(x => answers[x.Key].Took).Concat(reads.Select(x => x.Took)).Max().TotalSeconds:F1} s.");
+                         $"slowest answer {slowest.TotalSeconds:F1} s.");
         var expected = $"503 {Problems.TypeBase}database-unavailable Retry-After: {DatabaseUnavailable.RetryAfterSeconds}";
+        failedWrites.Select(x => x.Status).Concat(failedReads.Select(x => x.Status)).ShouldAllBe(x => x != 500 && x != 0, "a 500, or a request cut off or timed out");
         failedWrites.Select(x => $"{x.Status} {x.ProblemType} Retry-After: {x.RetryAfter}").Distinct().ShouldAllBe(x => x == expected);
         failedReads.Select(x => $"{x.Status} {x.Type} Retry-After: {x.RetryAfter}").Distinct().ShouldAllBe(x => x == expected);
-        all.Select(x => answers[x.Key].Took).Concat(reads.Select(x => x.Took)).Max().ShouldBeLessThan(TimeSpan.FromSeconds(20), "a request hung");
+        slowest.ShouldBeLessThan(clientTimeout, "a request hung");
 
+        // Nothing acknowledged is lost; every write retried with its key is recorded exactly once.
         foreach (var (key, answer) in await KeyedWrites.SettleAll(staff, all.Where(x => !answers[x.Key].IsAcknowledged))) answers[key] = answer;
-        var (lost, doubled) = await KeyedWrites.Verify(cluster, staff, "restart", all, answers);
+        var (lost, doubled) = await KeyedWrites.Verify(cluster, staff, $"restart-{round}", all, answers);
         lost.ShouldBe(0);
         doubled.ShouldBe(0);
+
+        // The check that fell due while PostgreSQL was down ran once, after it came back (the durable inbox recovered).
+        const string reminders = "from clinicvetting.mt_events where type = 'credential_expiry_reminder_issued' and stream_id = @clinic and (data ->> 'daysBefore')::int = 5";
+        await cluster.Until(async () => await cluster.Scalar($"select count(*) {reminders}", ("clinic", lapsing)) >= 1,
+            TimeSpan.FromSeconds(30), "the check due during the outage never ran");
+        (await cluster.Scalar($"select count(*) {reminders}", ("clinic", lapsing))).ShouldBe(1, "the check due during the outage ran twice");
+        (await cluster.Scalar($"select count(*) {reminders} and timestamp >= pg_postmaster_start_time()", ("clinic", lapsing)))
+            .ShouldBe(1, "the check ran before PostgreSQL went down (the stop took longer than its 1.5 s delay?)");
+        (await cluster.Scalar($"select count(*) {scheduledChecks} and execution_time < now()")).ShouldBe(0, "a check due is still waiting");
+
+        // And every async projection shard resumes and catches up with the log.
         var mark = await cluster.LastEventSequence();
         try
         {
@@ -403,13 +450,17 @@ public sealed class running_as_a_cluster(Xunit.Abstractions.ITestOutputHelper ou
         }
         catch
         {
-            output.WriteLine($"Log at {mark}; progress: " + string.Join(", ", await cluster.Rows("select name || '=' || last_seq_id from clinicvetting.mt_event_progression", r => r.GetString(0))));
+            output.WriteLine($"Log at {mark}; progress: " + string.Join(", ", await cluster.Rows(
+                "select name || '=' || last_seq_id || ' ' || coalesce(agent_status, '?') || ' on ' || coalesce(running_on_node::text, '?') || ' ' || coalesce(left(pause_reason, 400), '') from clinicvetting.mt_event_progression",
+                r => r.GetString(0))));
             foreach (var error in cluster.Nodes.SelectMany(x => x!.Errors).Take(30)) output.WriteLine(error);
             throw;
         }
-        await TheLogIsIntact(cluster);
-        output.WriteLine($"Took {clock.Elapsed.TotalSeconds:F0} s.");
-        clock.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(90));
+
+        var recovered = restart.Elapsed;
+        output.WriteLine($"Round {round}: the check due during the outage ran once, after the restart; every projection shard running and caught up " +
+                         $"{back.Elapsed.TotalSeconds:F1} s after PostgreSQL was back ({recovered.TotalSeconds:F1} s after the stop; checked after 5 s more load and the write checks).");
+        recovered.ShouldBeLessThan(TimeSpan.FromSeconds(60), "a restart should be over, projections included, within a minute");
     }
 
     /// <summary>The node killed before comes back, then each of the others is stopped (SIGTERM) and started again.</summary>

@@ -25,8 +25,16 @@ public sealed class ApiProcess : IAsyncDisposable
         process.BeginErrorReadLine();
     }
 
+    /// <summary>Where every line of every process goes too, when CLINICVETTING_PROCESS_LOGS names a folder (for a failure's post-mortem).</summary>
+    private static readonly string? LogFolder = Environment.GetEnvironmentVariable("CLINICVETTING_PROCESS_LOGS");
+
     private void Keep(string? line)
     {
+        if (line is not null && LogFolder is not null)
+        {
+            lock (_errors) File.AppendAllText(Path.Combine(LogFolder, $"{new Uri(BaseUrl).Port}.log"), line + "\n");
+        }
+
         if (line is not null && _errors.Count < 100 && (line.Contains("\"@l\":\"Error\"") || line.Contains("\"@l\":\"Fatal\"")))
         {
             _errors.Enqueue(line.Length > 3000 ? line[..3000] : line);
@@ -44,7 +52,7 @@ public sealed class ApiProcess : IAsyncDisposable
         start.Environment["Auth__SigningKey"] = signingKey;
         start.Environment["Audit__SealKey"] = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("reliability-seal-key-not-a-secret-0123456789"));
         start.Environment["Audit__SealEverySeconds"] = "0";
-        start.Environment["Serilog__MinimumLevel__Default"] = "Warning";
+        start.Environment["Serilog__MinimumLevel__Default"] = LogFolder is null ? "Warning" : "Information";
         start.Environment["ClinicVetting__PublicFeed__RequestsPerMinute"] = "100000";
         start.Environment["ClinicVetting__PublicApi__RequestsPerMinute"] = "100000";
         foreach (var (name, value) in settings ?? new Dictionary<string, string>())
@@ -55,6 +63,34 @@ public sealed class ApiProcess : IAsyncDisposable
         var api = new ApiProcess(Launch(start), $"http://127.0.0.1:{port}");
         await api.WaitUntilReady();
         return api;
+    }
+
+    /// <summary>
+    /// `db-apply` (what scripts/run and docker-compose's migrate step run before any node starts): the whole schema, once,
+    /// so nodes started with AutoCreateSchema None never create a table themselves.
+    /// </summary>
+    public static async Task ApplySchema(string connectionString, string signingKey)
+    {
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "ClinicVetting.Api.dll"), "db-apply"])
+        {
+            WorkingDirectory = AppContext.BaseDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
+        start.Environment["ConnectionStrings__ClinicVetting"] = connectionString;
+        start.Environment["Auth__SigningKey"] = signingKey;
+        start.Environment["Audit__SealKey"] = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("reliability-seal-key-not-a-secret-0123456789"));
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        await process.WaitForExitAsync(timeout.Token);
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"db-apply exited {process.ExitCode}: {await output}{await error}");
+        }
     }
 
     /// <summary>The reverse proxy of src/ClinicVetting.Proxy (what scripts/run --nodes starts) in front of these nodes.</summary>

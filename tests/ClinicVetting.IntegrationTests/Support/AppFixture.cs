@@ -62,6 +62,8 @@ public sealed class AppFixture : IAsyncLifetime
             {
                 services.RemoveAll<TimeProvider>();
                 services.AddSingleton(clock);
+                // Marten's explicit coordinator: the async daemon projects only when a test forces catch-up (docs/operations.md,
+                // "The daemon in test hosts"); an API process projects by itself.
                 services.MartenDaemonModeIsSolo();
                 services.RunWolverineInSoloMode();
                 services.DisableAllExternalWolverineTransports();

@@ -50,12 +50,16 @@ public sealed class ClusterUnderTest : IAsyncDisposable
         _settings = settings ?? new Dictionary<string, string>();
     }
 
-    /// <summary>Node 1 alone first (it creates the schema and wins every election), then the others at once, then the proxy.</summary>
+    /// <summary>
+    /// As scripts/run --nodes does: the schema applied once (db-apply), then node 1 alone (it wins every election), then
+    /// the others at once, then the proxy. The nodes run with AutoCreateSchema None, as in production: none creates a table.
+    /// </summary>
     public static async Task<ClusterUnderTest> Start(string connection, int count, IReadOnlyDictionary<string, string>? settings = null)
     {
         var cluster = new ClusterUnderTest(connection, count, settings);
         try
         {
+            await ApiProcess.ApplySchema(connection, Key);
             await cluster.StartNode(1);
             await cluster.Until(async () => await cluster.HoldsLeadershipAndProjections(1), TimeSpan.FromSeconds(60),
                 "node 1 did not take the leadership and the projection daemon's lock");
@@ -79,18 +83,19 @@ public sealed class ClusterUnderTest : IAsyncDisposable
         {
             ["ClinicVetting__Proxy__KnownProxies__0"] = "127.0.0.1",
             ["ClinicVetting__Cluster__DrainSeconds"] = "2",
+            ["ClinicVetting__AutoCreateSchema"] = "None",
         };
         Nodes[number - 1] = await ApiProcess.Start(
             new NpgsqlConnectionStringBuilder(_connection) { ApplicationName = $"clinicvetting-node-{number}" }.ConnectionString,
             Key, _ports[number - 1], settings);
     }
 
-    public HttpClient Client(string? token, string? baseUrl = null)
+    public HttpClient Client(string? token, string? baseUrl = null, TimeSpan? timeout = null)
     {
         var http = new HttpClient(new SocketsHttpHandler { UseProxy = false, PooledConnectionLifetime = TimeSpan.FromSeconds(5) })
         {
             BaseAddress = new Uri(baseUrl ?? Proxy.BaseUrl),
-            Timeout = TimeSpan.FromSeconds(60),
+            Timeout = timeout ?? TimeSpan.FromSeconds(60),
         };
         if (token is not null) http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return http;
@@ -166,8 +171,7 @@ public sealed class ClusterUnderTest : IAsyncDisposable
     /// <summary>
     /// Open vetting cases to write evidence on (evidence has no natural key: run twice, it records twice). The first on each
     /// node directly and one at a time, with a keyed write: each node compiles its handlers on their first call (slow on a
-    /// busy machine), and Marten creates a document table on its first use, which two nodes must not do at the same
-    /// instant (development's AutoCreate; production applies the schema first with db-apply, as scripts/run does).
+    /// busy machine). The tables exist already (db-apply in Start), so no node creates one.
     /// </summary>
     public async Task<Guid[]> OpenCases(string token, int count, string prefix)
     {

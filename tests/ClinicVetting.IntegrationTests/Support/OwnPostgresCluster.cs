@@ -6,7 +6,7 @@ using Npgsql;
 namespace ClinicVetting.IntegrationTests.Support;
 
 /// <summary>
-/// A PostgreSQL cluster of one test's own (initdb into a temporary folder, a free port in 56700-56799), for a test that
+/// A PostgreSQL cluster of one test's own (initdb into a temporary folder, a free port in 56700-56799 unless CLINICVETTING_OWN_PG_PORTS says otherwise), for a test that
 /// restarts or stops the server: the server every other test shares is never touched. Uses the binaries
 /// scripts/lib/postgres.sh finds, run as the postgres user when we are root (the server refuses to run as root).
 /// </summary>
@@ -92,11 +92,16 @@ public sealed class OwnPostgresCluster : IAsyncDisposable
         }
     }
 
-    /// <summary>A port in 56700-56799 nobody listens on, starting at a random one so parallel runs rarely collide.</summary>
+    /// <summary>
+    /// A port nobody listens on in 56700-56799, or the range CLINICVETTING_OWN_PG_PORTS names ("56700-56749": parallel
+    /// checkouts on one machine split the range), starting at a random one so parallel runs rarely collide.
+    /// </summary>
     private static int FreePort()
     {
-        var first = Random.Shared.Next(100);
-        foreach (var port in Enumerable.Range(0, 100).Select(i => 56700 + (first + i) % 100))
+        var range = (Environment.GetEnvironmentVariable("CLINICVETTING_OWN_PG_PORTS") ?? "56700-56799").Split('-').Select(int.Parse).ToArray();
+        var count = range[1] - range[0] + 1;
+        var first = Random.Shared.Next(count);
+        foreach (var port in Enumerable.Range(0, count).Select(i => range[0] + (first + i) % count))
         {
             try
             {
@@ -109,7 +114,7 @@ public sealed class OwnPostgresCluster : IAsyncDisposable
             }
         }
 
-        throw new InvalidOperationException("No free port in 56700-56799 for a test's own PostgreSQL.");
+        throw new InvalidOperationException($"No free port in {range[0]}-{range[1]} for a test's own PostgreSQL.");
     }
 
     public async ValueTask DisposeAsync()

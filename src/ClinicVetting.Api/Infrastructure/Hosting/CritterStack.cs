@@ -40,10 +40,16 @@ public static class CritterStack
                 opts.Projections.LeadershipPollingTime = (int)Cluster.LeadershipPolling.TotalMilliseconds;
                 // A publication reaches the public feed within about half a second even when the log is quiet.
                 opts.Projections.SlowPollingTime = opts.Projections.FastPollingTime;
+                // mt_event_progression says, per shard, whether it runs, on which node, and why it stopped (docs/operations.md).
+                opts.Events.EnableExtendedProgressionTracking = true;
             })
             .UseLightweightSessions()
             .AddAsyncDaemon(Enum.Parse<DaemonMode>(app.ProjectionDaemon, ignoreCase: true))
             .IntegrateWithWolverine(integration => integration.MessageStorageSchemaName = app.SchemaName);
+        if (Enum.Parse<DaemonMode>(app.ProjectionDaemon, ignoreCase: true) != DaemonMode.Disabled)
+        {
+            builder.Services.AddHostedService<StoppedShardRecovery>();
+        }
 
         builder.Host.UseWolverine(opts =>
         {

@@ -9,6 +9,8 @@ namespace ClinicVetting.Infrastructure.Hosting;
 /// </summary>
 public sealed class NodeDrain(IHostApplicationLifetime lifetime, IConfiguration configuration, ILogger<NodeDrain> logger) : IHealthCheck, IHostedService
 {
+    public const string DrainSecondsKey = "ClinicVetting:Cluster:DrainSeconds";
+
     private volatile bool _draining;
 
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellation = default) =>
@@ -16,7 +18,7 @@ public sealed class NodeDrain(IHostApplicationLifetime lifetime, IConfiguration 
 
     public Task StartAsync(CancellationToken cancellation)
     {
-        var drain = TimeSpan.FromSeconds(configuration.GetValue("ClinicVetting:Cluster:DrainSeconds", 0.0));
+        var drain = TimeSpan.FromSeconds(configuration.GetValue(DrainSecondsKey, 0.0));
         lifetime.ApplicationStopping.Register(() =>
         {
             _draining = true;
