@@ -12,7 +12,7 @@ namespace ClinicVetting.Infrastructure.Http;
 /// <summary>
 /// What every operation of the OpenAPI document says, by convention rather than in each endpoint file: its summary and
 /// description (the endpoint method's XML summary), a camelCase operationId, who may call it (the security requirement and
-/// the roles of its authorization policy), the problems any endpoint can answer (400, 401, 403, 429, 500), the rate-limit
+/// the roles of its authorization policy), the problems any endpoint can answer (400, 401, 403, 429, 500, 503), the rate-limit
 /// headers of anonymous endpoints, and the limits the request-shape guard enforces on every string, array and whole number.
 /// </summary>
 public static class OpenApiContract
@@ -148,6 +148,8 @@ public static class OpenApiContract
 
         responses.TryAdd("400", Problem("The request is not valid: `errors` names each field (a JSON path) with what to correct."));
         responses.TryAdd("500", Problem("A failure of ours, logged with the `traceId` of this answer; nothing was written."));
+        responses.TryAdd("503", Problem("The database cannot be reached just now (`database-unavailable`): nothing was written; retry after `Retry-After` seconds.",
+            retryAfter: true));
         foreach (var (status, response) in responses)
         {
             if (response is OpenApiResponse concrete)
@@ -300,6 +302,8 @@ public static class OpenApiContract
         ["Public ranking"] = "The published ranking for anyone: editions, lists per condition and country, an Atom feed.",
         ["Public"] = "What anyone may read without a token.",
         ["Audit"] = "The event log for auditors: browse events, a clinic's file as of any time, edition replays, what-if, integrity and seals.",
+        ["Audit exports"] = "CSV downloads for auditors (RFC 4180, streamed): cases, decisions, editions, the fairness report, a range of the event log.",
+        ["Notifications"] = "Notices e-mailed to clinics, signed webhooks to other systems, and the deliveries that failed for good.",
     };
 
     /// <summary>A path value longer than this is no id, code or name the API knows: a 404 (or 400) at once.</summary>

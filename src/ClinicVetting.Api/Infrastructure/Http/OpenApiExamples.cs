@@ -88,12 +88,18 @@ public static class OpenApiExamples
             415 => ("Unsupported media type", "Send the body as application/json."),
             422 => ("A rule refused it", "The rules refuse this command: see reasons."),
             429 => ("Too many requests", "Too many requests from this client: retry after 12 seconds."),
+            503 => ("The database is unavailable", "PostgreSQL cannot be reached just now, so nothing was written: retry in 5 s (with the same Idempotency-Key for a write)."),
             _ => ("An unexpected error occurred", "Quote the traceId when you report it; nothing was written."),
         };
 
         var problem = new JsonObject
         {
-            ["type"] = code == 400 ? Problems.TypeBase + "validation" : Problems.TypeFor(code),
+            ["type"] = code switch
+            {
+                400 => Problems.TypeBase + "validation",
+                503 => DatabaseUnavailable.Problem.Type,
+                _ => Problems.TypeFor(code),
+            },
             ["title"] = title,
             ["status"] = code,
             ["detail"] = detail,
