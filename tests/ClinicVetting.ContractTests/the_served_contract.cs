@@ -1,4 +1,5 @@
 using ClinicVetting.ContractTests.Support;
+using System.Text.Json.Nodes;
 using Xunit.Abstractions;
 
 namespace ClinicVetting.ContractTests;
@@ -34,6 +35,58 @@ public sealed class the_served_contract(ContractApp contract, ITestOutputHelper 
                        {ServedContract.AcceptVariable}=1 ./scripts/test --filter "FullyQualifiedName~ContractTests"
                      (the next build generates the client from it).
                      """);
+    }
+
+    /// <summary>
+    /// Every request body shows an example, every 2xx answer with content too, and every problem answer a client must handle
+    /// (400, 404, 409, 422) a problem of its kind; the linters check each against its schema.
+    /// </summary>
+    [Fact]
+    public async Task every_request_answer_and_problem_shows_an_example()
+    {
+        var document = JsonNode.Parse(await ServedContract.Fetch(contract.App))!;
+        var missing = new List<string>();
+        var shown = 0;
+        foreach (var (path, item) in document["paths"]!.AsObject())
+        {
+            foreach (var (method, operation) in item!.AsObject())
+            {
+                var name = $"{method.ToUpperInvariant()} {path}";
+                foreach (var (contentType, media) in operation?["requestBody"]?["content"]?.AsObject() ?? [])
+                {
+                    Expect(media, $"{name}: request {contentType}");
+                }
+
+                foreach (var (status, response) in operation?["responses"]?.AsObject() ?? [])
+                {
+                    var problemExpected = status is "400" or "404" or "409" or "422";
+                    if (problemExpected && response?["content"]?["application/problem+json"] is null)
+                    {
+                        missing.Add($"{name}: {status} without application/problem+json");
+                    }
+
+                    if (!status.StartsWith('2') && !problemExpected)
+                    {
+                        continue;
+                    }
+
+                    foreach (var (contentType, media) in response?["content"]?.AsObject() ?? [])
+                    {
+                        Expect(media, $"{name}: {status} {contentType}");
+                    }
+                }
+            }
+        }
+
+        output.WriteLine($"{shown} examples");
+        missing.ShouldBeEmpty();
+        shown.ShouldBeGreaterThan(250);
+
+        void Expect(JsonNode? media, string where)
+        {
+            if (media?["example"] is not null || media?["examples"] is JsonObject { Count: > 0 }) shown++;
+            else missing.Add(where);
+        }
     }
 
     [Fact]

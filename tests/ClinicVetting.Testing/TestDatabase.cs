@@ -10,6 +10,17 @@ public static class TestDatabase
 {
     private const string LocalCluster = "Host=127.0.0.1;Port=55432;Username=clinicvetting;Password=clinicvetting";
 
+    /// <summary>Drops the database (and whatever a previous run left in it), so the next <see cref="Prepare"/> starts empty.</summary>
+    public static void Drop(string database)
+    {
+        var server = Environment.GetEnvironmentVariable("CLINICVETTING_TEST_DB") is { Length: > 0 } configured ? configured : LocalCluster;
+        database += Environment.GetEnvironmentVariable("CLINICVETTING_TEST_DB_SUFFIX") ?? "";
+        using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(server) { Database = "postgres", Pooling = false }.ConnectionString);
+        connection.Open();
+        using var drop = new NpgsqlCommand($"drop database if exists \"{database}\" with (force)", connection);
+        drop.ExecuteNonQuery();
+    }
+
     public static string Prepare(string database)
     {
         var server = Environment.GetEnvironmentVariable("CLINICVETTING_TEST_DB") is { Length: > 0 } configured ? configured : LocalCluster;

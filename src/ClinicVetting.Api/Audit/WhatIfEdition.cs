@@ -3,12 +3,15 @@ using ClinicVetting.Ranking;
 namespace ClinicVetting.Audit;
 
 /// <summary>Another policy: a published version, or a policy body never published.</summary>
-public sealed record WhatIfInput(long? PolicyVersion = null, RankingPolicy? Policy = null)
+public sealed record WhatIfInput(long? PolicyVersion = null, RankingPolicy? Policy = null) : IHasExample<WhatIfInput>
 {
+    public static WhatIfInput Example => new(Policy: RankingPolicy.Default with { ListSize = 20 });
+
     public FieldErrors Validate()
     {
         var errors = new FieldErrors().When(PolicyVersion is null == Policy is null, "policyVersion", "give either policyVersion or policy");
-        return Policy is null ? errors : errors.Nested("policy", new PublishRankingPolicyInput(Policy, "what-if").Validate());
+        // The policy's own validation names its fields `policy.…` already.
+        return Policy is null ? errors : errors.Include(new PublishRankingPolicyInput(Policy, "what-if").Validate());
     }
 }
 

@@ -11,37 +11,55 @@ public enum CellType
 }
 
 /// <summary>What treatment costs; Max is open ("from $5,000") when null.</summary>
-public sealed record CostRange(decimal Min, decimal? Max, string Currency = "USD");
+public sealed record CostRange(
+    [property: FieldLimit(Minimum = 0, Maximum = 10_000_000)] decimal Min,
+    [property: FieldLimit(Minimum = 0, Maximum = 10_000_000)] decimal? Max,
+    string Currency = "USD");
 
 /// <summary>A package the clinic sells, as the seed shows them (condition, cells and dose, what is included, price).</summary>
 public sealed record TreatmentProgram(
-    string Name,
-    string Condition,
+    [property: FieldLimit(MaxLength = 200)] string Name,
+    [property: FieldLimit(MaxLength = 100)] string Condition,
     CellType CellType,
-    string? Dose,
-    IReadOnlyList<string>? IncludedServices,
-    int? LengthOfStayDays,
-    decimal Price,
-    decimal? DiscountedPrice,
-    string Currency = "USD");
+    [property: FieldLimit(MaxLength = 200)] string? Dose,
+    [property: FieldLimit(MaxItems = 30)] IReadOnlyList<string>? IncludedServices,
+    [property: FieldLimit(Minimum = 0, Maximum = 365)] int? LengthOfStayDays,
+    [property: FieldLimit(Minimum = 0, Maximum = 10_000_000)] decimal Price,
+    [property: FieldLimit(Minimum = 0, Maximum = 10_000_000)] decimal? DiscountedPrice,
+    string Currency = "USD") : IHasExample<TreatmentProgram>
+{
+    public static TreatmentProgram Example => new("Knee osteoarthritis programme", "orthopedics", CellType.Mesenchymal, "50 million autologous cells",
+        ["Airport transfer", "MRI before and after treatment"], 5, 9_800, 8_900);
+}
 
 /// <summary>A clinic's profile as staff enter it: the body of registration and of profile updates.</summary>
 public sealed record ClinicDetails(
-    string Name,
-    string City,
+    [property: FieldLimit(MaxLength = 200)] string Name,
+    [property: FieldLimit(MaxLength = 100)] string City,
     string Country,
-    int? YearsOfExperience = null,
-    int? PatientsPerYear = null,
+    [property: FieldLimit(Minimum = 0, Maximum = 200)] int? YearsOfExperience = null,
+    [property: FieldLimit(Minimum = 0, Maximum = 100_000_000)] int? PatientsPerYear = null,
     CostRange? CostRange = null,
-    IReadOnlyList<string>? BestFor = null,
-    IReadOnlyList<TreatmentProgram>? Programs = null,
-    IReadOnlyList<string>? AccreditationsClaimed = null,
-    IReadOnlyList<string>? Highlights = null,
-    string? Website = null,
+    [property: FieldLimit(MaxItems = 50)] IReadOnlyList<string>? BestFor = null,
+    [property: FieldLimit(MaxItems = 100)] IReadOnlyList<TreatmentProgram>? Programs = null,
+    [property: FieldLimit(MaxItems = 50)] IReadOnlyList<string>? AccreditationsClaimed = null,
+    [property: FieldLimit(MaxItems = 30)] IReadOnlyList<string>? Highlights = null,
+    [property: FieldLimit(MaxLength = 500)] string? Website = null,
     // Left out when absent, so events stored before it existed read back exactly as stored.
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
-    string? ContactEmail = null)
+    [property: FieldLimit(MaxLength = 254)]
+    string? ContactEmail = null) : IHasExample<ClinicDetails>
 {
+    public static ClinicDetails Example => new(
+        "Bangkok Regenerative Medicine Centre", "Bangkok", "TH", YearsOfExperience: 14, PatientsPerYear: 850,
+        CostRange: new CostRange(6_500, 14_000),
+        BestFor: ["orthopedics"],
+        Programs: [TreatmentProgram.Example],
+        AccreditationsClaimed: ["Joint Commission International"],
+        Highlights: ["On-site GMP laboratory"],
+        Website: "https://bkk-regen.example",
+        ContactEmail: "vetting@bkk-regen.example");
+
     /// <summary>Trimmed, country upper-cased, conditions as catalog codes, empty lists instead of missing ones.</summary>
     public ClinicDetails Normalized() => this with
     {
@@ -101,23 +119,17 @@ public sealed record ClinicDetails(
     public FieldErrors Validate()
     {
         var errors = new FieldErrors()
-            .Required("name", Name, 200)
-            .Required("city", City, 100)
+            .WithinLimits(this)
+            .Present("name", Name)
+            .Present("city", City)
             .When(!Countries.IsKnown(Country?.Trim()), "country", "must be an ISO 3166-1 alpha-2 code, for example MX or TR")
-            .Range("yearsOfExperience", YearsOfExperience, 0, 200)
-            .Range("patientsPerYear", PatientsPerYear, 0, 100_000_000)
-            .Optional("website", Website, 500)
             .When(Website is { Length: > 0 } && !Uri.TryCreate(Website.Trim(), UriKind.Absolute, out _), "website", "must be an absolute URL")
             .When(ContactEmail is { Length: > 0 } && !IsEmailAddress(ContactEmail.Trim()), "contactEmail",
                 "must be one e-mail address (name@example.org) of at most 254 characters, where the clinic receives notices")
-            .When(BestFor is { Count: > 50 }, "bestFor", "must list at most 50 conditions")
             .When(BestFor?.Any(string.IsNullOrWhiteSpace) == true, "bestFor", "must not contain empty conditions")
             .When(BestFor?.Any(x => x?.Length > 100) == true, "bestFor", "conditions must be at most 100 characters")
-            .When(AccreditationsClaimed is { Count: > 50 }, "accreditationsClaimed", "must list at most 50 accreditations")
             .When(AccreditationsClaimed?.Any(x => x is null || x.Length > 200) == true, "accreditationsClaimed", "entries must be 1 to 200 characters")
-            .When(Highlights is { Count: > 30 }, "highlights", "must list at most 30 highlights")
-            .When(Highlights?.Any(x => x is null || x.Length > 500) == true, "highlights", "entries must be at most 500 characters")
-            .When(Programs is { Count: > 100 }, "programs", "must list at most 100 programs");
+            .When(Highlights?.Any(x => x is null || x.Length > 500) == true, "highlights", "entries must be at most 500 characters");
 
         for (var i = 0; i < (BestFor?.Count ?? 0); i++)
         {
@@ -126,9 +138,8 @@ public sealed record ClinicDetails(
 
         if (CostRange is not null)
         {
-            errors.When(CostRange.Min < 0, "costRange.min", "must not be negative")
+            errors.WithinLimits(CostRange, "costRange")
                 .When(CostRange.Max < CostRange.Min, "costRange.max", "must not be below min")
-                .When(CostRange.Max > 10_000_000, "costRange.max", "must be at most 10,000,000")
                 .When(!IsCurrency(CostRange.Currency), "costRange.currency", "must be a 3-letter ISO 4217 code");
         }
 
@@ -142,15 +153,12 @@ public sealed record ClinicDetails(
             }
 
             errors.Nested($"programs[{i}]", new FieldErrors()
-                .Required("name", program.Name, 200)
-                .Required("condition", program.Condition, 100)
+                .WithinLimits(program)
+                .Present("name", program.Name)
+                .Present("condition", program.Condition)
                 .When(program.Condition is { Length: > 0 and <= 100 } && !Conditions.IsKnown(program.Condition), "condition", Conditions.NotInCatalog(program.Condition))
-                .Optional("dose", program.Dose, 200)
-                .Range("lengthOfStayDays", program.LengthOfStayDays, 0, 365)
-                .When(program.Price < 0 || program.Price > 10_000_000, "price", "must be between 0 and 10,000,000")
-                .When(program.DiscountedPrice is { } discounted && (discounted < 0 || discounted > program.Price), "discountedPrice", "must be between 0 and the price")
+                .When(program.DiscountedPrice is { } discounted && discounted > program.Price, "discountedPrice", "must be between 0 and the price")
                 .When(!IsCurrency(program.Currency), "currency", "must be a 3-letter ISO 4217 code")
-                .When(program.IncludedServices is { Count: > 30 }, "includedServices", "must list at most 30 services")
                 .When(program.IncludedServices?.Any(x => x is null || x.Length > 200) == true, "includedServices", "entries must be at most 200 characters"));
         }
 

@@ -1,13 +1,19 @@
 namespace ClinicVetting.Notifications;
 
-public sealed record WebhookSubscription(string Url, IReadOnlyList<string> Events, string? Description = null)
+public sealed record WebhookSubscription(
+    [property: FieldLimit(MaxLength = 2000)] string Url,
+    IReadOnlyList<string> Events,
+    [property: FieldLimit(MaxLength = 500)] string? Description = null) : IHasExample<WebhookSubscription>
 {
+    public static WebhookSubscription Example => new("https://booking.partner.example/hooks/clinicvetting",
+        [WebhookEvents.VettingDecided, WebhookEvents.ClinicSuspended], "The booking system hides suspended clinics");
+
     public FieldErrors Validate() => new FieldErrors()
-        .Required("url", Url, 2000)
+        .WithinLimits(this)
+        .Present("url", Url)
         .When(Url is { Length: > 0 and <= 2000 } && !IsHttpUrl(Url.Trim()), "url", "must be an absolute http or https URL without credentials")
         .When(Events is null or { Count: 0 }, "events", $"must list at least one of {string.Join(", ", WebhookEvents.All)}")
-        .When(Events?.Any(x => !WebhookEvents.All.Contains(x)) == true, "events", $"must each be one of {string.Join(", ", WebhookEvents.All)}")
-        .Optional("description", Description, 500);
+        .When(Events?.Any(x => !WebhookEvents.All.Contains(x)) == true, "events", $"must each be one of {string.Join(", ", WebhookEvents.All)}");
 
     private static bool IsHttpUrl(string url) =>
         Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" && string.IsNullOrEmpty(uri.UserInfo) && uri.Fragment.Length == 0;

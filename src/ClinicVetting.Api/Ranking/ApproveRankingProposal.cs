@@ -1,6 +1,10 @@
 namespace ClinicVetting.Ranking;
 
-public sealed record ApprovalInput(IReadOnlyList<RankingOverride>? Overrides = null);
+public sealed record ApprovalInput([property: FieldLimit(MaxItems = 100)] IReadOnlyList<RankingOverride>? Overrides = null) : IHasExample<ApprovalInput>
+{
+    public static ApprovalInput Example => new([new RankingOverride(ExampleWords.ClinicId, OverrideAction.Remove, null,
+        "Licence suspended by the Medical Council of Thailand after the proposal was computed")]);
+}
 
 public sealed record ApproveRankingProposal(Guid ProposalId, IReadOnlyList<RankingOverride> Overrides);
 
@@ -9,10 +13,17 @@ public sealed record NewEdition(int Edition, Guid ProposalId, long PolicyVersion
 
 public static class ApproveRankingProposalEndpoint
 {
-    public static ProblemDetails Validate(ApprovalInput? input) => new FieldErrors()
-        .When(input?.Overrides is { Count: > 100 }, "overrides", "at most 100 overrides")
-        .When(input?.Overrides?.Any(x => x is null || x.Reason is { Length: > 2000 }) == true, "overrides", "each override needs a reason of at most 2000 characters")
-        .ToProblem();
+    public static ProblemDetails Validate(ApprovalInput? input)
+    {
+        var errors = new FieldErrors().WithinLimits(input ?? new ApprovalInput());
+        for (var i = 0; i < (input?.Overrides?.Count ?? 0); i++)
+        {
+            if (input!.Overrides![i] is { } change) errors.WithinLimits(change, $"overrides[{i}]");
+            else errors.Add($"overrides[{i}]", "must not be null");
+        }
+
+        return errors.ToProblem();
+    }
 
     /// <summary>
     /// An approver who did not propose it publishes the proposal as the next numbered, immutable edition, as is or with
@@ -20,6 +31,7 @@ public static class ApproveRankingProposalEndpoint
     /// </summary>
     [WolverinePost("/api/ranking/proposals/{proposalId}/approval", OperationId = "ApproveRankingProposal"), Authorize(Policy = Policies.Approver)]
     [Tags("Ranking")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status422UnprocessableEntity, "application/problem+json")]
     public static Task<NewEdition> Post(Guid proposalId, ApprovalInput? input, IMessageBus bus) =>
         bus.InvokeAsync<NewEdition>(new ApproveRankingProposal(proposalId, input?.Overrides ?? []));

@@ -1,11 +1,15 @@
 namespace ClinicVetting.Ranking;
 
 [Published]
-public sealed record PublishRankingPolicyInput(RankingPolicy Policy, string Reason)
+public sealed record PublishRankingPolicyInput(RankingPolicy Policy, [property: FieldLimit(MaxLength = 2000)] string Reason)
+    : IHasExample<PublishRankingPolicyInput>
 {
+    public static PublishRankingPolicyInput Example => new(RankingPolicy.Default with { ListSize = 20 },
+        "Publish the top 20: the list has grown past 200 approved clinics");
+
     public FieldErrors Validate()
     {
-        var errors = new FieldErrors().Required("reason", Reason, 2000);
+        var errors = new FieldErrors().WithinLimits(this).Present("reason", Reason);
         if (Policy is null)
         {
             return errors.Add("policy", "is required");
@@ -21,13 +25,12 @@ public sealed record PublishRankingPolicyInput(RankingPolicy Policy, string Reas
             .When(Policy.Weights.Any(x => x is null || x.Weight < 0), "policy.weights", "weights must not be negative")
             .When(Policy.Weights.Sum(x => x?.Weight ?? 0) is not 1m, "policy.weights", "weights must add up to 1")
             .When(Policy.Weights.GroupBy(x => x?.Factor).Any(x => x.Count() > 1), "policy.weights", "one weight per factor")
-            .Range("policy.listSize", Policy.ListSize, 1, 100)
-            .Range("policy.eligibility.minVerifiedReviews", Policy.Eligibility.MinVerifiedReviews, 0, 100_000)
-            .Range("policy.eligibility.minYearsOfOperation", Policy.Eligibility.MinYearsOfOperation, 0, 200)
-            .Range("policy.accreditations.cap", Policy.Accreditations.Cap, 1, 100)
-            .Range("policy.programs.protocolShare", Policy.Programs.ProtocolShare, 0, 1)
-            .Range("policy.programs.breadthShare", Policy.Programs.BreadthShare, 0, 1)
-            .Range("policy.programs.conditionsCap", Policy.Programs.ConditionsCap, 1, 100)
+            .WithinLimits(Policy, "policy")
+            .WithinLimits(Policy.Eligibility, "policy.eligibility")
+            .WithinLimits(Policy.Accreditations, "policy.accreditations")
+            .WithinLimits(Policy.Programs, "policy.programs")
+            .WithinLimits(Policy.Reviews, "policy.reviews")
+            .WithinLimits(Policy.Efficiency, "policy.efficiency")
             .When(Policy.Reviews.PriorWeight is not null || Policy.Reviews.PriorMean is not null, "policy.reviews",
                 "priorWeight and priorMean belong to the retired Bayesian average: give pseudoCounts and z (docs/ranking-policy.md)")
             .When(Policy.Reviews.PseudoCounts is null, "policy.reviews.pseudoCounts", "is required: {one, two, three, four, five}")
@@ -35,11 +38,8 @@ public sealed record PublishRankingPolicyInput(RankingPolicy Policy, string Reas
             .When(Policy.Reviews.PseudoCounts is { } prior && prior.Total - prior.Five <= 0, "policy.reviews.pseudoCounts",
                 "needs some weight below five stars, or a clinic with only five-star reviews would score 5 however few they are")
             .When(Policy.Reviews.Z is null, "policy.reviews.z", "is required")
-            .Range("policy.reviews.z", Policy.Reviews.Z, 0, 10)
-            .Range("policy.reviews.minimumCount", Policy.Reviews.MinimumCount, 0, 100_000)
             .When(Policy.Efficiency.WorstResponseHours <= Policy.Efficiency.BestResponseHours, "policy.efficiency.worstResponseHours",
                 "must be above bestResponseHours")
-            .Range("policy.efficiency.measurementWindowDays", Policy.Efficiency.MeasurementWindowDays, 1, 3650)
             .When(Policy.TieBreaks.Distinct().Count() != Policy.TieBreaks.Count, "policy.tieBreaks", "each tie-break at most once");
     }
 }

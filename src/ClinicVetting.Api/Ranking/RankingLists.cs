@@ -9,7 +9,7 @@ public enum OverrideAction
 }
 
 /// <summary>An approver's change to the merit order, always with its written reason.</summary>
-public sealed record RankingOverride(Guid ClinicId, OverrideAction Action, int? Position, string Reason);
+public sealed record RankingOverride(Guid ClinicId, OverrideAction Action, int? Position, [property: FieldLimit(MaxLength = 2000)] string Reason);
 
 public sealed record FactorShare(RankingFactor Factor, decimal Value, decimal Share);
 

@@ -31,17 +31,21 @@ public sealed record EligibilityRules(
     bool ExcludeOpenRedFlags,
     bool RequireValidLicense,
     bool RequireValidAccreditations,
-    int MinYearsOfOperation,
-    int MinVerifiedReviews);
+    [property: FieldLimit(Minimum = 0, Maximum = 200)] int MinYearsOfOperation,
+    [property: FieldLimit(Minimum = 0, Maximum = 100_000)] int MinVerifiedReviews);
 
 /// <summary>Accreditations: each valid one counts, up to a cap (more than the cap adds nothing).</summary>
-public sealed record AccreditationScoring(int Cap);
+public sealed record AccreditationScoring([property: FieldLimit(Minimum = 1, Maximum = 100)] int Cap);
 
 /// <summary>
 /// Comprehensive programs: a program is comprehensive in proportion to the services it includes (each service a list of
 /// words that recognise it) and whether it has a written protocol; breadth is the number of conditions served, up to a cap.
 /// </summary>
-public sealed record ProgramScoring(IReadOnlyList<ProgramService> Services, decimal ProtocolShare, int ConditionsCap, decimal BreadthShare);
+public sealed record ProgramScoring(
+    IReadOnlyList<ProgramService> Services,
+    [property: FieldLimit(Minimum = 0, Maximum = 1)] decimal ProtocolShare,
+    [property: FieldLimit(Minimum = 1, Maximum = 100)] int ConditionsCap,
+    [property: FieldLimit(Minimum = 0, Maximum = 1)] decimal BreadthShare);
 
 public sealed record ProgramService(string Name, IReadOnlyList<string> Keywords);
 
@@ -51,9 +55,9 @@ public sealed record ProgramService(string Name, IReadOnlyList<string> Keywords)
 /// PriorMean (null: the mean of all counted reviews) as if PriorWeight more reviews: kept only so their editions replay.
 /// </summary>
 public sealed record ReviewScoring(
-    int MinimumCount,
+    [property: FieldLimit(Minimum = 0, Maximum = 100_000)] int MinimumCount,
     StarPseudoCounts? PseudoCounts = null,
-    decimal? Z = null,
+    [property: FieldLimit(Minimum = 0, Maximum = 10)] decimal? Z = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] decimal? PriorWeight = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] decimal? PriorMean = null)
 {
@@ -66,7 +70,8 @@ public sealed record ReviewScoring(
 /// Efficiency: inquiry response time (median of measurements in the window; BestHours or less scores 1, WorstHours or more 0)
 /// and follow-up completion (completed over due in the window), averaged; a clinic never measured scores 0 on it.
 /// </summary>
-public sealed record EfficiencyScoring(decimal BestResponseHours, decimal WorstResponseHours, int MeasurementWindowDays);
+public sealed record EfficiencyScoring(decimal BestResponseHours, decimal WorstResponseHours,
+    [property: FieldLimit(Minimum = 1, Maximum = 3650)] int MeasurementWindowDays);
 
 /// <summary>A ranking policy: versioned data published by approvers. docs/ranking-policy.md explains each part.</summary>
 public sealed record RankingPolicy(
@@ -77,7 +82,7 @@ public sealed record RankingPolicy(
     ReviewScoring Reviews,
     EfficiencyScoring Efficiency,
     IReadOnlyList<TieBreak> TieBreaks,
-    int ListSize)
+    [property: FieldLimit(Minimum = 1, Maximum = 100)] int ListSize)
 {
     public decimal WeightOf(RankingFactor factor) => Weights.Where(x => x.Factor == factor).Sum(x => x.Weight);
 

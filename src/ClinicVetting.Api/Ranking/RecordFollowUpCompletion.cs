@@ -2,13 +2,20 @@ using ClinicVetting.Clinics;
 
 namespace ClinicVetting.Ranking;
 
-public sealed record FollowUpCompletionInput(int PatientsDue, int FollowUpsCompleted, DateOnly PeriodStart, DateOnly PeriodEnd, string? Reference = null)
+public sealed record FollowUpCompletionInput(
+    [property: FieldLimit(Minimum = 1, Maximum = 1_000_000)] int PatientsDue,
+    int FollowUpsCompleted,
+    DateOnly PeriodStart,
+    DateOnly PeriodEnd,
+    [property: FieldLimit(MaxLength = 2000)] string? Reference = null) : IHasExample<FollowUpCompletionInput>
 {
+    public static FollowUpCompletionInput Example => new(40, 36, new DateOnly(2025, 7, 1), new DateOnly(2025, 12, 31),
+        "Follow-up log of the knee programme, second half of 2025");
+
     public FieldErrors Validate() => new FieldErrors()
-        .Range("patientsDue", PatientsDue, 1, 1_000_000)
+        .WithinLimits(this)
         .When(FollowUpsCompleted < 0 || FollowUpsCompleted > PatientsDue, "followUpsCompleted", "must be between 0 and patientsDue")
-        .When(PeriodEnd < PeriodStart || PeriodStart == default, "periodEnd", "the period must have a start and end after it")
-        .Optional("reference", Reference, 2000);
+        .When(PeriodEnd < PeriodStart || PeriodStart == default, "periodEnd", "the period must have a start and end after it");
 }
 
 public sealed record RecordFollowUpCompletion(Guid ClinicId, FollowUpCompletionInput Measurement);

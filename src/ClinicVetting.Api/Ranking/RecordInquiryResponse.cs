@@ -3,12 +3,17 @@ using ClinicVetting.Clinics;
 
 namespace ClinicVetting.Ranking;
 
-public sealed record InquiryResponseInput(decimal ResponseHours, DateTimeOffset MeasuredAt, string? Reference = null)
+public sealed record InquiryResponseInput(
+    [property: FieldLimit(Minimum = 0, Maximum = 24 * 365)] decimal ResponseHours,
+    DateTimeOffset MeasuredAt,
+    [property: FieldLimit(MaxLength = 2000)] string? Reference = null) : IHasExample<InquiryResponseInput>
 {
+    public static InquiryResponseInput Example => new(4.5m, new DateTimeOffset(2026, 3, 2, 9, 30, 0, TimeSpan.Zero),
+        "Mystery-shopper inquiry BK-2026-0311, answered by e-mail");
+
     public FieldErrors Validate(DateTimeOffset now) => new FieldErrors()
-        .Range("responseHours", ResponseHours, 0, 24 * 365)
-        .When(MeasuredAt == default || MeasuredAt > now.AddMinutes(5), "measuredAt", "is required and must not be in the future")
-        .Optional("reference", Reference, 2000);
+        .WithinLimits(this)
+        .When(MeasuredAt == default || MeasuredAt > now.AddMinutes(5), "measuredAt", "is required and must not be in the future");
 }
 
 public sealed record RecordInquiryResponse(Guid ClinicId, InquiryResponseInput Measurement, MeasurementSource Source);

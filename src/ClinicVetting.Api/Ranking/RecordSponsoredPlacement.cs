@@ -7,10 +7,15 @@ public sealed record SponsoredPlacement(Guid PlacementId, Guid ClinicId, string 
 
 public sealed record SponsoredPlacementRecorded(Guid ClinicId, SponsoredPlacement Placement);
 
-public sealed record SponsoredPlacementInput(string Label, DateTimeOffset From, DateTimeOffset Until)
+public sealed record SponsoredPlacementInput([property: FieldLimit(MaxLength = 200)] string Label, DateTimeOffset From, DateTimeOffset Until)
+    : IHasExample<SponsoredPlacementInput>
 {
+    public static SponsoredPlacementInput Example => new("Sponsored: Bangkok Regenerative Medicine Centre",
+        new DateTimeOffset(2026, 4, 1, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 6, 30, 23, 59, 59, TimeSpan.Zero));
+
     public FieldErrors Validate() => new FieldErrors()
-        .Required("label", Label, 200)
+        .WithinLimits(this)
+        .Present("label", Label)
         .When(Until <= From, "until", "must be after from");
 }
 

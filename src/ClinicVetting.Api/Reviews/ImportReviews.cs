@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using ClinicVetting.Infrastructure.Messaging;
 using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
@@ -64,14 +65,17 @@ public static class ImportReviewsEndpoint
     public static void Configure(HttpChain chain) => chain.Metadata.AddOpenApiOperationTransformer(async (operation, context, cancellation) =>
     {
         var review = await context.GetOrCreateSchemaAsync(typeof(ReviewSubmission), cancellationToken: cancellation);
+        var json = context.ApplicationServices.GetRequiredService<IOptions<HttpJsonOptions>>().Value.SerializerOptions;
+        var example = Examples.Of(typeof(ReviewSubmission), json);
         operation.RequestBody = new OpenApiRequestBody
         {
             Required = true,
             Description = "One review per line (application/x-ndjson), or a JSON array of reviews (application/json).",
             Content = new Dictionary<string, OpenApiMediaType>
             {
-                ["application/x-ndjson"] = new() { Schema = review },
-                ["application/json"] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.Array, Items = review } },
+                // An NDJSON body is lines of this object; the example shows one line.
+                ["application/x-ndjson"] = new() { Schema = review, Example = example?.DeepClone() },
+                ["application/json"] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.Array, Items = review }, Example = new JsonArray(example?.DeepClone()) },
             },
         };
     });

@@ -8,15 +8,19 @@ public enum ModerationAction
 }
 
 /// <summary>What staff send with every moderation action: why (a code from the action's list) and a note.</summary>
-public sealed record ModerationDecision(ModerationReason? Reason, string? Note)
+public sealed record ModerationDecision(ModerationReason? Reason, [property: FieldLimit(MaxLength = ModerationDecision.MaxNoteLength)] string? Note)
+    : IHasExample<ModerationDecision>
 {
     public const int MaxNoteLength = 2_000;
+
+    public static ModerationDecision Example => new(ModerationReason.VerifiedWithPatient, "Called the patient on 2026-03-02: the stay and the treatment match the booking");
 
     public FieldErrors Validate(ModerationAction action) => new FieldErrors()
         .When(Reason is null, "reason", "is required")
         .When(Reason is { } reason && !ModerateReviewHandler.ReasonsFor[action].Contains(reason), "reason",
             $"must be one of {string.Join(", ", ModerateReviewHandler.ReasonsFor[action].Select(ModerateReviewHandler.Code))} to {action.ToString().ToLowerInvariant()} a review")
-        .Required("note", Note, MaxNoteLength);
+        .WithinLimits(this)
+        .Present("note", Note);
 }
 
 public sealed record ModerateReview(Guid ReviewId, ModerationAction Action, ModerationReason Reason, string Note, long? ExpectedVersion);

@@ -8,18 +8,23 @@ namespace ClinicVetting.Reviews;
 /// e-mail serve screening and the initials only: neither is stored whole.
 /// </summary>
 public sealed record ReviewSubmission(
-    string ExternalReviewId,
-    string BookingId,
+    [property: FieldLimit(MaxLength = 100)] string ExternalReviewId,
+    [property: FieldLimit(MaxLength = 100)] string BookingId,
     Guid ClinicId,
-    int Rating,
-    string Text,
-    string Treatment,
+    [property: FieldLimit(Minimum = 1, Maximum = 5)] int Rating,
+    [property: FieldLimit(MaxLength = ReviewSubmission.MaxTextLength)] string Text,
+    [property: FieldLimit(MaxLength = 200)] string Treatment,
     DateOnly TreatmentDate,
     DateTimeOffset WrittenAt,
     bool BookingVerified,
-    string? ReviewerName = null,
-    string? ReviewerEmail = null)
+    [property: FieldLimit(MaxLength = 200)] string? ReviewerName = null,
+    [property: FieldLimit(MaxLength = 254)] string? ReviewerEmail = null) : IHasExample<ReviewSubmission>
 {
+    public static ReviewSubmission Example => new("bk-review-88213", "BK-2026-04417", ExampleWords.ClinicId, 5,
+        "The team explained every step, the injection was quick and the follow-up calls came on time. My knee is much better after six months.",
+        "Knee osteoarthritis programme", new DateOnly(2025, 9, 15), new DateTimeOffset(2026, 3, 2, 9, 30, 0, TimeSpan.Zero), true, "Mai Lee",
+        "mai.lee@mail.example");
+
     public const int MaxTextLength = 5_000;
     private static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(5);
     private static readonly JsonSerializerOptions HashJson = new(JsonSerializerDefaults.Web);
@@ -62,14 +67,12 @@ public sealed record ReviewSubmission(
     public FieldErrors Validate(DateTimeOffset now)
     {
         var errors = new FieldErrors()
-            .Required("externalReviewId", ExternalReviewId, 100)
-            .Required("bookingId", BookingId, 100)
+            .WithinLimits(this)
+            .Present("externalReviewId", ExternalReviewId)
+            .Present("bookingId", BookingId)
             .When(ClinicId == Guid.Empty, "clinicId", "is required")
-            .When(Rating is < 1 or > 5, "rating", "must be a whole number from 1 to 5")
-            .Required("text", Text, MaxTextLength)
-            .Required("treatment", Treatment, 200)
-            .Optional("reviewerName", ReviewerName, 200)
-            .Optional("reviewerEmail", ReviewerEmail, 254)
+            .Present("text", Text)
+            .Present("treatment", Treatment)
             .When(ReviewerEmail is { Length: > 0 } && !LooksLikeEmail(ReviewerEmail.Trim()), "reviewerEmail", "must be an e-mail address");
 
         if (TreatmentDate == default)

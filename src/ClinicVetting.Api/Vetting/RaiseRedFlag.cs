@@ -3,11 +3,17 @@ using ClinicVetting.Vetting.Monitoring;
 
 namespace ClinicVetting.Vetting;
 
-public sealed record RedFlagInput(RedFlagCategory Category, string Description, string? Excerpt = null)
+public sealed record RedFlagInput(
+    RedFlagCategory Category,
+    [property: FieldLimit(MaxLength = 4000)] string Description,
+    [property: FieldLimit(MaxLength = 4000)] string? Excerpt = null) : IHasExample<RedFlagInput>
 {
+    public static RedFlagInput Example => new(RedFlagCategory.CureClaim, "The treatments page promises a cure for Parkinson's disease",
+        "Our stem cells cure Parkinson's disease in 95% of patients.");
+
     public FieldErrors Validate() => new FieldErrors()
-        .Required("description", Description, 4000)
-        .Optional("excerpt", Excerpt, 4000);
+        .WithinLimits(this)
+        .Present("description", Description);
 }
 
 public sealed record RaiseRedFlag(Guid ClinicId, RedFlagInput Flag);

@@ -143,6 +143,6 @@ public class replaying_editions(AppFixture fixture) : IntegrationContext(fixture
         (await Host.Send(Auditor, s => s.Post.Json(new WhatIfInput()).ToUrl("/api/audit/editions/1/what-if"), 400)).ShouldBeProblem(400);
         var broken = RankingPolicy.Default with { Weights = [new(RankingFactor.Efficiency, 3m)] };
         (await Host.Send(Auditor, s => s.Post.Json(new WhatIfInput(Policy: broken)).ToUrl("/api/audit/editions/1/what-if"), 400))
-            .ShouldBeProblem(400).Errors!.Keys.ShouldContain("policy.policy.weights");
+            .ShouldBeProblem(400).Errors!.Keys.ShouldContain("policy.weights");
     }
 }

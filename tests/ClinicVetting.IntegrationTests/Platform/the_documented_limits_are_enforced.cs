@@ -1,7 +1,11 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using Alba;
 using ClinicVetting.IntegrationTests.Clinics;
+using ClinicVetting.Infrastructure.Auth;
+using ClinicVetting.Infrastructure.Http;
 using ClinicVetting.IntegrationTests.Support;
 
 namespace ClinicVetting.IntegrationTests.Platform;
@@ -19,7 +23,8 @@ public class the_documented_limits_are_enforced(AppFixture fixture) : Integratio
 
     private static JsonObject Clinic(Action<JsonObject> change)
     {
-        var body = JsonSerializer.SerializeToNode(ClinicScenarios.AClinic(), new JsonSerializerOptions(JsonSerializerDefaults.Web))!.AsObject();
+        var json = new JsonSerializerOptions(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) } };
+        var body = JsonSerializer.SerializeToNode(ClinicScenarios.AClinic(), json)!.AsObject();
         change(body);
         return body;
     }
@@ -36,8 +41,184 @@ public class the_documented_limits_are_enforced(AppFixture fixture) : Integratio
         return problem;
     }
 
+    /// <summary>One limit the document promises on a member of a request body, and the values at it and just past it.</summary>
+    private sealed record PromisedLimit(string Operation, string Method, string Url, string Field, string Message, JsonObject AtLimit, JsonObject PastLimit);
+
+    /// <summary>
+    /// Every limit of its own that the document states on a member of a request body (maxLength, maxItems, minimum, maximum
+    /// tighter than the global ones), found from each operation's request example: the example with that member just past
+    /// the limit is a 400 naming the member with the limit the document states; at the limit it is not refused for the limit
+    /// (it may be for something else: a URL of 2,000 letters is no URL).
+    /// </summary>
     [Fact]
-    public async Task a_string_longer_than_its_max_length_is_refused_before_the_endpoint_runs()
+    public async Task every_field_limit_the_document_promises_is_enforced_at_the_limit_and_one_past_it()
+    {
+        var everyone = Fixture.TokenFor("limits", Roles.All);
+        var document = JsonNode.Parse((await Call(null, s => s.Get.Url("/openapi/v1.json"))).ReadAsText())!;
+        var limits = PromisedLimits(document).ToList();
+
+        limits.Select(x => x.Operation).Distinct().Count().ShouldBeGreaterThan(20, "operations with a field limit of their own");
+        limits.Count.ShouldBeGreaterThan(60);
+        var failures = new List<string>();
+        foreach (var limit in limits)
+        {
+            var past = await Call(everyone, s =>
+            {
+                Send(s, limit.Method, limit.PastLimit, limit.Url);
+                s.IgnoreStatusCode();
+            });
+            var pastMessages = past.Context.Response.StatusCode == 400 ? ProblemOf(past)?.Errors?.GetValueOrDefault(limit.Field) : null;
+            if (pastMessages?.Contains(limit.Message) != true)
+            {
+                failures.Add($"{limit.Operation} {limit.Field}: one past the limit answered {past.Context.Response.StatusCode}, not \"{limit.Message}\": {past.ReadAsText()}");
+                continue;
+            }
+
+            var at = await Call(everyone, s =>
+            {
+                Send(s, limit.Method, limit.AtLimit, limit.Url);
+                s.IgnoreStatusCode();
+            });
+            var atMessages = at.Context.Response.StatusCode == 400 ? ProblemOf(at)?.Errors?.GetValueOrDefault(limit.Field) : null;
+            if (atMessages?.Contains(limit.Message) == true)
+            {
+                failures.Add($"{limit.Operation} {limit.Field}: at the limit it is refused for it: {limit.Message}");
+            }
+        }
+
+        failures.ShouldBeEmpty();
+    }
+
+    private static Problem? ProblemOf(IScenarioResult result) =>
+        JsonSerializer.Deserialize<Problem>(result.ReadAsText(), new JsonSerializerOptions(JsonSerializerDefaults.Web));
+
+    private static void Send(Scenario scenario, string method, JsonObject body, string url)
+    {
+        if (method == "put") scenario.Put.Json(body).ToUrl(url);
+        else scenario.Post.Json(body).ToUrl(url);
+    }
+
+    private static IEnumerable<PromisedLimit> PromisedLimits(JsonNode document)
+    {
+        foreach (var (route, item) in document["paths"]!.AsObject())
+        {
+            foreach (var (method, operation) in item!.AsObject())
+            {
+                if (operation?["requestBody"]?["content"]?["application/json"] is not { } media || media["example"] is not JsonObject example)
+                {
+                    continue;
+                }
+
+                var name = $"{method.ToUpperInvariant()} {route}";
+                var url = route.Replace("{check}", "license").Replace("{country}", "TH").Replace("{edition}", "1");
+                url = System.Text.RegularExpressions.Regex.Replace(url, "{[^}]+}", _ => Guid.NewGuid().ToString());
+                foreach (var (field, message, at, past) in Members(document, media["schema"], example, ""))
+                {
+                    var atBody = (JsonObject)example.DeepClone();
+                    var pastBody = (JsonObject)example.DeepClone();
+                    Set(atBody, field, at);
+                    Set(pastBody, field, past);
+                    yield return new PromisedLimit(name, method, url, field, message, atBody, pastBody);
+                }
+            }
+        }
+    }
+
+    /// <summary>Each member with a limit of its own, by JSON path, with a value at the limit and one past it.</summary>
+    private static IEnumerable<(string Field, string Message, JsonNode At, JsonNode Past)> Members(JsonNode document, JsonNode? schema, JsonNode? example, string path)
+    {
+        schema = Resolve(document, schema);
+        if (schema?["properties"] is not JsonObject properties || example is not JsonObject value)
+        {
+            yield break;
+        }
+
+        foreach (var (member, memberSchema) in properties)
+        {
+            var field = path.Length == 0 ? member : $"{path}.{member}";
+            var resolved = Resolve(document, memberSchema);
+            if (resolved is null) continue;
+            if (resolved["maxLength"] is { } maxLength && (int)maxLength! < JsonBodyShape.MaxStringLength && resolved["format"] is null)
+            {
+                yield return (field, $"must be at most {maxLength} characters", new string('a', (int)maxLength!), new string('a', (int)maxLength! + 1));
+            }
+
+            if (resolved["maxItems"] is { } maxItems && (int)maxItems! < JsonBodyShape.MaxArrayItems)
+            {
+                var entry = value[member] is JsonArray { Count: > 0 } entries ? entries[0]! : JsonValue.Create("orthopedics");
+                yield return (field, $"must hold at most {maxItems} items", new JsonArray(Enumerable.Range(0, (int)maxItems!).Select(_ => entry.DeepClone()).ToArray()),
+                    new JsonArray(Enumerable.Range(0, (int)maxItems! + 1).Select(_ => entry.DeepClone()).ToArray()));
+            }
+
+            var whole = resolved["type"]?.ToJsonString().Contains("integer") == true;
+            if (resolved["minimum"] is { } minimum && resolved["maximum"] is { } maximum
+                && decimal.Parse(minimum.ToString(), CultureInfo.InvariantCulture) is var min && min > int.MinValue
+                && decimal.Parse(maximum.ToString(), CultureInfo.InvariantCulture) is var max && max < int.MaxValue)
+            {
+                var range = whole ? $"must be a whole number from {min:0} to {max:0}"
+                    : $"must be between {min.ToString(CultureInfo.InvariantCulture)} and {max.ToString(CultureInfo.InvariantCulture)}";
+                yield return (field, range, JsonValue.Create(max), JsonValue.Create(whole ? max + 1 : max + 0.5m));
+                yield return (field, range, JsonValue.Create(min), JsonValue.Create(whole ? min - 1 : min - 0.5m));
+            }
+
+            foreach (var nested in Members(document, resolved, value[member], field))
+            {
+                yield return nested;
+            }
+
+            if (resolved["items"] is { } items && value[member] is JsonArray { Count: > 0 } list)
+            {
+                foreach (var nested in Members(document, items, list[0], $"{field}[0]"))
+                {
+                    yield return nested;
+                }
+            }
+        }
+    }
+
+    private static JsonNode? Resolve(JsonNode document, JsonNode? schema)
+    {
+        for (var depth = 0; depth < 5 && schema is not null; depth++)
+        {
+            if (schema["$ref"] is { } reference)
+            {
+                schema = document["components"]!["schemas"]![((string)reference!).Split('/').Last()];
+            }
+            else if ((schema["oneOf"] ?? schema["anyOf"]) is JsonArray variants)
+            {
+                schema = variants.FirstOrDefault(x => x?["$ref"] is not null || x?["properties"] is not null);
+            }
+            else
+            {
+                return schema;
+            }
+        }
+
+        return schema;
+    }
+
+    /// <summary>Sets a member by its JSON path (<c>programs[0].name</c>).</summary>
+    private static void Set(JsonObject body, string field, JsonNode value)
+    {
+        JsonNode node = body;
+        var steps = field.Split('.');
+        foreach (var step in steps[..^1])
+        {
+            node = Step(node, step);
+        }
+
+        var last = steps[^1];
+        ((JsonObject)node)[last] = value.DeepClone();
+    }
+
+    private static JsonNode Step(JsonNode node, string step)
+    {
+        var bracket = step.IndexOf('[');
+        return bracket < 0 ? node[step]! : node[step[..bracket]]![int.Parse(step[(bracket + 1)..^1])]!;
+    }
+
+    [Fact]
+    public async Task a_string_longer_than_its_max_length_is_refused()
     {
         var maxLength = (await Schema("ClinicDetails", "name")).GetProperty("maxLength").GetInt32();
 

@@ -14,6 +14,11 @@ public static class ExportCasesEndpoint
         "rules_version", "regulators_version",
     ];
 
+    /// <summary>The OpenAPI document's example of the answer.</summary>
+    public static string ExampleAnswer => Csv.Line(Header) + Csv.Line([
+        "0195f1c3-12aa-7d02-8e44-6a7b9c0d1e02", "0195f1c2-7a4e-7c31-9d2b-3f5e8a1b2c01", "Bangkok Regenerative Medicine Centre", "registration", "approved", "alice", "2026-02-20T08:15:00Z",
+        9, 0, 0, 0, "bob", "2026-03-02T09:30:00Z", "", "alice", "2027-03-02", 4, 2]);
+
     /// <summary>Every vetting case, oldest first: its clinic, how it was opened, its checks by status, who decided it, when and why.</summary>
     [WolverineGet("/api/audit/exports/cases.csv", OperationId = "ExportCases"), Authorize(Policy = Policies.Audit)]
     [Tags("Audit exports")]

@@ -15,6 +15,11 @@ public static class ExportDecisionsEndpoint
         "correlation_id",
     ];
 
+    /// <summary>The OpenAPI document's example of the answer.</summary>
+    public static string ExampleAnswer => Csv.Line(Header) + Csv.Line([
+        1042, "2026-03-02T09:30:00Z", "case-approved", "0195f1c3-12aa-7d02-8e44-6a7b9c0d1e02", "0195f1c2-7a4e-7c31-9d2b-3f5e8a1b2c01", "bob", "2026-03-02T09:30:00Z", "", "alice", "",
+        "4bf92f3577b34da6a3ce929d0e0e4736"]);
+
     private static readonly Type[] Decisions =
     [
         typeof(VettingCaseApproved), typeof(VettingCaseRejected), typeof(CheckWaived), typeof(RedFlagCleared), typeof(ClinicReinstated),

@@ -12,6 +12,11 @@ public static class ExportEditionsEndpoint
         "efficiency_share", "verified_reviews", "review_score", "override", "tied_with",
     ];
 
+    /// <summary>The OpenAPI document's example of the answer.</summary>
+    public static string ExampleAnswer => Csv.Line(Header) + Csv.Line([
+        7, "2026-03-02T09:30:00Z", "2026-03-02T09:00:00Z", 2, 1042, "alice", "bob", "overall", 1, "0195f1c2-7a4e-7c31-9d2b-3f5e8a1b2c01",
+        "Bangkok Regenerative Medicine Centre", "Bangkok", "TH", 0.82m, 0.25m, 0.16m, 0.31m, 0.10m, 48, 4.31m, "", ""]);
+
     /// <summary>
     /// Every published edition as it was published, a row per place in each of its lists (overall, per condition, per country):
     /// score, each factor's share, override and the clinics it was tied with and what decided between them.

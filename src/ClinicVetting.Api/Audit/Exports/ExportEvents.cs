@@ -8,6 +8,11 @@ public static class ExportEventsEndpoint
     public static readonly string[] Header =
         ["sequence", "stream_id", "version", "type", "timestamp", "user", "correlation_id", "causation_id", "data"];
 
+    /// <summary>The OpenAPI document's example of the answer.</summary>
+    public static string ExampleAnswer => Csv.Line(Header) + Csv.Line([
+        1042, "0195f1c2-7a4e-7c31-9d2b-3f5e8a1b2c01", 1, "clinic_registered", "2026-02-20T08:00:00Z", "alice", "4bf92f3577b34da6a3ce929d0e0e4736", "",
+        "{\"clinicId\":\"0195f1c2-7a4e-7c31-9d2b-3f5e8a1b2c01\",\"details\":{\"name\":\"Bangkok Regenerative Medicine Centre\",\"city\":\"Bangkok\",\"country\":\"TH\"}}"]);
+
     public static ProblemDetails Validate(long? fromSequence, long? toSequence, DateTimeOffset? from, DateTimeOffset? to) => new FieldErrors()
         .Range("fromSequence", fromSequence, 1, long.MaxValue)
         .Range("toSequence", toSequence, 1, long.MaxValue)

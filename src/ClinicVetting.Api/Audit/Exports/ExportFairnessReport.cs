@@ -8,6 +8,11 @@ public static class ExportFairnessReportEndpoint
     public static readonly string[] Header =
         ["from", "to", "clinic_id", "clinic_name", "rating_group", "submitted", "held", "published", "rejected", "restored"];
 
+    /// <summary>The OpenAPI document's example of the answer.</summary>
+    public static string ExampleAnswer => Csv.Line(Header)
+        + Csv.Line(["2026-02-01", "2026-03-02", "", "", "low", 14, 6, 7, 1, 0])
+        + Csv.Line(["2026-02-01", "2026-03-02", "0195f1c2-7a4e-7c31-9d2b-3f5e8a1b2c01", "Bangkok Regenerative Medicine Centre", "high", 40, 3, 38, 2, 1]);
+
     public static ProblemDetails Validate(DateOnly? from, DateOnly? to) => new FieldErrors()
         .When(from > to, "from", "must not be after to")
         .ToProblem();

@@ -1,9 +1,13 @@
 namespace ClinicVetting.Clinics.Claims;
 
-public sealed record MarketingTextInput(string SourceUrl, string Text) : IClaimChange
+public sealed record MarketingTextInput([property: FieldLimit(MaxLength = 2000)] string SourceUrl, string Text) : IClaimChange, IHasExample<MarketingTextInput>
 {
+    public static MarketingTextInput Example => new("https://bkk-regen.example/treatments/parkinsons",
+        "Our mesenchymal stem cells cure Parkinson's disease in 95% of patients, with no side effects.");
+
     public FieldErrors Validate() => new FieldErrors()
-        .Required("sourceUrl", SourceUrl, 2000)
+        .WithinLimits(this)
+        .Present("sourceUrl", SourceUrl)
         .Url("sourceUrl", SourceUrl)
         .Required("text", Text, 100_000);
 

@@ -1,11 +1,17 @@
 namespace ClinicVetting.Clinics.Claims;
 
-public sealed record AftercareInput(string FollowUp, string ComplicationHandling, int? FollowUpMonths = null) : IClaimChange
+public sealed record AftercareInput(
+    [property: FieldLimit(MaxLength = 4000)] string FollowUp,
+    [property: FieldLimit(MaxLength = 4000)] string ComplicationHandling,
+    [property: FieldLimit(Minimum = 0, Maximum = 120)] int? FollowUpMonths = null) : IClaimChange, IHasExample<AftercareInput>
 {
+    public static AftercareInput Example => new("Video consultations at 1, 3, 6 and 12 months with the treating physician",
+        "A 24-hour line to the treating physician; emergencies go to the partner hospital, Bumrungrad International", 12);
+
     public FieldErrors Validate() => new FieldErrors()
-        .Required("followUp", FollowUp, 4000)
-        .Required("complicationHandling", ComplicationHandling, 4000)
-        .Range("followUpMonths", FollowUpMonths, 0, 120);
+        .WithinLimits(this)
+        .Present("followUp", FollowUp)
+        .Present("complicationHandling", ComplicationHandling);
 
     /// <summary>Replaces the description on file; the same description again records nothing.</summary>
     public object Decide(ClinicClaims claims, ClaimContext context)

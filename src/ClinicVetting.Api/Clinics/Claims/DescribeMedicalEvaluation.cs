@@ -4,12 +4,18 @@ namespace ClinicVetting.Clinics.Claims;
 /// Both flags and the list are required: a body that leaves them out is refused, not read as "no screening, no
 /// health history". The list holds codes of the vetting rules (their labels are accepted too).
 /// </summary>
-public sealed record MedicalEvaluationInput(IReadOnlyList<string> ContraindicationsScreened, bool RequiresHealthHistory,
-    bool ApprovesBeforeReview, string? Description = null) : IClaimChange
+public sealed record MedicalEvaluationInput(
+    [property: FieldLimit(MaxItems = 50)] IReadOnlyList<string> ContraindicationsScreened,
+    bool RequiresHealthHistory,
+    bool ApprovesBeforeReview,
+    [property: FieldLimit(MaxLength = 4000)] string? Description = null) : IClaimChange, IHasExample<MedicalEvaluationInput>
 {
+    public static MedicalEvaluationInput Example => new(["active-infection", "cancer", "pregnancy-breastfeeding", "allergies"], true, true,
+        "A physician reviews the full health history and recent imaging before a treatment plan is offered.");
+
     public FieldErrors Validate() => new FieldErrors()
-        .Items("contraindicationsScreened", ContraindicationsScreened, 50, 100)
-        .Optional("description", Description, 4000);
+        .WithinLimits(this)
+        .Items("contraindicationsScreened", ContraindicationsScreened, 50, 100);
 
     bool IClaimChange.ReadsContraindications => true;
 

@@ -1,15 +1,22 @@
 namespace ClinicVetting.Clinics.Claims;
 
-public sealed record AccreditationInput(string Issuer, string CertificateId, DateOnly ValidFrom, DateOnly ValidUntil,
-    IReadOnlyList<string>? Scopes = null) : IClaimChange
+public sealed record AccreditationInput(
+    [property: FieldLimit(MaxLength = 200)] string Issuer,
+    [property: FieldLimit(MaxLength = 100)] string CertificateId,
+    DateOnly ValidFrom,
+    DateOnly ValidUntil,
+    [property: FieldLimit(MaxItems = 20)] IReadOnlyList<string>? Scopes = null) : IClaimChange, IHasExample<AccreditationInput>
 {
+    public static AccreditationInput Example => new("Joint Commission International", "JCI-TH-2291", new DateOnly(2025, 6, 1), new DateOnly(2028, 5, 31), ["surgical"]);
+
     public FieldErrors Validate() => new FieldErrors()
-        .Required("issuer", Issuer, 200)
-        .Required("certificateId", CertificateId, 100)
+        .WithinLimits(this)
+        .Present("issuer", Issuer)
+        .Present("certificateId", CertificateId)
         .When(ValidFrom == default, "validFrom", "is required")
         .When(ValidUntil == default, "validUntil", "is required")
         .When(ValidUntil < ValidFrom, "validUntil", "must not be before validFrom")
-        .When(Scopes is { Count: > 20 } || Scopes?.Any(x => x is null || x.Length > 100) == true, "scopes", "at most 20 scopes of 1 to 100 characters");
+        .When(Scopes?.Any(x => x is null || x.Length > 100) == true, "scopes", "at most 20 scopes of 1 to 100 characters");
 
     /// <summary>The same issuer and certificate again renews the accreditation on file; exactly as on file, nothing.</summary>
     public object Decide(ClinicClaims claims, ClaimContext context)

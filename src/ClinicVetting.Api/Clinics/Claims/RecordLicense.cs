@@ -1,10 +1,19 @@
 namespace ClinicVetting.Clinics.Claims;
 
-public sealed record LicenseInput(string IssuedBy, string Number, DateOnly ValidFrom, DateOnly ValidUntil, string? DocumentUrl = null) : IClaimChange
+public sealed record LicenseInput(
+    [property: FieldLimit(MaxLength = 200)] string IssuedBy,
+    [property: FieldLimit(MaxLength = 100)] string Number,
+    DateOnly ValidFrom,
+    DateOnly ValidUntil,
+    string? DocumentUrl = null) : IClaimChange, IHasExample<LicenseInput>
 {
+    public static LicenseInput Example => new("Medical Council of Thailand", "TMC-10293", new DateOnly(2025, 1, 1), new DateOnly(2027, 12, 31),
+        "https://bkk-regen.example/documents/licence-tmc-10293.pdf");
+
     public FieldErrors Validate() => new FieldErrors()
-        .Required("issuedBy", IssuedBy, 200)
-        .Required("number", Number, 100)
+        .WithinLimits(this)
+        .Present("issuedBy", IssuedBy)
+        .Present("number", Number)
         .When(ValidUntil < ValidFrom, "validUntil", "must not be before validFrom")
         .When(ValidFrom == default, "validFrom", "is required")
         .When(ValidUntil == default, "validUntil", "is required")

@@ -1,9 +1,18 @@
 namespace ClinicVetting.Clinics.Claims;
 
-public sealed record ProtocolInput(string Program, IReadOnlyList<string>? Steps = null, string? DocumentUrl = null) : IClaimChange
+public sealed record ProtocolInput(
+    [property: FieldLimit(MaxLength = 200)] string Program,
+    [property: FieldLimit(MaxItems = 100)] IReadOnlyList<string>? Steps = null,
+    string? DocumentUrl = null) : IClaimChange, IHasExample<ProtocolInput>
 {
+    public static ProtocolInput Example => new("Knee osteoarthritis programme",
+        ["Consultation and MRI review", "Bone marrow aspiration under local anaesthesia", "Cell processing in the on-site GMP laboratory",
+         "Ultrasound-guided intra-articular injection", "Follow-up at 1, 3, 6 and 12 months"],
+        "https://bkk-regen.example/documents/knee-protocol.pdf");
+
     public FieldErrors Validate() => new FieldErrors()
-        .Required("program", Program, 200)
+        .WithinLimits(this)
+        .Present("program", Program)
         .Items("steps", Steps, 100, 1000)
         .Url("documentUrl", DocumentUrl);
 

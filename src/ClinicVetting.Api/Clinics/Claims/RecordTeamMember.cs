@@ -1,12 +1,19 @@
 namespace ClinicVetting.Clinics.Claims;
 
-public sealed record TeamMemberInput(string Name, string Specialty, int YearsOfExperience, IReadOnlyList<string>? Certifications = null,
-    IReadOnlyList<string>? Credentials = null) : IClaimChange
+public sealed record TeamMemberInput(
+    [property: FieldLimit(MaxLength = 200)] string Name,
+    [property: FieldLimit(MaxLength = 200)] string Specialty,
+    [property: FieldLimit(Minimum = 0, Maximum = 70)] int YearsOfExperience,
+    [property: FieldLimit(MaxItems = 30)] IReadOnlyList<string>? Certifications = null,
+    [property: FieldLimit(MaxItems = 30)] IReadOnlyList<string>? Credentials = null) : IClaimChange, IHasExample<TeamMemberInput>
 {
+    public static TeamMemberInput Example => new("Dr. Somchai Wongsawat", "Orthopaedic surgery", 18, ["Thai Board of Orthopaedics"],
+        ["intra-articular injection", "bone marrow aspiration"]);
+
     public FieldErrors Validate() => new FieldErrors()
-        .Required("name", Name, 200)
-        .Required("specialty", Specialty, 200)
-        .Range("yearsOfExperience", YearsOfExperience, 0, 70)
+        .WithinLimits(this)
+        .Present("name", Name)
+        .Present("specialty", Specialty)
         .Items("certifications", Certifications, 30, 200)
         .Items("credentials", Credentials, 30, 200);
 

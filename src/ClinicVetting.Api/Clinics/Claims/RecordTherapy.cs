@@ -1,14 +1,22 @@
 namespace ClinicVetting.Clinics.Claims;
 
-public sealed record TherapyInput(string Condition, CellType CellType, CellSource Source, AdministrationRoute Route,
-    string? LabName = null, string? LabLicense = null, bool InRegisteredTrial = false, string? TrialRegistryId = null) : IClaimChange
+public sealed record TherapyInput(
+    [property: FieldLimit(MaxLength = 100)] string Condition,
+    CellType CellType,
+    CellSource Source,
+    AdministrationRoute Route,
+    [property: FieldLimit(MaxLength = 200)] string? LabName = null,
+    [property: FieldLimit(MaxLength = 100)] string? LabLicense = null,
+    bool InRegisteredTrial = false,
+    [property: FieldLimit(MaxLength = 100)] string? TrialRegistryId = null) : IClaimChange, IHasExample<TherapyInput>
 {
+    public static TherapyInput Example => new("orthopedics", CellType.Mesenchymal, CellSource.Autologous, AdministrationRoute.LocalInjection,
+        "Siam Cell Laboratory", "FDA-TH-LAB-0412", true, "TCTR20250114003");
+
     public FieldErrors Validate() => new FieldErrors()
-        .Required("condition", Condition, 100)
-        .When(Condition is { Length: > 0 and <= 100 } && !Conditions.IsKnown(Condition), "condition", Conditions.NotInCatalog(Condition))
-        .Optional("labName", LabName, 200)
-        .Optional("labLicense", LabLicense, 100)
-        .Optional("trialRegistryId", TrialRegistryId, 100);
+        .WithinLimits(this)
+        .Present("condition", Condition)
+        .When(Condition is { Length: > 0 and <= 100 } && !Conditions.IsKnown(Condition), "condition", Conditions.NotInCatalog(Condition));
 
     /// <summary>The condition as its catalog code; a therapy exactly as one on file records nothing.</summary>
     public object Decide(ClinicClaims claims, ClaimContext context)

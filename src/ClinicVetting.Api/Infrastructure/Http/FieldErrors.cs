@@ -30,6 +30,27 @@ public sealed class FieldErrors
         return When(value.Length > maxLength, field, $"must be at most {maxLength} characters");
     }
 
+    /// <summary>"is required" for a missing or blank value; its length is the property's <see cref="FieldLimitAttribute"/>.</summary>
+    public FieldErrors Present(string field, string? value) => When(string.IsNullOrWhiteSpace(value), field, "is required");
+
+    /// <summary>
+    /// Every member of the body past the limit its property declares (<see cref="FieldLimitAttribute"/>, which the OpenAPI document
+    /// states), named as in JSON; nested bodies are checked with their prefix (<c>costRange</c>, <c>programs[2]</c>).
+    /// </summary>
+    public FieldErrors WithinLimits(object body, string? prefix = null)
+    {
+        foreach (var property in body.GetType().GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance))
+        {
+            if (FieldLimits.Of(property)?.ProblemOf(property.GetValue(body)) is { } problem)
+            {
+                var name = System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(property.Name);
+                Add(prefix is null ? name : $"{prefix}.{name}", problem);
+            }
+        }
+
+        return this;
+    }
+
     public FieldErrors Optional(string field, string? value, int maxLength)
         => When(value is not null && value.Length > maxLength, field, $"must be at most {maxLength} characters");
 
@@ -51,6 +72,19 @@ public sealed class FieldErrors
             foreach (var message in messages)
             {
                 Add($"{prefix}.{field}", message);
+            }
+        }
+
+        return this;
+    }
+
+    public FieldErrors Include(FieldErrors other)
+    {
+        foreach (var (field, messages) in other._errors)
+        {
+            foreach (var message in messages)
+            {
+                Add(field, message);
             }
         }
 

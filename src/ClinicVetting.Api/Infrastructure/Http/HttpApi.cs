@@ -21,6 +21,11 @@ public static class HttpApi
         builder.Services.AddProblemDetails(problems => problems.CustomizeProblemDetails = context =>
         {
             context.ProblemDetails.Instance ??= context.HttpContext.Request.Path;
+            if (context.ProblemDetails.Status == StatusCodes.Status404NotFound && string.IsNullOrEmpty(context.ProblemDetails.Detail))
+            {
+                context.ProblemDetails.Detail = Problems.NotFoundDetail(context.HttpContext);
+            }
+
             // Problems the framework writes (401, 404 of no route, 405, 415) join our one namespace of problem types.
             if (context.ProblemDetails.Type is null || !context.ProblemDetails.Type.StartsWith(Problems.TypeBase, StringComparison.Ordinal))
             {

@@ -12,7 +12,7 @@ namespace ClinicVetting.Infrastructure.Http;
 /// <summary>
 /// What every operation of the OpenAPI document says, by convention rather than in each endpoint file: its summary and
 /// description (the endpoint method's XML summary), a camelCase operationId, who may call it (the security requirement and
-/// the roles of its authorization policy), the problems any endpoint can answer (400, 401, 403, 429, 500), the rate-limit
+/// the roles of its authorization policy), the problems any endpoint can answer (400, 401, 403, 429, 500, 503), the rate-limit
 /// headers of anonymous endpoints, and the limits the request-shape guard enforces on every string, array and whole number.
 /// </summary>
 public static class OpenApiContract
@@ -24,6 +24,7 @@ public static class OpenApiContract
     {
         openApi.AddSchemaTransformer(TypeStrings);
         openApi.AddOperationTransformer(Describe);
+        openApi.AddOperationTransformer(OpenApiExamples.Show);
         openApi.AddDocumentTransformer(Finish);
     }
 
@@ -51,12 +52,32 @@ public static class OpenApiContract
             }
         }
 
+        StateFieldLimits(schema, context);
+
         if (schema.Type is { } array && array.HasFlag(JsonSchemaType.Array) && schema.Items is null && ElementTypeOf(context.JsonTypeInfo.Type) == typeof(string))
         {
             schema.Items = new OpenApiSchema { Type = JsonSchemaType.String };
         }
 
         return Task.CompletedTask;
+    }
+
+    /// <summary>Each member's own limit (<see cref="FieldLimitAttribute"/>), which the request-shape guard enforces.</summary>
+    private static void StateFieldLimits(OpenApiSchema schema, OpenApiSchemaTransformerContext context)
+    {
+        foreach (var property in context.JsonTypeInfo.Properties)
+        {
+            if (FieldLimits.Of(property.AttributeProvider) is not { } limits
+                || schema.Properties?.TryGetValue(property.Name, out var candidate) != true || candidate is not OpenApiSchema member)
+            {
+                continue;
+            }
+
+            if (limits.MaxLength is { } maxLength) member.MaxLength = maxLength;
+            if (limits.MaxItems is { } maxItems) member.MaxItems = maxItems;
+            if (limits.Minimum is { } minimum) member.Minimum = minimum.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            if (limits.Maximum is { } maximum) member.Maximum = maximum.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
     }
 
     private static Type? ElementTypeOf(Type type) =>
@@ -97,6 +118,13 @@ public static class OpenApiContract
             }
         }
 
+        // An endpoint returning IResult gets a 200 of "IResult" besides the answers it declares: an answer it never gives.
+        if (operation.Responses is { } answers && answers.Keys.Any(x => x.StartsWith('2') && x != "200")
+            && context.Description.SupportedResponseTypes.Any(x => x.StatusCode == 200 && typeof(IResult).IsAssignableFrom(x.Type)))
+        {
+            answers.Remove("200");
+        }
+
         var anonymous = metadata.OfType<IAllowAnonymous>().Any();
         var policy = metadata.OfType<IAuthorizeData>().Select(x => x.Policy).FirstOrDefault(x => x is not null);
         var roles = policy is not null && Policies.RolesOf.TryGetValue(policy, out var allowed) ? allowed : Roles.All;
@@ -120,6 +148,8 @@ public static class OpenApiContract
 
         responses.TryAdd("400", Problem("The request is not valid: `errors` names each field (a JSON path) with what to correct."));
         responses.TryAdd("500", Problem("A failure of ours, logged with the `traceId` of this answer; nothing was written."));
+        responses.TryAdd("503", Problem("The database cannot be reached just now (`database-unavailable`): nothing was written; retry after `Retry-After` seconds.",
+            retryAfter: true));
         foreach (var (status, response) in responses)
         {
             if (response is OpenApiResponse concrete)
@@ -206,11 +236,28 @@ public static class OpenApiContract
 
         document.Components.Schemas ??= new Dictionary<string, IOpenApiSchema>();
         document.Components.Schemas.TryAdd("ProblemDetails", ProblemDetailsSchema());
+        // The framework's own ProblemDetails component (from ProducesResponseType) lacks the members our problems add.
+        if (document.Components.Schemas["ProblemDetails"] is OpenApiSchema { Properties: { } declared })
+        {
+            foreach (var (name, member) in ProblemDetailsSchema().Properties!)
+            {
+                declared.TryAdd(name, member);
+            }
+        }
+
         // Generated clients (Kiota) make `detail` their exception's message: otherwise a refusal reads "Exception of type ... was thrown".
         if (document.Components.Schemas["ProblemDetails"].Properties is { } problem && problem.TryGetValue("detail", out var found) && found is OpenApiSchema detail)
         {
             detail.Extensions ??= new Dictionary<string, IOpenApiExtension>();
             detail.Extensions["x-ms-primary-error-message"] = new JsonNodeExtension(JsonValue.Create(true)!);
+        }
+
+        if (document.Components.Schemas.ContainsKey("IResult")
+            && !(document.Paths ?? []).Values.SelectMany(x => (IEnumerable<OpenApiOperation>?)x.Operations?.Values ?? [])
+                .SelectMany(x => (x.Responses ?? []).Values).SelectMany(x => x.Content?.Values ?? [])
+                .Any(x => x.Schema is OpenApiSchemaReference { Reference.Id: "IResult" }))
+        {
+            document.Components.Schemas.Remove("IResult");
         }
 
         var requestSchemas = RequestSchemas(document);
@@ -255,6 +302,8 @@ public static class OpenApiContract
         ["Public ranking"] = "The published ranking for anyone: editions, lists per condition and country, an Atom feed.",
         ["Public"] = "What anyone may read without a token.",
         ["Audit"] = "The event log for auditors: browse events, a clinic's file as of any time, edition replays, what-if, integrity and seals.",
+        ["Audit exports"] = "CSV downloads for auditors (RFC 4180, streamed): cases, decisions, editions, the fairness report, a range of the event log.",
+        ["Notifications"] = "Notices e-mailed to clinics, signed webhooks to other systems, and the deliveries that failed for good.",
     };
 
     /// <summary>A path value longer than this is no id, code or name the API knows: a 404 (or 400) at once.</summary>
@@ -354,6 +403,30 @@ public static class OpenApiContract
             ["status"] = new OpenApiSchema { Type = JsonSchemaType.Integer | JsonSchemaType.Null, Format = "int32" },
             ["detail"] = new OpenApiSchema { Type = JsonSchemaType.String | JsonSchemaType.Null },
             ["instance"] = new OpenApiSchema { Type = JsonSchemaType.String | JsonSchemaType.Null },
+            ["traceId"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "The W3C trace id of the request: quote it when you report a problem." },
+            ["correlationId"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "The request's X-Correlation-ID (or its trace id)." },
+            ["errors"] = new OpenApiSchema
+            {
+                Type = JsonSchemaType.Object,
+                Description = "400 `validation`: each field (a JSON path such as `programs[2].cellType`, or a query parameter) with what to correct.",
+                AdditionalProperties = new OpenApiSchema { Type = JsonSchemaType.Array, Items = new OpenApiSchema { Type = JsonSchemaType.String } },
+            },
+            ["allowedRoles"] = new OpenApiSchema
+            {
+                Type = JsonSchemaType.Array,
+                Description = "403 `forbidden`: the roles that may call this endpoint.",
+                Items = new OpenApiSchema { Type = JsonSchemaType.String },
+            },
+            ["currentVersion"] = new OpenApiSchema
+            {
+                Type = JsonSchemaType.Integer, Format = "int64", Description = "409 `conflict` of a stale `If-Match`: the version now current.",
+            },
+            ["reasons"] = new OpenApiSchema
+            {
+                Type = JsonSchemaType.Array,
+                Description = "422 `rule-violated`: every rule that refuses the command.",
+                Items = new OpenApiSchema { Type = JsonSchemaType.String },
+            },
         },
     };
 

@@ -37,6 +37,41 @@ public static class Problems
         _ => "error",
     };
 
+    /// <summary>
+    /// What a 404 without words of its own did not find: the resource its route names by its last value ("No clinic with id
+    /// '0195...'."), or, where no route matches, the address itself.
+    /// </summary>
+    public static string NotFoundDetail(HttpContext http)
+    {
+        if (http.GetEndpoint() is RouteEndpoint { RoutePattern: var pattern })
+        {
+            for (var i = pattern.PathSegments.Count - 1; i > 0; i--)
+            {
+                if (pattern.PathSegments[i].Parts is [Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart parameter]
+                    && pattern.PathSegments[i - 1].Parts is [Microsoft.AspNetCore.Routing.Patterns.RoutePatternLiteralPart collection])
+                {
+                    return NotFoundDetail(collection.Content, http.GetRouteValue(parameter.Name));
+                }
+            }
+        }
+
+        return $"Nothing at {http.Request.Method} {http.Request.Path}: the API's routes are listed in /openapi/v1.json.";
+    }
+
+    public static string NotFoundDetail(string collection, object? id) => $"No {NounOf(collection)} with id '{id}'.";
+
+    /// <summary>What one of a route's collection is called: "cases" holds vetting cases.</summary>
+    public static string NounOf(string collection) => collection switch
+    {
+        "cases" => "vetting case",
+        "proposals" => "ranking proposal",
+        "reverifications" => "log reverification",
+        "webhooks" => "webhook subscriber",
+        "deliveries" => "webhook delivery",
+        "regulators" => "regulator for the country",
+        _ => collection.EndsWith("ies", StringComparison.Ordinal) ? collection[..^3] + "y" : collection.TrimEnd('s').Replace('-', ' '),
+    };
+
     public static Task Write(HttpContext http, ProblemDetails problem)
     {
         http.Response.StatusCode = problem.Status ?? 500;

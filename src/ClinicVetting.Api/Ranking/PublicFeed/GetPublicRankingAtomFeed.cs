@@ -8,6 +8,25 @@ public static class GetPublicRankingAtomFeedEndpoint
 {
     private static readonly XNamespace Atom = "http://www.w3.org/2005/Atom";
 
+    /// <summary>The OpenAPI document's example of the answer.</summary>
+    public const string ExampleAnswer = """
+        <?xml version="1.0" encoding="utf-8"?>
+        <feed xmlns="http://www.w3.org/2005/Atom">
+          <id>urn:clinicvetting:rankings</id>
+          <title>ClinicVetting: top 10 verified stem-cell clinics</title>
+          <updated>2026-03-02T09:30:00.0000000+00:00</updated>
+          <link rel="self" href="https://clinicvetting.example/api/public/rankings/feed.atom" />
+          <entry>
+            <id>urn:clinicvetting:rankings:edition:7</id>
+            <title>Ranking edition 7</title>
+            <updated>2026-03-02T09:30:00.0000000+00:00</updated>
+            <author><name>ClinicVetting</name></author>
+            <link href="https://clinicvetting.example/api/public/rankings/editions/7" />
+            <summary>1. Bangkok Regenerative Medicine Centre (Bangkok, TH), score 0.82</summary>
+          </entry>
+        </feed>
+        """;
+
     /// <summary>An Atom feed of the editions, newest first (the latest 20).</summary>
     [WolverineGet("/api/public/rankings/feed.atom", OperationId = "GetPublicRankingAtomFeed"), AllowAnonymous,
      EnableRateLimiting(PublicFeedOptions.RateLimitPolicy)]

@@ -3,7 +3,10 @@ using ClinicVetting.Vetting.ReferenceData;
 
 namespace ClinicVetting.Vetting.Cases;
 
-public sealed record OpenCaseInput(Guid ClinicId);
+public sealed record OpenCaseInput(Guid ClinicId) : IHasExample<OpenCaseInput>
+{
+    public static OpenCaseInput Example => new(ExampleWords.ClinicId);
+}
 
 public sealed record OpenVettingCase(Guid CaseId, Guid ClinicId);
 

@@ -1,11 +1,19 @@
 namespace ClinicVetting.Vetting.Cases;
 
-public sealed record EvidenceBody(EvidenceOutcome Outcome, EvidenceSource Source, string Reference, DateTimeOffset ObtainedAt, string? Note = null)
+public sealed record EvidenceBody(
+    EvidenceOutcome Outcome,
+    EvidenceSource Source,
+    [property: FieldLimit(MaxLength = 2000)] string Reference,
+    DateTimeOffset ObtainedAt,
+    [property: FieldLimit(MaxLength = 4000)] string? Note = null) : IHasExample<EvidenceBody>
 {
+    public static EvidenceBody Example => new(EvidenceOutcome.Passed, EvidenceSource.RegistryPage, "https://www.tmc.or.th/check_prc.php?num=10293",
+        new DateTimeOffset(2026, 3, 2, 9, 30, 0, TimeSpan.Zero), "Licence TMC-10293 is on the register, valid until 2027-12-31");
+
     public FieldErrors Validate() => new FieldErrors()
-        .Required("reference", Reference, 2000)
-        .When(ObtainedAt == default, "obtainedAt", "is required")
-        .Optional("note", Note, 4000);
+        .WithinLimits(this)
+        .Present("reference", Reference)
+        .When(ObtainedAt == default, "obtainedAt", "is required");
 }
 
 public sealed record EvidenceInput(EvidenceOutcome Outcome, EvidenceSource Source, string Reference, DateTimeOffset ObtainedAt, string? Note);

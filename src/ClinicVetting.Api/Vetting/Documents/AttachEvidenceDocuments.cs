@@ -115,6 +115,7 @@ public static class AttachEvidenceDocumentsEndpoint
             {
                 ["multipart/form-data"] = new()
                 {
+                    Example = new System.Text.Json.Nodes.JsonObject { ["file"] = new System.Text.Json.Nodes.JsonArray("licence-scan.pdf", "registry-page.png") },
                     Schema = new OpenApiSchema
                     {
                         Type = JsonSchemaType.Object,

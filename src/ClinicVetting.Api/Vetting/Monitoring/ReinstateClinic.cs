@@ -3,9 +3,11 @@ using ClinicVetting.Vetting.ReferenceData;
 
 namespace ClinicVetting.Vetting.Monitoring;
 
-public sealed record ReinstatementInput(string EvidenceReference)
+public sealed record ReinstatementInput([property: FieldLimit(MaxLength = 2000)] string EvidenceReference) : IHasExample<ReinstatementInput>
 {
-    public FieldErrors Validate() => new FieldErrors().Required("evidenceReference", EvidenceReference, 2000);
+    public static ReinstatementInput Example => new("https://www.tmc.or.th/check_prc.php?num=10293 (renewed until 2029-12-31, checked 2026-03-02)");
+
+    public FieldErrors Validate() => new FieldErrors().WithinLimits(this).Present("evidenceReference", EvidenceReference);
 }
 
 public sealed record ReinstateClinic(Guid ClinicId, string EvidenceReference);

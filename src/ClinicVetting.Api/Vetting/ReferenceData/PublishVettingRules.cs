@@ -3,11 +3,15 @@ using ClinicVetting.Vetting.Cases;
 
 namespace ClinicVetting.Vetting.ReferenceData;
 
-public sealed record PublishVettingRulesInput(VettingRuleSet Rules, string Reason)
+public sealed record PublishVettingRulesInput(VettingRuleSet Rules, [property: FieldLimit(MaxLength = 2000)] string Reason)
+    : IHasExample<PublishVettingRulesInput>
 {
+    public static PublishVettingRulesInput Example => new(VettingRuleSet.Default with { EvidenceFreshnessDays = 90 },
+        "Evidence older than 90 days no longer counts, after the audit of 2026-02");
+
     public FieldErrors Validate()
     {
-        var errors = new FieldErrors().Required("reason", Reason, 2000);
+        var errors = new FieldErrors().WithinLimits(this).Present("reason", Reason);
         if (Rules is null)
         {
             return errors.Add("rules", "is required");
@@ -20,9 +24,7 @@ public sealed record PublishVettingRulesInput(VettingRuleSet Rules, string Reaso
                 "rules", "every list must be given (it may be empty)")
             .When(Rules.RedFlagPhrases?.Any(x => string.IsNullOrWhiteSpace(x?.Phrase)) == true, "rules.redFlagPhrases", "phrases must not be empty")
             .When(Rules.Contraindications?.Any(x => string.IsNullOrWhiteSpace(x?.Code)) == true, "rules.contraindications", "codes must not be empty")
-            .Range("rules.evidenceFreshnessDays", Rules.EvidenceFreshnessDays, 1, 3650)
-            .Range("rules.reverificationMonths", Rules.ReverificationMonths, 1, 120)
-            .Range("rules.lapseGraceDays", Rules.LapseGraceDays, 0, 365)
+            .WithinLimits(Rules, "rules")
             .When(Rules.ExpiryReminderDays?.Any(x => x is < 1 or > 3650) == true, "rules.expiryReminderDays", "must be between 1 and 3650 days")
             .Nested("rules", Catalogued("usApprovedConditions", Rules.UsApprovedConditions))
             .Nested("rules", Catalogued("usConditionsWithoutApprovedTherapy", Rules.UsConditionsWithoutApprovedTherapy));

@@ -3,17 +3,26 @@ using ClinicVetting.Vetting.Cases;
 namespace ClinicVetting.Vetting.ReferenceData;
 
 /// <summary>Aliases: the other names licenses are issued under (the name in the country's language, "Israeli Ministry of Health").</summary>
-public sealed record RegulatorInput(string Authority, string? Acronym, string? RegistryUrl, string? RegistryApiUrl, string? Notes, string Reason,
-    IReadOnlyList<string>? Aliases = null)
+public sealed record RegulatorInput(
+    [property: FieldLimit(MaxLength = 300)] string Authority,
+    [property: FieldLimit(MaxLength = 50)] string? Acronym,
+    string? RegistryUrl,
+    string? RegistryApiUrl,
+    [property: FieldLimit(MaxLength = 2000)] string? Notes,
+    [property: FieldLimit(MaxLength = 2000)] string Reason,
+    [property: FieldLimit(MaxItems = 50)] IReadOnlyList<string>? Aliases = null) : IHasExample<RegulatorInput>
 {
+    public static RegulatorInput Example => new("Medical Council of Thailand", "TMC", "https://www.tmc.or.th/check_prc.php", null,
+        "Licences are searchable by number on the council's website", "The council moved its register to a new address",
+        ["แพทยสภา", "Thai Medical Council"]);
+
     public FieldErrors Validate() => new FieldErrors()
-        .Required("authority", Authority, 300)
-        .Optional("acronym", Acronym, 50)
+        .WithinLimits(this)
+        .Present("authority", Authority)
         .Items("aliases", Aliases, 50, 300)
         .Url("registryUrl", RegistryUrl)
         .Url("registryApiUrl", RegistryApiUrl)
-        .Optional("notes", Notes, 2000)
-        .Required("reason", Reason, 2000);
+        .Present("reason", Reason);
 }
 
 public sealed record RecordRegulator(string Country, RegulatorInput Regulator);

@@ -38,10 +38,10 @@ public sealed record VettingRuleSet(
     IReadOnlyList<RedFlagPhrase> RedFlagPhrases,
     IReadOnlyList<string> IntrathecalCredentials,
     IReadOnlyList<string> SurgicalAccreditationScopes,
-    int EvidenceFreshnessDays,
+    [property: FieldLimit(Minimum = 1, Maximum = 3650)] int EvidenceFreshnessDays,
     IReadOnlyList<int> ExpiryReminderDays,
-    int ReverificationMonths,
-    int LapseGraceDays)
+    [property: FieldLimit(Minimum = 1, Maximum = 120)] int ReverificationMonths,
+    [property: FieldLimit(Minimum = 0, Maximum = 365)] int LapseGraceDays)
 {
     public CellTier TierOf(CellType cellType) =>
         CellTypes.FirstOrDefault(x => x.CellType == cellType)?.Tier ?? CellTier.Experimental;
