@@ -71,6 +71,8 @@ public sealed class BenchEnvironment : IAsyncDisposable
         start.Environment["ClinicVetting__PublicFeed__RequestsPerMinute"] = "100000000";
         start.Environment["ClinicVetting__PublicApi__RequestsPerMinute"] = "100000000";
         start.Environment["ClinicVetting__MaxRequestBodyBytes"] = "1048576";
+        // U1 uploads files up to 256 MiB.
+        start.Environment["Vetting__Documents__MaxFileBytes"] = (300L * 1024 * 1024).ToString();
         _api = Process.Start(start)!;
         _api.OutputDataReceived += (_, _) => { };
         _api.ErrorDataReceived += (_, e) => { if (e.Data is { Length: > 0 }) Console.Error.WriteLine($"  api: {e.Data}"); };
@@ -95,6 +97,8 @@ public sealed class BenchEnvironment : IAsyncDisposable
 
         throw new TimeoutException("The API did not serve the public ranking within five minutes.");
     }
+
+    public int? ApiProcessId => _api is { HasExited: false } ? _api.Id : null;
 
     public TimeSpan ApiCpuTime => _api is { HasExited: false } ? _api.TotalProcessorTime : TimeSpan.Zero;
 

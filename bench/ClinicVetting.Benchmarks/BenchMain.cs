@@ -21,12 +21,13 @@ public static class BenchMain
         CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
         var quick = args.Contains("--quick");
         // For working on one part (no results file): --http-only (P1-P3, P6), --log-only (P4, P5, I1, F1), --reuse-log (the log of an
-        // earlier run), --audit-reads-only (with --log-only: I1 and F1 alone).
+        // earlier run), --audit-reads-only (with --log-only: I1 and F1 alone), --uploads-only (U1 alone).
         var httpOnly = args.Contains("--http-only");
+        var uploadsOnly = args.Contains("--uploads-only");
         var logOnly = args.Contains("--log-only");
         var reuseLog = args.Contains("--reuse-log");
         var auditReadsOnly = args.Contains("--audit-reads-only");
-        var output = httpOnly || logOnly || reuseLog || auditReadsOnly ? null : ArgumentAfter(args, "--out");
+        var output = httpOnly || uploadsOnly || logOnly || reuseLog || auditReadsOnly ? null : ArgumentAfter(args, "--out");
         var settings = quick
             ? new BenchSettings(true, 8, TimeSpan.FromSeconds(3), 2_000, 200, 20_000)
             : new BenchSettings(false, 32, TimeSpan.FromSeconds(15), 50_000, 10_000, 1_000_000);
@@ -36,6 +37,16 @@ public static class BenchMain
         var notes = new List<string>();
         var total = Stopwatch.StartNew();
         var replayMismatch = false;
+
+        if (uploadsOnly)
+        {
+            await using var bench = new BenchEnvironment { ServerConnection = server };
+            Step("Starting the API (its own process, Release build, demo data) on a fresh database");
+            await bench.RecreateDatabase("clinicvetting_bench");
+            await bench.StartApi("clinicvetting_bench");
+            await RunUploads(bench, settings, ratios, notes);
+            return 0;
+        }
 
         if (!logOnly)
         {
@@ -119,6 +130,8 @@ public static class BenchMain
         await bench.RecreateDatabase("clinicvetting_bench");
         await bench.StartApi("clinicvetting_bench");
         var http = new HttpScenarios(bench, "clinicvetting_bench", settings);
+        // First, while the process has not yet grown its heap for the other scenarios (slack there would hide growth).
+        await RunUploads(bench, settings, ratios, notes);
 
         Step($"P1: HTTP command to durable event, {settings.Concurrency} concurrent clients, {settings.Duration.TotalSeconds} s each");
         var (p1, _, _) = await http.P1();
@@ -139,6 +152,14 @@ public static class BenchMain
 
         Step("P6: feed tail latency with a write load running");
         ratios.Add(Report(await http.P6(idle)));
+    }
+
+    private static async Task RunUploads(BenchEnvironment bench, BenchSettings settings, List<Ratio> ratios, List<string> notes)
+    {
+        Step("U1: evidence uploads of growing size, the API's peak resident memory against idle");
+        var uploads = new UploadScenario(bench, settings);
+        ratios.Add(Report(await uploads.U1()));
+        notes.Add($"{uploads.Detail}.");
     }
 
     private static async Task<IReadOnlyList<Guid>> DemoClinics(BenchEnvironment bench)
