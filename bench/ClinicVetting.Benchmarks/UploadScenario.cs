@@ -43,7 +43,7 @@ public sealed class UploadScenario(BenchEnvironment bench, BenchSettings setting
         }
 
         var largest = peaks[^1];
-        Detail = $"U1 measures the API's peak resident memory (VmHWM in /proc, reset before each upload: {PeakSource}); " +
+        Detail = $"U1 measures the API's peak resident memory by {PeakSource}; " +
                  $"the largest file went in at {largest.Size / (double)MiB / largest.Took.TotalSeconds:N1} MiB/s";
         return new Ratio("U1", "Evidence upload memory",
             string.Join(", ", peaks.Select(x => $"{x.Size / MiB} MiB file: peak {x.Peak / (double)MiB:N0} MiB")) + " resident while receiving",
@@ -51,7 +51,7 @@ public sealed class UploadScenario(BenchEnvironment bench, BenchSettings setting
             largest.Peak / (double)idle, $"how much the API's resident memory grows while a {largest.Size / MiB} MiB file streams in (1 is flat)");
     }
 
-    private string PeakSource { get; set; } = "VmHWM";
+    private string PeakSource { get; set; } = "VmHWM in /proc/PID/status, reset through /proc/PID/clear_refs before each upload";
 
     private async Task<(Guid CaseId, Guid EvidenceId)> CaseWithEvidence(HttpClient http)
     {

@@ -60,6 +60,24 @@ public sealed class killing_the_api_while_notices_go_out(Xunit.Abstractions.ITes
         }
     }
 
+    /// <summary>Every decision notice event and the case decisions, for a failure to show where a second notice came from.</summary>
+    private async Task<IReadOnlyList<string>> DecisionNoticesInTheLog()
+    {
+        await using var connection = new NpgsqlConnection(_connection);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "select seq_id, stream_id, version, type, id, timestamp, data::text from clinicvetting.mt_events " +
+            "where type in ('vetting_decision_notice_sent', 'vetting_case_approved', 'vetting_case_opened', 'clinic_vetting_approved') order by seq_id", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var lines = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            lines.Add($"{reader.GetInt64(0)} {reader.GetGuid(1)} v{reader.GetInt64(2)} {reader.GetString(3)} id={reader.GetGuid(4)} at {reader.GetDateTime(5):O} {reader.GetString(6)}");
+        }
+
+        return lines;
+    }
+
     [Fact]
     public async Task every_notice_arrives_at_least_once_and_a_duplicate_carries_the_same_message_id()
     {
@@ -117,6 +135,15 @@ public sealed class killing_the_api_while_notices_go_out(Xunit.Abstractions.ITes
         received.SelectMany(x => x.To.Mailboxes).Select(x => x.Address).ToHashSet().ShouldBe(expected, ignoreOrder: true);
         received.ShouldAllBe(x => !string.IsNullOrEmpty(x.MessageId));
         var byClinic = received.GroupBy(x => x.To.Mailboxes.Single().Address).ToDictionary(x => x.Key, x => x.ToList());
+        if (byClinic.Values.Any(x => x.Select(m => m.MessageId).Distinct().Count() > 1))
+        {
+            output.WriteLine("A clinic got two different notices; the decision notices in the log:");
+            foreach (var line in await DecisionNoticesInTheLog())
+            {
+                output.WriteLine(line);
+            }
+        }
+
         // At least once: a notice the server got before the kill, unanswered, is sent again after the restart.
         heldAtTheKill.ShouldAllBe(x => byClinic[x].Count >= 2);
         // The duplicate carries the first copy's Message-ID: one id per clinic's notice, however many times it was sent.

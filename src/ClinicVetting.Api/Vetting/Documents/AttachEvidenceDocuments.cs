@@ -21,7 +21,8 @@ public static class AttachEvidenceDocumentsEndpoint
     /// <summary>
     /// Attach files to recorded evidence (multipart/form-data, one or more file parts): PDF, PNG or JPEG, told from their
     /// bytes (else 415), none empty (400), each at most the configured size (413). Streamed into the document store by
-    /// SHA-256; sending the same file again attaches nothing new, so a retry is safe without an Idempotency-Key.
+    /// SHA-256; sending the same file again attaches nothing new, so a retry is safe without an Idempotency-Key. The files and
+    /// their event commit in one transaction; an If-Match that is stale before or after the upload is a 409 and keeps nothing.
     /// </summary>
     [WolverinePost("/api/vetting/cases/{caseId}/checks/{check}/evidence/{evidenceId}/documents", OperationId = "AttachEvidenceDocuments"),
      Authorize(Policy = Policies.StaffWork)]
@@ -30,6 +31,7 @@ public static class AttachEvidenceDocumentsEndpoint
     [ProducesResponseType<EvidenceDocuments>(StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status413PayloadTooLarge, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status415UnsupportedMediaType, "application/problem+json")]
     public static async Task<IResult> Post(Guid caseId, string check, Guid evidenceId, HttpRequest request, IDocumentStore documentStore,
