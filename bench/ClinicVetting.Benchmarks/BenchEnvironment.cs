@@ -78,6 +78,8 @@ public sealed class BenchEnvironment : IAsyncDisposable
         start.Environment["ClinicVetting__PublicFeed__RequestsPerMinute"] = "100000000";
         start.Environment["ClinicVetting__PublicApi__RequestsPerMinute"] = "100000000";
         start.Environment["ClinicVetting__MaxRequestBodyBytes"] = "1048576";
+        // U1 uploads files up to 256 MiB.
+        start.Environment["Vetting__Documents__MaxFileBytes"] = (300L * 1024 * 1024).ToString();
         if (Environment.GetEnvironmentVariable("CLINICVETTING_BENCH_API_JIT_LOG") is { Length: > 0 } jitLog)
         {
             // Every method the API's JIT compiles, with its tier, as it happens (what keeps compiling after the warm-up).

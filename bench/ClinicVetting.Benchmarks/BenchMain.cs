@@ -21,9 +21,11 @@ public static class BenchMain
         CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
         var quick = args.Contains("--quick");
         // For working on one part (no results file): --http-only (P1-P3, P6), --log-only (P4, P5, I1, F1), --reuse-log (the log of an
-        // earlier run), --audit-reads-only (with --log-only: I1 and F1 alone), --only P1,P2 (with --http-only: those scenarios alone),
-        // --profile DIR (dotnet-trace, dotnet-counters and pg_stat_statements of the API during P1 and P2, into DIR).
+        // earlier run), --audit-reads-only (with --log-only: I1 and F1 alone), --uploads-only (U1 alone), --only P1,P2 (with
+        // --http-only: those scenarios alone), --profile DIR (dotnet-trace, dotnet-counters and pg_stat_statements of the API
+        // during P1 and P2, into DIR).
         var httpOnly = args.Contains("--http-only");
+        var uploadsOnly = args.Contains("--uploads-only");
         var logOnly = args.Contains("--log-only");
         var reuseLog = args.Contains("--reuse-log");
         var auditReadsOnly = args.Contains("--audit-reads-only");
@@ -34,7 +36,7 @@ public static class BenchMain
         var logDatabase = ArgumentAfter(args, "--log-database") ?? "clinicvetting_bench_log";
         var only = ArgumentAfter(args, "--only")?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         var profile = ArgumentAfter(args, "--profile");
-        var output = httpOnly || logOnly || reuseLog || auditReadsOnly || replayOnly || only is not null || profile is not null ? null : ArgumentAfter(args, "--out");
+        var output = httpOnly || uploadsOnly || logOnly || reuseLog || auditReadsOnly || replayOnly || only is not null || profile is not null ? null : ArgumentAfter(args, "--out");
         var settings = quick
             ? new BenchSettings(true, 8, TimeSpan.FromSeconds(3), 2_000, 200, 20_000, 300)
             : new BenchSettings(false, 32, TimeSpan.FromSeconds(15), 50_000, 10_000, 1_000_000, 3_000);
@@ -48,6 +50,16 @@ public static class BenchMain
         var notes = new List<string>();
         var total = Stopwatch.StartNew();
         var replayMismatch = false;
+
+        if (uploadsOnly)
+        {
+            await using var bench = new BenchEnvironment { ServerConnection = server };
+            Step("Starting the API (its own process, Release build, demo data) on a fresh database");
+            await bench.RecreateDatabase("clinicvetting_bench");
+            await bench.StartApi("clinicvetting_bench");
+            await RunUploads(bench, settings, ratios, notes);
+            return 0;
+        }
 
         if (!logOnly)
         {
@@ -142,6 +154,11 @@ public static class BenchMain
         await bench.RecreateDatabase("clinicvetting_bench");
         await bench.StartApi("clinicvetting_bench");
         var http = new HttpScenarios(bench, "clinicvetting_bench", settings, profile is null ? null : new Profiler(profile, bench, "clinicvetting_bench"));
+        if (wanted("U1"))
+        {
+            // First, while the process has not yet grown its heap for the other scenarios (slack there would hide growth).
+            await RunUploads(bench, settings, ratios, notes);
+        }
 
         if (wanted("P1"))
         {
@@ -186,6 +203,14 @@ public static class BenchMain
 
         Step("P6: feed tail latency with a write load running");
         ratios.Add(Report(await http.P6(idle)));
+    }
+
+    private static async Task RunUploads(BenchEnvironment bench, BenchSettings settings, List<Ratio> ratios, List<string> notes)
+    {
+        Step("U1: evidence uploads of growing size, the API's peak resident memory against idle");
+        var uploads = new UploadScenario(bench, settings);
+        ratios.Add(Report(await uploads.U1()));
+        notes.Add($"{uploads.Detail}.");
     }
 
     private static async Task<IReadOnlyList<Guid>> DemoClinics(BenchEnvironment bench)

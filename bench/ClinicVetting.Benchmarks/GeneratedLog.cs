@@ -120,17 +120,17 @@ public static class GeneratedLog
             var caseId = Guid.CreateVersion7();
             var evidenceId = Guid.CreateVersion7();
             var attached = new List<EvidenceDocument>();
+            await using var session = store.LightweightSession();
+            session.LastModifiedBy = "bench-generator";
             for (var i = 0; i < perCase && written < count; i++, written++)
             {
                 var bytes = new byte[1_024 + random.Next(15_360)];
                 random.NextBytes(bytes);
                 "%PDF-1.4\n"u8.CopyTo(bytes);
-                var stored = await documents.Store(new MemoryStream(bytes), long.MaxValue, CancellationToken.None);
+                var stored = await documents.Store(session, new MemoryStream(bytes), long.MaxValue, CancellationToken.None);
                 attached.Add(new EvidenceDocument(stored.Sha256, $"evidence-{written}.pdf", stored.ContentType, stored.Size));
             }
 
-            await using var session = store.LightweightSession();
-            session.LastModifiedBy = "bench-generator";
             session.Events.StartStream<VettingCase>(caseId,
                 new VettingCaseOpened(caseId, Guid.CreateVersion7(), CaseOpening.Initial, [CheckKind.License], "bench-generator", now),
                 new EvidenceRecorded(caseId, CheckKind.License,

@@ -46,14 +46,18 @@ public static class SampleDocuments
         return Encoding.ASCII.GetBytes(pdf.ToString());
     }
 
-    /// <summary>Stores a generated PDF and attaches it to the evidence, as staff uploading it would.</summary>
+    /// <summary>Stores a generated PDF and attaches it to the evidence in one transaction, as staff uploading it would.</summary>
     public static async Task Attach(DemoContext context, Guid caseId, CheckKind check, Guid evidenceId, string fileName, string[] lines,
         CancellationToken cancellation)
     {
         var store = context.Services.GetRequiredService<IEvidenceDocumentStore>();
+        await using var session = context.Store.LightweightSession();
+        session.LastModifiedBy = DemoContext.StaffUser;
         using var content = new MemoryStream(Pdf(lines));
-        var stored = await store.Store(content, long.MaxValue, cancellation);
-        await context.Invoke<EvidenceDocuments>(DemoContext.StaffUser, new AttachEvidenceDocuments(caseId, check, evidenceId,
-            [new EvidenceDocument(stored.Sha256, fileName, stored.ContentType, stored.Size)]), cancellation);
+        var stored = await store.Store(session, content, long.MaxValue, cancellation);
+        await AttachEvidenceDocumentsHandler.Append(session, caseId, check, evidenceId,
+            [new EvidenceDocument(stored.Sha256, fileName, stored.ContentType, stored.Size)], null, DemoContext.StaffUser, context.Clock.GetUtcNow(),
+            cancellation);
+        await session.SaveChangesAsync(cancellation);
     }
 }

@@ -89,7 +89,7 @@ public static class DeliverWebhookHandler
     public const string ClientName = "webhooks";
 
     public static async Task<OutgoingMessages> Handle(DeliverWebhook command, IDocumentSession session, IHttpClientFactory http, NotificationOptions options,
-        TimeProvider clock, ILogger<WebhookDelivery> logger, CancellationToken cancellation)
+        WebhookTargets targets, TimeProvider clock, ILogger<WebhookDelivery> logger, CancellationToken cancellation)
     {
         var delivery = await session.LoadAsync<WebhookDelivery>(command.DeliveryId, cancellation);
         if (delivery is not { Status: DeliveryStatus.Pending or DeliveryStatus.Retrying })
@@ -105,6 +105,10 @@ public static class DeliverWebhookHandler
         if (subscriber is null)
         {
             error = "the subscriber was removed";
+        }
+        else if (targets.SchemeRefusal(new Uri(subscriber.Url)) is { } refused)
+        {
+            error = $"refused: {refused}";
         }
         else
         {

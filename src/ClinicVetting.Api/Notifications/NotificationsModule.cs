@@ -19,7 +19,11 @@ public static class NotificationsModule
         var services = builder.Services;
         services.AddSingleton(NotificationOptions.From(builder.Configuration));
         services.AddSingleton<IMailSender, SmtpMailSender>();
-        services.AddHttpClient(DeliverWebhookHandler.ClientName, client => client.Timeout = TimeSpan.FromSeconds(15));
+        var targets = WebhookTargets.From(builder.Configuration);
+        services.AddSingleton(targets);
+        // Every connection is checked on the address it goes to; no redirect or proxy takes a delivery around that check.
+        services.AddHttpClient(DeliverWebhookHandler.ClientName, client => client.Timeout = TimeSpan.FromSeconds(15))
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { ConnectCallback = targets.Connect, AllowAutoRedirect = false, UseProxy = false });
 
         services.ConfigureMarten(opts =>
         {

@@ -28,13 +28,28 @@ public static class SubscribeWebhookEndpoint
 
     /// <summary>
     /// Subscribe a system to signed webhook deliveries of vetting.decided, clinic.suspended, clinic.reinstated and
-    /// ranking.edition-published. The answer holds the signing secret, shown only now.
+    /// ranking.edition-published. The answer holds the signing secret, shown only now. The URL must be https (else 400) on a
+    /// public address: a host that is or resolves to a loopback, private, link-local, metadata or other reserved address is refused (422).
     /// </summary>
     [WolverinePost("/api/notifications/webhooks", OperationId = "SubscribeWebhook"), Authorize(Policy = Policies.Approver)]
     [Tags("Notifications")]
     [ProducesResponseType<NewWebhookSubscriber>(StatusCodes.Status201Created, "application/json")]
-    public static IResult Post(WebhookSubscription subscription, IDocumentSession session, IMessageContext context, TimeProvider clock)
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status422UnprocessableEntity, "application/problem+json")]
+    public static async Task<IResult> Post(WebhookSubscription subscription, IDocumentSession session, IMessageContext context, TimeProvider clock,
+        WebhookTargets targets, CancellationToken cancellation)
     {
+        var url = new Uri(subscription.Url.Trim());
+        if (targets.SchemeRefusal(url) is { } scheme)
+        {
+            throw new InvalidRequest("Webhook URL refused", scheme);
+        }
+
+        if (await targets.AddressRefusal(url, cancellation) is { } address)
+        {
+            throw new RuleViolation(address, [address]);
+        }
+
         var subscriber = new WebhookSubscriber
         {
             Id = Guid.CreateVersion7(),

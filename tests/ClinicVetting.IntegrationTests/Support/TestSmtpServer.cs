@@ -15,6 +15,7 @@ public sealed class TestSmtpServer : MessageStore, IAsyncDisposable
     private readonly Task _running;
     private int _refusalsLeft;
     private volatile bool _deferring;
+    private volatile TaskCompletionSource? _holding;
 
     public TestSmtpServer(int port)
     {
@@ -36,27 +37,47 @@ public sealed class TestSmtpServer : MessageStore, IAsyncDisposable
     /// <summary>While on, every message gets a 451 (try again later), as a server that is overloaded or greylisting answers.</summary>
     public void Defer(bool on) => _deferring = on;
 
-    public override Task<SmtpResponse> SaveAsync(ISessionContext context, IMessageTransaction transaction, ReadOnlySequence<byte> buffer,
+    /// <summary>
+    /// While on, a message is kept as received but the 250 that tells the sender so waits until <see cref="Release"/>: a sender
+    /// killed meanwhile has delivered a message it never learnt was accepted, and sends it again.
+    /// </summary>
+    public void Hold() => _holding = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public void Release() => Interlocked.Exchange(ref _holding, null)?.TrySetResult();
+
+    /// <summary>Messages received whose acceptance was held back.</summary>
+    public int HeldCount => Volatile.Read(ref _held);
+
+    private int _held;
+
+    public override async Task<SmtpResponse> SaveAsync(ISessionContext context, IMessageTransaction transaction, ReadOnlySequence<byte> buffer,
         CancellationToken cancellationToken)
     {
         if (_deferring)
         {
-            return Task.FromResult(new SmtpResponse((SmtpReplyCode)451, "4.3.0 try again later"));
+            return new SmtpResponse((SmtpReplyCode)451, "4.3.0 try again later");
         }
 
         if (Interlocked.Decrement(ref _refusalsLeft) >= 0)
         {
-            return Task.FromResult(SmtpResponse.TransactionFailed);
+            return SmtpResponse.TransactionFailed;
         }
 
         Interlocked.Exchange(ref _refusalsLeft, 0);
         using var stream = new MemoryStream(buffer.ToArray());
         Received.Enqueue(MimeMessage.Load(stream));
-        return Task.FromResult(SmtpResponse.Ok);
+        if (_holding is { } holding)
+        {
+            Interlocked.Increment(ref _held);
+            await holding.Task.WaitAsync(cancellationToken);
+        }
+
+        return SmtpResponse.Ok;
     }
 
     public async ValueTask DisposeAsync()
     {
+        Release();
         await _stop.CancelAsync();
         try
         {

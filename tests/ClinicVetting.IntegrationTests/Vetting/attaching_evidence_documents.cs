@@ -59,6 +59,12 @@ public class attaching_evidence_documents(AppFixture fixture) : EventLogContext(
         return await session.QueryAsync<long>($"select count(*) from {Schema}.{EvidenceDocumentSchema.DocumentTable}").ContinueWith(x => x.Result[0]);
     }
 
+    private async Task<long> StoredChunks()
+    {
+        await using var session = Store.QuerySession();
+        return (await session.QueryAsync<long>($"select count(*) from {Schema}.{EvidenceDocumentSchema.ChunkTable}"))[0];
+    }
+
     private async Task<int> AttachmentEvents()
     {
         await using var session = Store.QuerySession();
@@ -141,6 +147,8 @@ public class attaching_evidence_documents(AppFixture fixture) : EventLogContext(
         await Attach(caseId, evidenceId, 415, new Upload("good.pdf", APdf("good")), new Upload("bad.txt", "plain text"u8.ToArray()));
 
         (await AttachmentEvents()).ShouldBe(0);
+        (await StoredDocuments()).ShouldBe(0, "the good file was rolled back with the refused upload");
+        (await StoredChunks()).ShouldBe(0);
         (await Host.GetCase(Staff, caseId)).Checks.Single(x => x.Route == "license").Evidence.Single().Documents.ShouldBeEmpty();
     }
 
@@ -317,5 +325,163 @@ public class attaching_evidence_documents(AppFixture fixture) : EventLogContext(
 
         (await FilesAsOf(between)).ShouldBe(["first.pdf"]);
         (await FilesAsOf(DateTimeOffset.UtcNow)).ShouldBe(["first.pdf", "second.png"]);
+    }
+
+    /// <summary>
+    /// A multipart body of one PDF that sends <paramref name="firstBytes"/> of it, then waits for <paramref name="release"/> before
+    /// the rest: what a slow client on a large file looks like to the server.
+    /// </summary>
+    private sealed class HeldBackUpload : HttpContent
+    {
+        private const string boundary = "held-back-boundary";
+        private readonly long firstBytes;
+        private readonly long totalBytes;
+        private readonly Task release;
+
+        public HeldBackUpload(long firstBytes, long totalBytes, Task release)
+        {
+            this.firstBytes = firstBytes;
+            this.totalBytes = totalBytes;
+            this.release = release;
+            Headers.ContentType = MediaTypeHeaderValue.Parse($"multipart/form-data; boundary={boundary}");
+        }
+
+        protected override async Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context)
+        {
+            await stream.WriteAsync(Encoding.ASCII.GetBytes(
+                $"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"large.pdf\"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.4\n"));
+            var block = new byte[64 * 1024];
+            Array.Fill(block, (byte)'x');
+            for (long sent = 9; sent < totalBytes; sent += block.Length)
+            {
+                if (sent >= firstBytes)
+                {
+                    await release;
+                }
+
+                await stream.WriteAsync(block.AsMemory(0, (int)Math.Min(block.Length, totalBytes - sent)));
+                await stream.FlushAsync();
+            }
+
+            await stream.WriteAsync(Encoding.ASCII.GetBytes($"\r\n--{boundary}--\r\n"));
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = 0;
+            return false;
+        }
+    }
+
+    /// <summary>Whether a server connection has written document chunks in a transaction not yet committed (the upload in progress).</summary>
+    private async Task<bool> ChunksBeingWritten()
+    {
+        await using var session = Store.QuerySession();
+        return (await session.QueryAsync<bool>(
+            $"select exists (select 1 from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() " +
+            $"and state = 'idle in transaction' and query like 'insert into {Schema}.{EvidenceDocumentSchema.ChunkTable}%')"))[0];
+    }
+
+    private async Task<HttpResponseMessage> StartHeldBackUpload(Guid caseId, Guid evidenceId, TaskCompletionSource release, string? ifMatch = null)
+    {
+        var client = Host.Server.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Staff);
+        if (ifMatch is not null)
+        {
+            client.DefaultRequestHeaders.IfMatch.Add(EntityTagHeaderValue.Parse(ifMatch));
+        }
+
+        var sending = client.PostAsync($"/api/vetting/cases/{caseId}/checks/license/evidence/{evidenceId}/documents",
+            new HeldBackUpload(firstBytes: 2 * 1024 * 1024, totalBytes: 8 * 1024 * 1024, release.Task));
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!await ChunksBeingWritten())
+        {
+            if (sending.IsCompleted || DateTime.UtcNow > deadline)
+            {
+                release.TrySetResult();
+                throw new Xunit.Sdk.XunitException(
+                    "No document chunk was written while the client held back the rest of the body: the server buffers uploads instead of streaming them.");
+            }
+
+            await Task.Delay(50);
+        }
+
+        return await ReleaseAndWait(sending, release);
+    }
+
+    private static async Task<HttpResponseMessage> ReleaseAndWait(Task<HttpResponseMessage> sending, TaskCompletionSource release)
+    {
+        release.TrySetResult();
+        return await sending.WaitAsync(TimeSpan.FromSeconds(60));
+    }
+
+    [Fact]
+    public async Task an_upload_is_written_to_the_store_while_its_body_is_still_arriving()
+    {
+        var (caseId, evidenceId) = await ACaseWithLicenseEvidence();
+
+        using var answer = await StartHeldBackUpload(caseId, evidenceId, new TaskCompletionSource());
+
+        answer.StatusCode.ShouldBe(System.Net.HttpStatusCode.OK, await answer.Content.ReadAsStringAsync());
+        var document = (await Host.GetCase(Staff, caseId)).Checks.Single(x => x.Route == "license").Evidence.Single().Documents.ShouldHaveSingleItem();
+        document.Size.ShouldBe(8 * 1024 * 1024);
+        (await StoredChunks()).ShouldBe(8 * 1024 * 1024 / PostgresEvidenceDocumentStore.ChunkSize);
+    }
+
+    [Fact]
+    public async Task an_upload_whose_case_changed_while_it_streamed_is_refused_409_and_leaves_no_stored_file()
+    {
+        var (caseId, evidenceId) = await ACaseWithLicenseEvidence();
+        var version = (await Host.GetCase(Staff, caseId)).Version;
+        var release = new TaskCompletionSource();
+
+        // The case changes after the chunks began to be written and before the upload's event is appended.
+        var changing = Task.Run(async () =>
+        {
+            try
+            {
+                var deadline = DateTime.UtcNow.AddSeconds(30);
+                while (!await ChunksBeingWritten())
+                {
+                    if (DateTime.UtcNow > deadline) throw new TimeoutException("No document chunk was written while the body was held back.");
+                    await Task.Delay(50);
+                }
+
+                await Host.RecordEvidence(Staff, caseId, "medical-team", Fixture.Clock.Now.AddDays(-1));
+            }
+            finally
+            {
+                release.TrySetResult();
+            }
+        });
+        var client = Host.Server.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Staff);
+        client.DefaultRequestHeaders.IfMatch.Add(EntityTagHeaderValue.Parse($"\"{version}\""));
+        using var answer = await client.PostAsync($"/api/vetting/cases/{caseId}/checks/license/evidence/{evidenceId}/documents",
+            new HeldBackUpload(firstBytes: 2 * 1024 * 1024, totalBytes: 4 * 1024 * 1024, release.Task)).WaitAsync(TimeSpan.FromSeconds(90));
+        await changing;
+
+        answer.StatusCode.ShouldBe(System.Net.HttpStatusCode.Conflict, await answer.Content.ReadAsStringAsync());
+        answer.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+        (await AttachmentEvents()).ShouldBe(0);
+        (await StoredDocuments()).ShouldBe(0, "the file streamed in is rolled back with the refused append");
+        (await StoredChunks()).ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task a_stale_if_match_is_refused_409_before_a_byte_is_stored()
+    {
+        var (caseId, evidenceId) = await ACaseWithLicenseEvidence();
+        var version = (await Host.GetCase(Staff, caseId)).Version;
+
+        (await Host.Send(Staff, s =>
+        {
+            var content = new MultipartFormDataContent { { new ByteArrayContent(APdf("stale")), "file", "stale.pdf" } };
+            s.Post.MultipartFormData(content).ToUrl($"/api/vetting/cases/{caseId}/checks/license/evidence/{evidenceId}/documents");
+            s.WithRequestHeader("If-Match", $"\"{version - 1}\"");
+        }, 409)).ShouldBeProblem(409);
+
+        (await StoredDocuments()).ShouldBe(0);
+        (await AttachmentEvents()).ShouldBe(0);
     }
 }

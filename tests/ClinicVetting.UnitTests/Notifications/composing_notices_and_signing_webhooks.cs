@@ -68,6 +68,8 @@ public class composing_notices_and_signing_webhooks
     [InlineData("tampered body")]
     [InlineData("wrong secret")]
     [InlineData("replayed later")]
+    [InlineData("replayed later with a fresh timestamp")]
+    [InlineData("replayed before")]
     [InlineData("no header")]
     public void a_tampered_forged_replayed_or_unsigned_delivery_fails_the_check(string attack)
     {
@@ -79,6 +81,10 @@ public class composing_notices_and_signing_webhooks
             "tampered body" => WebhookSignature.Problem(header, "whsec_right", body.Replace("suspended", "reinstated"), Now, TimeSpan.FromMinutes(5)),
             "wrong secret" => WebhookSignature.Problem(header, "whsec_wrong", body, Now, TimeSpan.FromMinutes(5)),
             "replayed later" => WebhookSignature.Problem(header, "whsec_right", body, Now.AddMinutes(6), TimeSpan.FromMinutes(5)),
+            "replayed later with a fresh timestamp" => WebhookSignature.Problem(
+                header.Replace($"t={Now.ToUnixTimeSeconds()}", $"t={Now.AddMinutes(6).ToUnixTimeSeconds()}"), "whsec_right", body, Now.AddMinutes(6),
+                TimeSpan.FromMinutes(5)),
+            "replayed before" => WebhookSignature.Problem(header, "whsec_right", body, Now.AddMinutes(-6), TimeSpan.FromMinutes(5)),
             _ => WebhookSignature.Problem(null, "whsec_right", body, Now, TimeSpan.FromMinutes(5)),
         };
 

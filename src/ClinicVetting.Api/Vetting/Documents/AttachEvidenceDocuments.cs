@@ -1,3 +1,4 @@
+using ClinicVetting.Infrastructure.Hosting;
 using ClinicVetting.Vetting.Cases;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
@@ -5,8 +6,6 @@ using Microsoft.Net.Http.Headers;
 using Microsoft.OpenApi;
 
 namespace ClinicVetting.Vetting.Documents;
-
-public sealed record AttachEvidenceDocuments(Guid CaseId, CheckKind Check, Guid EvidenceId, IReadOnlyList<EvidenceDocument> Documents);
 
 public sealed record EvidenceDocumentLink(string Sha256, string FileName, string ContentType, long Size, string Href)
 {
@@ -22,7 +21,8 @@ public static class AttachEvidenceDocumentsEndpoint
     /// <summary>
     /// Attach files to recorded evidence (multipart/form-data, one or more file parts): PDF, PNG or JPEG, told from their
     /// bytes (else 415), none empty (400), each at most the configured size (413). Streamed into the document store by
-    /// SHA-256; sending the same file again attaches nothing new, so a retry is safe without an Idempotency-Key.
+    /// SHA-256; sending the same file again attaches nothing new, so a retry is safe without an Idempotency-Key. The files and
+    /// their event commit in one transaction; an If-Match that is stale before or after the upload is a 409 and keeps nothing.
     /// </summary>
     [WolverinePost("/api/vetting/cases/{caseId}/checks/{check}/evidence/{evidenceId}/documents", OperationId = "AttachEvidenceDocuments"),
      Authorize(Policy = Policies.StaffWork)]
@@ -31,15 +31,20 @@ public static class AttachEvidenceDocumentsEndpoint
     [ProducesResponseType<EvidenceDocuments>(StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status413PayloadTooLarge, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status415UnsupportedMediaType, "application/problem+json")]
-    public static async Task<IResult> Post(Guid caseId, string check, Guid evidenceId, HttpRequest request, IQuerySession session,
-        IEvidenceDocumentStore store, EvidenceDocumentOptions options, IMessageBus bus, CancellationToken cancellation)
+    public static async Task<IResult> Post(Guid caseId, string check, Guid evidenceId, HttpRequest request, IDocumentStore documentStore,
+        IEvidenceDocumentStore store, EvidenceDocumentOptions options, TimeProvider clock, CancellationToken cancellation)
     {
         var kind = CheckRoute.Parse(check);
+        var expectedVersion = ETags.ExpectedVersion(request);
+        // The files and the event that attaches them commit together or not at all (disposed uncommitted: rolled back).
+        await using var session = documentStore.LightweightSession();
         var vettingCase = await session.LoadAsync<VettingCase>(caseId, cancellation) ?? throw new NotFound("Vetting case", caseId);
-        // Refused before a byte is stored: a closed case or unknown evidence takes no files.
+        // Refused before a byte is stored: a closed case, unknown evidence or a stale If-Match takes no files.
         AttachEvidenceDocumentsHandler.EvidenceToAttachTo(vettingCase, kind, evidenceId);
+        Conflict.ThrowIfStale("vetting case", vettingCase.Version, expectedVersion);
 
         if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var mediaType)
             || !string.Equals(mediaType.MediaType.Value, "multipart/form-data", StringComparison.OrdinalIgnoreCase))
@@ -75,7 +80,7 @@ public static class AttachEvidenceDocumentsEndpoint
                     return Refused(400, "Too many files", $"Attach at most {options.MaxFilesPerUpload} files at once.");
                 }
 
-                var content = await store.Store(section.Body, options.MaxFileBytes, cancellation);
+                var content = await store.Store(session, section.Body, options.MaxFileBytes, cancellation);
                 stored.Add(new EvidenceDocument(content.Sha256, FileName(disposition, content.ContentType), content.ContentType, content.Size));
             }
         }
@@ -101,7 +106,12 @@ public static class AttachEvidenceDocumentsEndpoint
             return Refused(400, "No file attached", "Send at least one file part (Content-Disposition: form-data; name=\"file\"; filename=\"...\").");
         }
 
-        return Results.Json(await bus.InvokeAsync<EvidenceDocuments>(new AttachEvidenceDocuments(caseId, kind, evidenceId, stored), cancellation));
+        session.LastModifiedBy = request.HttpContext.User.Identity?.Name;
+        session.CorrelationId = CorrelationId.Of(request.HttpContext);
+        var attached = await AttachEvidenceDocumentsHandler.Append(session, caseId, kind, evidenceId, stored, expectedVersion,
+            session.LastModifiedBy ?? Actor.System, clock.GetUtcNow(), cancellation);
+        await session.SaveChangesAsync(cancellation);
+        return Results.Json(attached);
     }
 
     /// <summary>The body is read by hand (streamed), so the OpenAPI document is told what it is.</summary>
@@ -154,17 +164,23 @@ public static class AttachEvidenceDocumentsEndpoint
 
 public static class AttachEvidenceDocumentsHandler
 {
-    public static async Task<EvidenceDocuments> Handle(AttachEvidenceDocuments command, IDocumentSession session, IMessageContext context,
-        TimeProvider clock, CancellationToken cancellation)
+    /// <summary>
+    /// Appends the attachment of <paramref name="documents"/> (already streamed into the session's transaction) to the case, locked
+    /// for the append so a concurrent writer waits rather than failing a finished upload; a stale <paramref name="expectedVersion"/> is a 409.
+    /// </summary>
+    public static async Task<EvidenceDocuments> Append(IDocumentSession session, Guid caseId, CheckKind kind, Guid evidenceId,
+        IReadOnlyList<EvidenceDocument> documents, long? expectedVersion, string attachedBy, DateTimeOffset now, CancellationToken cancellation)
     {
-        var (stream, vettingCase) = await session.Events.FetchExisting<VettingCase>(command.CaseId, "Vetting case", cancellation);
-        var attached = Decide(vettingCase, command.Check, command.EvidenceId, command.Documents, Actor.Of(context), clock.GetUtcNow());
+        var stream = await session.Events.FetchForExclusiveWriting<VettingCase>(caseId, cancellation);
+        var vettingCase = stream.Aggregate ?? throw new NotFound("Vetting case", caseId);
+        Conflict.ThrowIfStale("vetting case", vettingCase.Version, expectedVersion);
+        var attached = Decide(vettingCase, kind, evidenceId, documents, attachedBy, now);
         if (attached is not null)
         {
             stream.AppendOne(attached);
         }
 
-        var evidence = EvidenceToAttachTo(vettingCase, command.Check, command.EvidenceId);
+        var evidence = EvidenceToAttachTo(vettingCase, kind, evidenceId);
         // The aggregate is not mutated here (Marten's identity map would apply the event twice): the answer adds the new files.
         IEnumerable<EvidenceDocument> held = [.. evidence.Documents ?? [], .. attached?.Documents ?? []];
         return new EvidenceDocuments(vettingCase.Id, vettingCase.Version + (attached is null ? 0 : 1), evidence.EvidenceId,

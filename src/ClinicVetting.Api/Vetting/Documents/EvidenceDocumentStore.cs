@@ -36,13 +36,18 @@ public sealed class DocumentRefusal(int status, string title, string detail) : E
 
 /// <summary>
 /// Where evidence documents live, content-addressed by SHA-256. PostgreSQL holds them here (one store, backed up with the
-/// events); an S3-compatible bucket would be another implementation of this interface, registered in VettingModule.
+/// events), written in the transaction of the session that appends the event attaching them: a file whose event is refused
+/// or never written is rolled back with it, so no orphan is left. An S3-compatible bucket would be another implementation of
+/// this interface, registered in VettingModule, that uploads under a staging key and needs a sweep of keys no event names.
 /// </summary>
 [Published]
 public interface IEvidenceDocumentStore
 {
-    /// <summary>Streams <paramref name="content"/> in (memory stays at one chunk), refusing empty, unknown or oversized content.</summary>
-    Task<StoredContent> Store(Stream content, long maxBytes, CancellationToken cancellation);
+    /// <summary>
+    /// Streams <paramref name="content"/> into the session's transaction (memory stays at one chunk, hashed while written), refusing
+    /// empty, unknown or oversized content. Nothing is kept unless the session commits.
+    /// </summary>
+    Task<StoredContent> Store(IDocumentSession session, Stream content, long maxBytes, CancellationToken cancellation);
 
     /// <summary>Writes the stored bytes to <paramref name="destination"/>; false when nothing is stored under that hash.</summary>
     Task<bool> CopyTo(string sha256, Stream destination, CancellationToken cancellation);
@@ -64,7 +69,7 @@ public sealed class PostgresEvidenceDocumentStore(IDocumentStore store, TimeProv
     private string Documents => $"{store.Options.Events.DatabaseSchemaName}.{EvidenceDocumentSchema.DocumentTable}";
     private string Chunks => $"{store.Options.Events.DatabaseSchemaName}.{EvidenceDocumentSchema.ChunkTable}";
 
-    public async Task<StoredContent> Store(Stream content, long maxBytes, CancellationToken cancellation)
+    public async Task<StoredContent> Store(IDocumentSession session, Stream content, long maxBytes, CancellationToken cancellation)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(ChunkSize);
         try
@@ -79,13 +84,12 @@ public sealed class PostgresEvidenceDocumentStore(IDocumentStore store, TimeProv
                               ?? throw new DocumentRefusal(415, "Not an accepted document type",
                                   "Evidence documents are PDF, PNG or JPEG files, told from their content; this file is none of them.");
 
-            await using var connection = store.Storage.Database.CreateConnection();
-            await connection.OpenAsync(cancellation);
-            await using var transaction = await connection.BeginTransactionAsync(cancellation);
+            await session.BeginTransactionAsync(cancellation);
+            var connection = session.Connection ?? throw new InvalidOperationException("The session holds no connection after beginning its transaction.");
 
             var blobId = Guid.CreateVersion7();
             using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            await using var insert = new NpgsqlCommand($"insert into {Chunks} (blob_id, chunk_no, data) values (@blob, @no, @data)", connection, transaction);
+            await using var insert = new NpgsqlCommand($"insert into {Chunks} (blob_id, chunk_no, data) values (@blob, @no, @data)", connection);
             insert.Parameters.Add(new NpgsqlParameter<Guid>("blob", blobId));
             var number = insert.Parameters.Add(new NpgsqlParameter<int>("no", 0));
             var data = insert.Parameters.Add(new NpgsqlParameter<ReadOnlyMemory<byte>>("data", NpgsqlDbType.Bytea));
@@ -110,7 +114,7 @@ public sealed class PostgresEvidenceDocumentStore(IDocumentStore store, TimeProv
             var sha256 = Convert.ToHexStringLower(hash.GetHashAndReset());
             await using (var keep = new NpgsqlCommand(
                              $"insert into {Documents} (sha256, blob_id, size, stored_at) values (@sha, @blob, @size, @at) on conflict (sha256) do nothing",
-                             connection, transaction))
+                             connection))
             {
                 keep.Parameters.AddWithValue("sha", sha256);
                 keep.Parameters.AddWithValue("blob", blobId);
@@ -119,13 +123,12 @@ public sealed class PostgresEvidenceDocumentStore(IDocumentStore store, TimeProv
                 if (await keep.ExecuteNonQueryAsync(cancellation) == 0)
                 {
                     // The same content is already stored: keep the first copy only.
-                    await using var drop = new NpgsqlCommand($"delete from {Chunks} where blob_id = @blob", connection, transaction);
+                    await using var drop = new NpgsqlCommand($"delete from {Chunks} where blob_id = @blob", connection);
                     drop.Parameters.AddWithValue("blob", blobId);
                     await drop.ExecuteNonQueryAsync(cancellation);
                 }
             }
 
-            await transaction.CommitAsync(cancellation);
             return new StoredContent(sha256, size, contentType);
         }
         finally
