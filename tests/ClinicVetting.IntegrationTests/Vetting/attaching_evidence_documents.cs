@@ -468,8 +468,9 @@ public class attaching_evidence_documents(AppFixture fixture) : EventLogContext(
         (await StoredChunks()).ShouldBe(0);
     }
 
+    // What it proves is the outcome; that the check also runs before the body is read (a saving) it cannot see.
     [Fact]
-    public async Task a_stale_if_match_is_refused_409_before_a_byte_is_stored()
+    public async Task a_stale_if_match_is_refused_409_and_leaves_nothing_stored()
     {
         var (caseId, evidenceId) = await ACaseWithLicenseEvidence();
         var version = (await Host.GetCase(Staff, caseId)).Version;
