@@ -38,8 +38,50 @@ public sealed class the_served_contract(ContractApp contract, ITestOutputHelper 
     }
 
     /// <summary>
-    /// Every request body shows an example, every 2xx answer with content too, and every problem answer a client must handle
-    /// (400, 404, 409, 422) a problem of its kind; the linters check each against its schema.
+    /// A body that is not JSON says what it is: text (CSV, Atom) a string, a stored file its media type's raw bytes, never
+    /// base64 (`format: byte`) and never an empty schema a client generator would turn into an untyped object.
+    /// </summary>
+    [Fact]
+    public async Task every_answer_that_is_not_json_is_described_as_the_text_or_bytes_it_is()
+    {
+        var document = JsonNode.Parse(await ServedContract.Fetch(contract.App))!;
+        var wrong = new List<string>();
+        var seen = 0;
+        foreach (var (path, item) in document["paths"]!.AsObject())
+        {
+            foreach (var (method, operation) in item!.AsObject())
+            {
+                foreach (var (status, response) in operation?["responses"]?.AsObject() ?? [])
+                {
+                    foreach (var (contentType, media) in response?["content"]?.AsObject() ?? [])
+                    {
+                        if (contentType.Contains("json"))
+                        {
+                            continue;
+                        }
+
+                        seen++;
+                        var schema = media?["schema"];
+                        var isText = contentType.StartsWith("text/") || contentType.EndsWith("+xml");
+                        var described = (string?)schema?["type"] == "string" && schema?["format"] is null
+                                        && (isText ? schema?["contentMediaType"] is null : (string?)schema?["contentMediaType"] == contentType);
+                        if (!described)
+                        {
+                            wrong.Add($"{method.ToUpperInvariant()} {path} {status} {contentType}: {schema?.ToJsonString()}");
+                        }
+                    }
+                }
+            }
+        }
+
+        wrong.ShouldBeEmpty();
+        seen.ShouldBeGreaterThanOrEqualTo(9);
+    }
+
+    /// <summary>
+    /// Every request body shows an example, every 2xx answer with content too (but a file's raw bytes, which a JSON string
+    /// cannot show), and every problem answer a client must handle (400, 404, 409, 422) a problem of its kind; the linters
+    /// check each against its schema.
     /// </summary>
     [Fact]
     public async Task every_request_answer_and_problem_shows_an_example()
@@ -72,6 +114,11 @@ public sealed class the_served_contract(ContractApp contract, ITestOutputHelper 
 
                     foreach (var (contentType, media) in response?["content"]?.AsObject() ?? [])
                     {
+                        if (media?["schema"]?["contentMediaType"] is not null)
+                        {
+                            continue;
+                        }
+
                         Expect(media, $"{name}: {status} {contentType}");
                     }
                 }

@@ -158,6 +158,10 @@ public static class OpenApiContract
                 {
                     UseProblemSchema(concrete, context.Document);
                 }
+                else
+                {
+                    DescribeRawBodies(concrete);
+                }
 
                 if (anonymous && (status.StartsWith('2') || status.StartsWith('4')))
                 {
@@ -173,6 +177,30 @@ public static class OpenApiContract
 
         return Task.CompletedTask;
     }
+
+    /// <summary>
+    /// A body that is not JSON (CSV, Atom, a stored PDF or image) is sent as it is: text is a string, a file is raw bytes
+    /// of its media type (JSON Schema's contentMediaType), never base64 as the schema of a byte array would say. Raw bytes
+    /// have no example: a JSON string cannot show them.
+    /// </summary>
+    private static void DescribeRawBodies(OpenApiResponse response)
+    {
+        foreach (var (mediaType, content) in response.Content ?? new Dictionary<string, OpenApiMediaType>())
+        {
+            if (mediaType.Contains("json", StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            content.Schema = IsText(mediaType)
+                ? new OpenApiSchema { Type = JsonSchemaType.String }
+                : new OpenApiSchema { Type = JsonSchemaType.String, ContentMediaType = mediaType };
+        }
+    }
+
+    /// <summary>A body of this media type is text a JSON string can show (CSV, Atom); otherwise raw bytes (a PDF, an image).</summary>
+    internal static bool IsText(string mediaType) =>
+        mediaType.StartsWith("text/", StringComparison.OrdinalIgnoreCase) || mediaType.EndsWith("+xml", StringComparison.OrdinalIgnoreCase);
 
     private static void AddDescription(OpenApiOperation operation, string text) =>
         operation.Description = string.IsNullOrEmpty(operation.Description) ? text : $"{operation.Description}\n\n{text}";

@@ -12,7 +12,8 @@ namespace ClinicVetting.Infrastructure.Http;
 
 /// <summary>
 /// Every body of the OpenAPI document shows an example, by convention: a JSON body the example of its type
-/// (<see cref="Examples"/>), a body of another kind (CSV, Atom) the <c>ExampleAnswer</c> its endpoint class declares, and
+/// (<see cref="Examples"/>), a text body of another kind (CSV, Atom) the <c>ExampleAnswer</c> its endpoint class declares (a file's raw bytes
+/// have none), and
 /// every problem answer a problem of its status as this operation would write it.
 /// </summary>
 public static class OpenApiExamples
@@ -59,7 +60,7 @@ public static class OpenApiExamples
                 {
                     media.Example = Examples.Of(type, json);
                 }
-                else if (status.StartsWith('2') && declaredAnswer is not null)
+                else if (status.StartsWith('2') && declaredAnswer is not null && OpenApiContract.IsText(contentType))
                 {
                     media.Example = JsonValue.Create(declaredAnswer);
                 }

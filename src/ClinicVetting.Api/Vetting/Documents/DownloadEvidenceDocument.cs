@@ -5,9 +5,6 @@ namespace ClinicVetting.Vetting.Documents;
 
 public static class DownloadEvidenceDocumentEndpoint
 {
-    /// <summary>The OpenAPI document's example of the answer: the first bytes of a PDF, base64 as its schema writes them.</summary>
-    public const string ExampleAnswer = "JVBERi0xLjcKJeLjz9MKMSAwIG9iago8PCAvVHlwZSAvQ2F0YWxvZyA+PgplbmRvYmoK";
-
     /// <summary>
     /// A document attached to the case's evidence, with its original name and type, always as an attachment and never
     /// sniffed or rendered by the browser (uploaded content is not trusted to be harmless).
