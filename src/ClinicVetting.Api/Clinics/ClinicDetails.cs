@@ -44,10 +44,10 @@ public sealed record ClinicDetails(
     [property: FieldLimit(MaxItems = 100)] IReadOnlyList<TreatmentProgram>? Programs = null,
     [property: FieldLimit(MaxItems = 50)] IReadOnlyList<string>? AccreditationsClaimed = null,
     [property: FieldLimit(MaxItems = 30)] IReadOnlyList<string>? Highlights = null,
-    [property: FieldLimit(MaxLength = 500)] string? Website = null,
+    [property: FieldLimit(MaxLength = 500, Format = FieldFormat.Uri)] string? Website = null,
     // Left out when absent, so events stored before it existed read back exactly as stored.
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
-    [property: FieldLimit(MaxLength = 254)]
+    [property: FieldLimit(MaxLength = 254, Format = FieldFormat.Email)]
     string? ContactEmail = null) : IHasExample<ClinicDetails>
 {
     public static ClinicDetails Example => new(

@@ -1,7 +1,7 @@
 namespace ClinicVetting.Notifications;
 
 public sealed record WebhookSubscription(
-    [property: FieldLimit(MaxLength = 2000)] string Url,
+    [property: FieldLimit(MaxLength = 2000, Format = FieldFormat.Uri)] string Url,
     IReadOnlyList<string> Events,
     [property: FieldLimit(MaxLength = 500)] string? Description = null) : IHasExample<WebhookSubscription>
 {

@@ -18,7 +18,7 @@ public sealed record ReviewSubmission(
     DateTimeOffset WrittenAt,
     bool BookingVerified,
     [property: FieldLimit(MaxLength = 200)] string? ReviewerName = null,
-    [property: FieldLimit(MaxLength = 254)] string? ReviewerEmail = null) : IHasExample<ReviewSubmission>
+    [property: FieldLimit(MaxLength = 254, Format = FieldFormat.Email)] string? ReviewerEmail = null) : IHasExample<ReviewSubmission>
 {
     public static ReviewSubmission Example => new("bk-review-88213", "BK-2026-04417", ExampleWords.ClinicId, 5,
         "The team explained every step, the injection was quick and the follow-up calls came on time. My knee is much better after six months.",

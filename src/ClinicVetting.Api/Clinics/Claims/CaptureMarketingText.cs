@@ -1,6 +1,6 @@
 namespace ClinicVetting.Clinics.Claims;
 
-public sealed record MarketingTextInput([property: FieldLimit(MaxLength = 2000)] string SourceUrl, string Text) : IClaimChange, IHasExample<MarketingTextInput>
+public sealed record MarketingTextInput([property: FieldLimit(MaxLength = 2000, Format = FieldFormat.Uri)] string SourceUrl, string Text) : IClaimChange, IHasExample<MarketingTextInput>
 {
     public static MarketingTextInput Example => new("https://bkk-regen.example/treatments/parkinsons",
         "Our mesenchymal stem cells cure Parkinson's disease in 95% of patients, with no side effects.");

@@ -5,7 +5,7 @@ public sealed record LicenseInput(
     [property: FieldLimit(MaxLength = 100)] string Number,
     DateOnly ValidFrom,
     DateOnly ValidUntil,
-    string? DocumentUrl = null) : IClaimChange, IHasExample<LicenseInput>
+    [property: FieldLimit(Format = FieldFormat.Uri)] string? DocumentUrl = null) : IClaimChange, IHasExample<LicenseInput>
 {
     public static LicenseInput Example => new("Medical Council of Thailand", "TMC-10293", new DateOnly(2025, 1, 1), new DateOnly(2027, 12, 31),
         "https://bkk-regen.example/documents/licence-tmc-10293.pdf");

@@ -3,7 +3,7 @@ namespace ClinicVetting.Clinics.Claims;
 public sealed record ProtocolInput(
     [property: FieldLimit(MaxLength = 200)] string Program,
     [property: FieldLimit(MaxItems = 100)] IReadOnlyList<string>? Steps = null,
-    string? DocumentUrl = null) : IClaimChange, IHasExample<ProtocolInput>
+    [property: FieldLimit(Format = FieldFormat.Uri)] string? DocumentUrl = null) : IClaimChange, IHasExample<ProtocolInput>
 {
     public static ProtocolInput Example => new("Knee osteoarthritis programme",
         ["Consultation and MRI review", "Bone marrow aspiration under local anaesthesia", "Cell processing in the on-site GMP laboratory",

@@ -8,7 +8,7 @@ namespace ClinicVetting.Infrastructure.Http;
 /// <summary>
 /// The limit of one member of a request body, in one place: the body's validation enforces it (<see cref="FieldErrors.WithinLimits"/>,
 /// with every other field error of the body, whether it came over HTTP or from a page's form) and the OpenAPI document states it
-/// (maxLength, maxItems, minimum, maximum). Written on the record's property: <c>[property: FieldLimit(MaxLength = 200)]</c>.
+/// (maxLength, maxItems, minimum, maximum, format). Written on the record's property: <c>[property: FieldLimit(MaxLength = 200)]</c>.
 /// </summary>
 [AttributeUsage(AttributeTargets.Property)]
 public sealed class FieldLimitAttribute : Attribute
@@ -23,10 +23,26 @@ public sealed class FieldLimitAttribute : Attribute
     public double Minimum { get; init; } = double.NaN;
 
     public double Maximum { get; init; } = double.NaN;
+
+    /// <summary>
+    /// What the text must be, as the document's <c>format</c>: <see cref="FieldFormat.Uri"/> or <see cref="FieldFormat.Email"/>.
+    /// The body's own validation checks it (with its own words); a generic test sends a malformed value to every such field.
+    /// </summary>
+    public string? Format { get; init; }
+}
+
+/// <summary>The formats a request's text member may promise (JSON Schema's names).</summary>
+public static class FieldFormat
+{
+    /// <summary>An absolute URL.</summary>
+    public const string Uri = "uri";
+
+    /// <summary>A bare e-mail address.</summary>
+    public const string Email = "email";
 }
 
 /// <summary>The limits declared on a property, and the field error of a value past one (the same words wherever it is checked).</summary>
-public sealed record FieldLimits(int? MaxLength, int? MaxItems, decimal? Minimum, decimal? Maximum, bool Whole)
+public sealed record FieldLimits(int? MaxLength, int? MaxItems, decimal? Minimum, decimal? Maximum, bool Whole, string? Format = null)
 {
     private static readonly ConcurrentDictionary<MemberInfo, FieldLimits?> Cache = new();
 
@@ -37,7 +53,7 @@ public sealed record FieldLimits(int? MaxLength, int? MaxItems, decimal? Minimum
         member.GetCustomAttribute<FieldLimitAttribute>() is { } limit
             ? new FieldLimits(limit.MaxLength >= 0 ? limit.MaxLength : null, limit.MaxItems >= 0 ? limit.MaxItems : null,
                 double.IsNaN(limit.Minimum) ? null : (decimal)limit.Minimum, double.IsNaN(limit.Maximum) ? null : (decimal)limit.Maximum,
-                IsWholeNumber(member))
+                IsWholeNumber(member), limit.Format)
             : null;
 
     private static bool IsWholeNumber(MemberInfo member)

@@ -77,6 +77,7 @@ public static class OpenApiContract
             if (limits.MaxItems is { } maxItems) member.MaxItems = maxItems;
             if (limits.Minimum is { } minimum) member.Minimum = minimum.ToString(System.Globalization.CultureInfo.InvariantCulture);
             if (limits.Maximum is { } maximum) member.Maximum = maximum.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            if (limits.Format is { } format) member.Format = format;
         }
     }
 
