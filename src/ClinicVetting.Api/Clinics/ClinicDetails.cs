@@ -22,7 +22,7 @@ public sealed record TreatmentProgram(
     [property: FieldLimit(MaxLength = 100)] string Condition,
     CellType CellType,
     [property: FieldLimit(MaxLength = 200)] string? Dose,
-    [property: FieldLimit(MaxItems = 30)] IReadOnlyList<string>? IncludedServices,
+    [property: FieldLimit(MaxItems = 30, EntryMaxLength = 200)] IReadOnlyList<string>? IncludedServices,
     [property: FieldLimit(Minimum = 0, Maximum = 365)] int? LengthOfStayDays,
     [property: FieldLimit(Minimum = 0, Maximum = 10_000_000)] decimal Price,
     [property: FieldLimit(Minimum = 0, Maximum = 10_000_000)] decimal? DiscountedPrice,
@@ -42,8 +42,8 @@ public sealed record ClinicDetails(
     CostRange? CostRange = null,
     [property: FieldLimit(MaxItems = 50)] IReadOnlyList<string>? BestFor = null,
     [property: FieldLimit(MaxItems = 100)] IReadOnlyList<TreatmentProgram>? Programs = null,
-    [property: FieldLimit(MaxItems = 50)] IReadOnlyList<string>? AccreditationsClaimed = null,
-    [property: FieldLimit(MaxItems = 30)] IReadOnlyList<string>? Highlights = null,
+    [property: FieldLimit(MaxItems = 50, EntryMaxLength = 200)] IReadOnlyList<string>? AccreditationsClaimed = null,
+    [property: FieldLimit(MaxItems = 30, EntryMaxLength = 500)] IReadOnlyList<string>? Highlights = null,
     [property: FieldLimit(MaxLength = 500, Format = FieldFormat.Uri)] string? Website = null,
     // Left out when absent, so events stored before it existed read back exactly as stored.
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]

@@ -49,7 +49,7 @@ public class the_documented_limits_are_enforced(AppFixture fixture) : Integratio
 
     /// <summary>
     /// Every limit of its own that the document states on a member of a request body (maxLength, maxItems, minimum, maximum
-    /// tighter than the global ones, and the uri and email formats), found from each operation's request example: the example
+    /// tighter than the global ones, the uri and email formats, and each entry's maxLength), found from each operation's request example: the example
     /// with that member just past the limit (or malformed) is a 400 naming the member with the limit the document states; at
     /// the limit (or well formed) it is not refused for the limit (it may be for something else: a URL of 2,000 letters is no URL).
     /// </summary>
@@ -62,7 +62,7 @@ public class the_documented_limits_are_enforced(AppFixture fixture) : Integratio
 
         limits.Select(x => x.Operation).Distinct().Count().ShouldBeGreaterThan(20, "operations with a field limit of their own");
         limits.Count.ShouldBeGreaterThan(60);
-        limits.Count(x => x.Message is null).ShouldBeGreaterThanOrEqualTo(7, "members with a uri or email format");
+        limits.Count(x => x.Message is null).ShouldBeGreaterThanOrEqualTo(16, "members with a uri or email format, or a limit on each entry");
         var failures = new List<string>();
         foreach (var limit in limits)
         {
@@ -161,6 +161,12 @@ public class the_documented_limits_are_enforced(AppFixture fixture) : Integratio
                 var entry = value[member] is JsonArray { Count: > 0 } entries ? entries[0]! : JsonValue.Create("orthopedics");
                 yield return (field, $"must hold at most {maxItems} items", new JsonArray(Enumerable.Range(0, (int)maxItems!).Select(_ => entry.DeepClone()).ToArray()),
                     new JsonArray(Enumerable.Range(0, (int)maxItems! + 1).Select(_ => entry.DeepClone()).ToArray()));
+            }
+
+            if (Resolve(document, resolved["items"])?["maxLength"] is { } entryMaxLength && (int)entryMaxLength! < JsonBodyShape.MaxStringLength)
+            {
+                yield return (field, null, new JsonArray(JsonValue.Create(new string('a', (int)entryMaxLength!))),
+                    new JsonArray(JsonValue.Create(new string('a', (int)entryMaxLength! + 1))));
             }
 
             var whole = resolved["type"]?.ToJsonString().Contains("integer") == true;

@@ -5,7 +5,7 @@ namespace ClinicVetting.Clinics.Claims;
 /// health history". The list holds codes of the vetting rules (their labels are accepted too).
 /// </summary>
 public sealed record MedicalEvaluationInput(
-    [property: FieldLimit(MaxItems = 50)] IReadOnlyList<string> ContraindicationsScreened,
+    [property: FieldLimit(MaxItems = 50, EntryMaxLength = 100)] IReadOnlyList<string> ContraindicationsScreened,
     bool RequiresHealthHistory,
     bool ApprovesBeforeReview,
     [property: FieldLimit(MaxLength = 4000)] string? Description = null) : IClaimChange, IHasExample<MedicalEvaluationInput>

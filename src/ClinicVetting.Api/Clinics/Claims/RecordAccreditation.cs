@@ -5,7 +5,7 @@ public sealed record AccreditationInput(
     [property: FieldLimit(MaxLength = 100)] string CertificateId,
     DateOnly ValidFrom,
     DateOnly ValidUntil,
-    [property: FieldLimit(MaxItems = 20)] IReadOnlyList<string>? Scopes = null) : IClaimChange, IHasExample<AccreditationInput>
+    [property: FieldLimit(MaxItems = 20, EntryMaxLength = 100)] IReadOnlyList<string>? Scopes = null) : IClaimChange, IHasExample<AccreditationInput>
 {
     public static AccreditationInput Example => new("Joint Commission International", "JCI-TH-2291", new DateOnly(2025, 6, 1), new DateOnly(2028, 5, 31), ["surgical"]);
 

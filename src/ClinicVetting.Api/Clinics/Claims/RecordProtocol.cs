@@ -2,7 +2,7 @@ namespace ClinicVetting.Clinics.Claims;
 
 public sealed record ProtocolInput(
     [property: FieldLimit(MaxLength = 200)] string Program,
-    [property: FieldLimit(MaxItems = 100)] IReadOnlyList<string>? Steps = null,
+    [property: FieldLimit(MaxItems = 100, EntryMaxLength = 1000)] IReadOnlyList<string>? Steps = null,
     [property: FieldLimit(Format = FieldFormat.Uri)] string? DocumentUrl = null) : IClaimChange, IHasExample<ProtocolInput>
 {
     public static ProtocolInput Example => new("Knee osteoarthritis programme",

@@ -4,8 +4,8 @@ public sealed record TeamMemberInput(
     [property: FieldLimit(MaxLength = 200)] string Name,
     [property: FieldLimit(MaxLength = 200)] string Specialty,
     [property: FieldLimit(Minimum = 0, Maximum = 70)] int YearsOfExperience,
-    [property: FieldLimit(MaxItems = 30)] IReadOnlyList<string>? Certifications = null,
-    [property: FieldLimit(MaxItems = 30)] IReadOnlyList<string>? Credentials = null) : IClaimChange, IHasExample<TeamMemberInput>
+    [property: FieldLimit(MaxItems = 30, EntryMaxLength = 200)] IReadOnlyList<string>? Certifications = null,
+    [property: FieldLimit(MaxItems = 30, EntryMaxLength = 200)] IReadOnlyList<string>? Credentials = null) : IClaimChange, IHasExample<TeamMemberInput>
 {
     public static TeamMemberInput Example => new("Dr. Somchai Wongsawat", "Orthopaedic surgery", 18, ["Thai Board of Orthopaedics"],
         ["intra-articular injection", "bone marrow aspiration"]);

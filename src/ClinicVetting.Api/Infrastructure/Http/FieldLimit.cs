@@ -19,6 +19,9 @@ public sealed class FieldLimitAttribute : Attribute
     /// <summary>At most this many entries (a list).</summary>
     public int MaxItems { get; init; } = -1;
 
+    /// <summary>Each entry at most this many characters (a list of strings; stated as the items' maxLength, checked by the body's validation in its own words).</summary>
+    public int EntryMaxLength { get; init; } = -1;
+
     /// <summary>A number from Minimum to Maximum (both included; set both).</summary>
     public double Minimum { get; init; } = double.NaN;
 
@@ -42,7 +45,7 @@ public static class FieldFormat
 }
 
 /// <summary>The limits declared on a property, and the field error of a value past one (the same words wherever it is checked).</summary>
-public sealed record FieldLimits(int? MaxLength, int? MaxItems, decimal? Minimum, decimal? Maximum, bool Whole, string? Format = null)
+public sealed record FieldLimits(int? MaxLength, int? MaxItems, decimal? Minimum, decimal? Maximum, bool Whole, string? Format = null, int? EntryMaxLength = null)
 {
     private static readonly ConcurrentDictionary<MemberInfo, FieldLimits?> Cache = new();
 
@@ -53,7 +56,7 @@ public sealed record FieldLimits(int? MaxLength, int? MaxItems, decimal? Minimum
         member.GetCustomAttribute<FieldLimitAttribute>() is { } limit
             ? new FieldLimits(limit.MaxLength >= 0 ? limit.MaxLength : null, limit.MaxItems >= 0 ? limit.MaxItems : null,
                 double.IsNaN(limit.Minimum) ? null : (decimal)limit.Minimum, double.IsNaN(limit.Maximum) ? null : (decimal)limit.Maximum,
-                IsWholeNumber(member), limit.Format)
+                IsWholeNumber(member), limit.Format, limit.EntryMaxLength >= 0 ? limit.EntryMaxLength : null)
             : null;
 
     private static bool IsWholeNumber(MemberInfo member)

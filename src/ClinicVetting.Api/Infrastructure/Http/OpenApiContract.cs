@@ -78,6 +78,12 @@ public static class OpenApiContract
             if (limits.Minimum is { } minimum) member.Minimum = minimum.ToString(System.Globalization.CultureInfo.InvariantCulture);
             if (limits.Maximum is { } maximum) member.Maximum = maximum.ToString(System.Globalization.CultureInfo.InvariantCulture);
             if (limits.Format is { } format) member.Format = format;
+            if (limits.EntryMaxLength is { } entryMaxLength)
+            {
+                // The list's own schema may not have its items yet (they are filled when the list type is visited).
+                member.Items ??= new OpenApiSchema { Type = JsonSchemaType.String };
+                if (member.Items is OpenApiSchema entry) entry.MaxLength = entryMaxLength;
+            }
         }
     }
 

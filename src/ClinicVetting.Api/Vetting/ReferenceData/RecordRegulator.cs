@@ -10,7 +10,7 @@ public sealed record RegulatorInput(
     string? RegistryApiUrl,
     [property: FieldLimit(MaxLength = 2000)] string? Notes,
     [property: FieldLimit(MaxLength = 2000)] string Reason,
-    [property: FieldLimit(MaxItems = 50)] IReadOnlyList<string>? Aliases = null) : IHasExample<RegulatorInput>
+    [property: FieldLimit(MaxItems = 50, EntryMaxLength = 300)] IReadOnlyList<string>? Aliases = null) : IHasExample<RegulatorInput>
 {
     public static RegulatorInput Example => new("Medical Council of Thailand", "TMC", "https://www.tmc.or.th/check_prc.php", null,
         "Licences are searchable by number on the council's website", "The council moved its register to a new address",
