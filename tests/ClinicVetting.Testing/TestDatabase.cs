@@ -36,6 +36,6 @@ public static class TestDatabase
             create.ExecuteNonQuery();
         }
 
-        return new NpgsqlConnectionStringBuilder(server) { Database = database, Pooling = true, MaxPoolSize = 40 }.ConnectionString;
+        return new NpgsqlConnectionStringBuilder(server) { Database = database, Pooling = true, MaxPoolSize = 60 }.ConnectionString;
     }
 }

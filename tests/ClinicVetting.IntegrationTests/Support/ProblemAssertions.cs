@@ -34,9 +34,7 @@ public static class ProblemAssertions
 
     private static readonly Lazy<HashSet<string>> DocumentedTypes = new(() =>
     {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "ClinicVetting.sln"))) directory = directory.Parent;
-        var api = File.ReadAllLines(Path.Combine(directory.ShouldNotBeNull().FullName, "docs", "api.md"));
+        var api = File.ReadAllLines(Path.Combine(ClinicVetting.Testing.RepoPaths.Root, "docs", "api.md"));
         // Rows of the table under "### Problem types": | `slug` | status | when |
         return api.SkipWhile(x => !x.StartsWith("### Problem types", StringComparison.Ordinal)).Skip(1)
             .TakeWhile(x => !x.StartsWith("#", StringComparison.Ordinal))

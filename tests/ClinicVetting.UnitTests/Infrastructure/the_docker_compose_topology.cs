@@ -14,7 +14,7 @@ namespace ClinicVetting.UnitTests.Infrastructure;
 /// </summary>
 public class the_docker_compose_topology
 {
-    private static readonly string Root = FindRoot();
+    private static readonly string Root = ClinicVetting.Testing.RepoPaths.Root;
     private static readonly YamlMappingNode Services = (YamlMappingNode)Load("docker-compose.yml")["services"];
     private static readonly string[] Nodes = ["api-1", "api-2", "api-3"];
 
@@ -129,12 +129,5 @@ public class the_docker_compose_topology
         using var reader = new StreamReader(Path.Combine(Root, file));
         yaml.Load(reader);
         return (YamlMappingNode)yaml.Documents[0].RootNode;
-    }
-
-    private static string FindRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "ClinicVetting.sln"))) directory = directory.Parent;
-        return directory?.FullName ?? throw new InvalidOperationException("ClinicVetting.sln not found above the test binaries.");
     }
 }

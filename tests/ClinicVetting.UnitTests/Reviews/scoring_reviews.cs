@@ -146,14 +146,5 @@ public class scoring_reviews
         _ => counts.Five,
     };
 
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "ClinicVetting.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("ClinicVetting.sln not found above the test binaries.");
-    }
+    private static string RepositoryRoot() => ClinicVetting.Testing.RepoPaths.Root;
 }
