@@ -9,7 +9,8 @@ namespace ClinicVetting.Infrastructure.Messaging;
 /// <summary>
 /// A message whose handler fails because PostgreSQL is away (restarting, failing over) is kept and run again once the
 /// database answers. Without it, Wolverine moves the message to its dead letters, which live in the same database: that
-/// fails too, and the message is left owned by this node and run by no one (docs/operations.md, "A restart of PostgreSQL").
+/// fails too, and the message is left owned by this node and run by no one (docs/operations.md, "A message running at the
+/// instant PostgreSQL stops").
 /// </summary>
 public static class DatabaseOutages
 {
