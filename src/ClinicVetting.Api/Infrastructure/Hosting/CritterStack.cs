@@ -3,6 +3,7 @@ using JasperFx.CodeGeneration;
 using JasperFx.Events;
 using JasperFx.Events.Daemon;
 using Weasel.Core;
+using ClinicVetting.Infrastructure.Messaging;
 using Wolverine.ErrorHandling;
 using Wolverine.Marten;
 
@@ -70,6 +71,8 @@ public static class CritterStack
             // A lost race on a stream re-reads it and decides again; a stale If-Match still ends as a 409.
             opts.OnException<ConcurrencyException>()
                 .RetryWithCooldown(TimeSpan.FromMilliseconds(25), TimeSpan.FromMilliseconds(75), TimeSpan.FromMilliseconds(200));
+            // A message that fails because PostgreSQL is away runs again once it is back; an HTTP request gets its 503 at once.
+            DatabaseOutages.Configure(opts);
 
             // The authenticated user lands in Marten's user_name column of every event.
             opts.EnableRelayOfUserName = true;
