@@ -199,10 +199,7 @@ public static class ImportReviewsHandler
         if (accepted.Count > 0)
         {
             var findings = await ScreeningReads.Screen(session, accepted.Select(Review.Create).ToList(), cancellation);
-            for (var i = 0; i < accepted.Count; i++)
-            {
-                session.Events.StartStream<Review>(accepted[i].ReviewId, ReviewSubmittedAndScreened.Of(accepted[i], findings[i]));
-            }
+            ImportedReviewWrites.Queue(session, accepted.Select((x, i) => ReviewSubmittedAndScreened.Of(x, findings[i])).ToList());
         }
 
         return new ImportBatchResult(accepted.Count, duplicates, rejected);
