@@ -182,6 +182,7 @@ public static class BenchMain
         var (p1, _, _) = await http.P1();
         ratios.Add(Report(p1));
         notes.Add($"P1 writes evidence on {settings.Concurrency * 16} open cases, each client going round its own 16, so no two clients race on a stream; {http.WriteCost}.");
+        Console.WriteLine($"      {http.WriteCost}");
     }
 
     private static async Task RunP2(List<Ratio> ratios, List<string> notes, BenchEnvironment bench, HttpScenarios http)
