@@ -14,10 +14,10 @@ public sealed class ValidatedTokens(TokenHandler inner, int capacity = Validated
 {
     public const int DefaultCapacity = 4096;
 
-    private sealed record Validated(ClaimsIdentity Identity, SecurityToken Token, SecurityKey SigningKey, string? Issuer, string? Audience,
+    private sealed record Validation(ClaimsIdentity Identity, SecurityToken Token, SecurityKey SigningKey, string? Issuer, string? Audience,
         DateTime ValidUntil);
 
-    private readonly ConcurrentDictionary<string, Validated> _validated = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Validation> _validated = new(StringComparer.Ordinal);
 
     public int Count => _validated.Count;
 
@@ -50,7 +50,7 @@ public sealed class ValidatedTokens(TokenHandler inner, int capacity = Validated
 
     public override SecurityToken ReadToken(string token) => inner.ReadToken(token);
 
-    private static Validated? Rememberable(TokenValidationResult result, TokenValidationParameters parameters)
+    private static Validation? Rememberable(TokenValidationResult result, TokenValidationParameters parameters)
     {
         // A replay cache must see every use; a token without an expiry or a key would be remembered for ever.
         if (parameters.TokenReplayCache is not null || !parameters.ValidateLifetime || result.SecurityToken is not { SigningKey: { } key } token
@@ -59,11 +59,11 @@ public sealed class ValidatedTokens(TokenHandler inner, int capacity = Validated
             return null;
         }
 
-        return new Validated(result.ClaimsIdentity, token, key, parameters.ValidIssuer, parameters.ValidAudience,
+        return new Validation(result.ClaimsIdentity, token, key, parameters.ValidIssuer, parameters.ValidAudience,
             token.ValidTo.Add(parameters.ClockSkew));
     }
 
-    private static bool StillValid(Validated known, TokenValidationParameters parameters) =>
+    private static bool StillValid(Validation known, TokenValidationParameters parameters) =>
         DateTime.UtcNow <= known.ValidUntil
         && parameters.TokenReplayCache is null && parameters.ValidateLifetime
         && parameters.ValidIssuer == known.Issuer && parameters.ValidAudience == known.Audience
