@@ -23,7 +23,7 @@ public static class BenchMain
         // For working on one part (no results file): --http-only (P1-P3, P6), --log-only (P4, P5, I1, F1), --reuse-log (the log of an
         // earlier run), --audit-reads-only (with --log-only: I1 and F1 alone), --uploads-only (U1 alone), --only P1,P2 (with
         // --http-only: those scenarios alone), --profile DIR (dotnet-trace, dotnet-counters and pg_stat_statements of the API
-        // during P1 and P2, into DIR).
+        // during P1, P2 and P6, into DIR).
         var httpOnly = args.Contains("--http-only");
         var uploadsOnly = args.Contains("--uploads-only");
         var logOnly = args.Contains("--log-only");
@@ -182,6 +182,7 @@ public static class BenchMain
         var (p1, _, _) = await http.P1();
         ratios.Add(Report(p1));
         notes.Add($"P1 writes evidence on {settings.Concurrency * 16} open cases, each client going round its own 16, so no two clients race on a stream; {http.WriteCost}.");
+        Console.WriteLine($"      {http.WriteCost}");
     }
 
     private static async Task RunP2(List<Ratio> ratios, List<string> notes, BenchEnvironment bench, HttpScenarios http)

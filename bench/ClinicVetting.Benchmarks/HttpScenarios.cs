@@ -231,12 +231,12 @@ public sealed class HttpScenarios(BenchEnvironment bench, string database, Bench
         using var stop = new CancellationTokenSource();
         var writes = Task.Run(() => LoadClient.Run("P6 evidence writes", 4, settings.Duration + TimeSpan.FromSeconds(4), RecordEvidence(writer, cases), TimeSpan.Zero));
         await Task.Delay(TimeSpan.FromSeconds(1));
-        var loaded = await LoadClient.Run("P6 feed under writes", settings.Concurrency, settings.Duration, async (_, _) =>
+        var loaded = await Profiled("P6", () => LoadClient.Run("P6 feed under writes", settings.Concurrency, settings.Duration, async (_, _) =>
         {
             using var response = await reader.GetAsync("/api/public/rankings");
             await response.Content.LoadIntoBufferAsync();
             return response.StatusCode == HttpStatusCode.OK;
-        }, TimeSpan.FromSeconds(1));
+        }, TimeSpan.FromSeconds(1)), TimeSpan.FromSeconds(1));
         var writeLoad = await writes;
         return new Ratio("P6", "Feed p99 under write load", $"feed p99 {loaded.P99Ms:N1} ms while {writeLoad.PerSecond:N0} evidence writes/s run",
             $"feed p99 {idle.P99Ms:N1} ms idle", loaded.P99Ms / idle.P99Ms, "how much a write load stretches the feed's tail latency (1 is unaffected)");

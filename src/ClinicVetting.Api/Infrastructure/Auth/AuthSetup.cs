@@ -23,6 +23,13 @@ public static class AuthSetup
             .Configure<SigningKey, IOptions<AuthOptions>>((jwt, signingKey, auth) =>
             {
                 jwt.MapInboundClaims = false;
+                var handlers = jwt.TokenHandlers.Select(handler => (TokenHandler)new ValidatedTokens(handler)).ToList();
+                jwt.TokenHandlers.Clear();
+                foreach (var handler in handlers)
+                {
+                    jwt.TokenHandlers.Add(handler);
+                }
+
                 if (signingKey.Key is null)
                 {
                     jwt.Authority = auth.Value.Authority;

@@ -24,7 +24,7 @@ public static class CritterStack
 
         builder.Services.AddMarten(opts =>
             {
-                opts.Connection(PreparedStatements.For(connectionString));
+                opts.Connection(WireBuffers.For(PreparedStatements.For(connectionString)));
                 opts.DatabaseSchemaName = app.SchemaName;
                 opts.AutoCreateSchemaObjects = Enum.Parse<AutoCreate>(app.AutoCreateSchema, ignoreCase: true);
                 opts.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
@@ -99,6 +99,35 @@ public static class PreparedStatements
         {
             builder.MaxAutoPrepare = MaxAutoPrepare;
             builder.AutoPrepareMinUsages = 2;
+        }
+
+        return builder.ConnectionString;
+    }
+}
+
+/// <summary>
+/// Npgsql's 8 KiB socket buffers cut a large statement into 8 KiB sends and a large row into 8 KiB receives, each a system
+/// call that on loopback also does the receiver's network work (issue 17: a vetting case's document, 10 KiB after a few
+/// dozen evidence records, 142 KiB in P6, is read and upserted on every evidence record). A size set in the connection
+/// string (anything but Npgsql's default) is kept.
+/// </summary>
+public static class WireBuffers
+{
+    public const int Size = 64 * 1024;
+
+    private const int NpgsqlDefault = 8192;
+
+    public static string For(string connectionString)
+    {
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        if (builder.WriteBufferSize == NpgsqlDefault)
+        {
+            builder.WriteBufferSize = Size;
+        }
+
+        if (builder.ReadBufferSize == NpgsqlDefault)
+        {
+            builder.ReadBufferSize = Size;
         }
 
         return builder.ConnectionString;
