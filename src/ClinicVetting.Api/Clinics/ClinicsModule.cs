@@ -22,6 +22,8 @@ public static class ClinicsModule
         opts.Schema.For<ClinicProfile>()
             .UniqueIndex(x => x.IdentityKey)
             .Index(x => x.Country)
+            // Lists that need only the names of many clinics (the fairness report sorts all of a period's) read this column, not each whole profile.
+            .Duplicate(x => x.Name)
             .GinIndexJsonData();
 
         opts.Projections.Snapshot<ClinicClaims>(SnapshotLifecycle.Inline);

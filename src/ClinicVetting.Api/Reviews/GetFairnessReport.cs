@@ -55,7 +55,8 @@ public sealed record FairnessReport(DateOnly From, DateOnly To, RatingGroups Ove
 /// <summary>One clinic's counts over the period, added up in PostgreSQL from its days.</summary>
 public sealed record ClinicPeriodCounts(Guid ClinicId, RatingGroups Ratings);
 
-public sealed record ClinicName(Guid Id, string Name);
+/// <summary>A clinic of the period and its name (no <c>Id</c> member: Marten would read the row as a stored document).</summary>
+public sealed record PeriodClinic(Guid ClinicId, string? Name);
 
 public static class GetFairnessReportEndpoint
 {
@@ -97,14 +98,17 @@ public static class FairnessReports
         // Read with SQL below: the tables must exist even before the daemon projected a first review (development's AutoCreate).
         await session.Database.EnsureStorageExistsAsync(typeof(ReviewFairnessDay), cancellation);
         await session.Database.EnsureStorageExistsAsync(typeof(ReviewFairnessOverallDay), cancellation);
+        await session.Database.EnsureStorageExistsAsync(typeof(ClinicProfile), cancellation);
 
-        var active = await session.AdvancedSql.QueryAsync<Guid>(
-            $"select distinct d.clinic_id from {schema}.mt_doc_reviewfairnessday d where d.day >= ? and d.day <= ?", cancellation, firstDay, lastDay);
-        var ids = active.ToArray();
-        var names = (await session.Query<ClinicProfile>().Where(x => x.Id.IsOneOf(ids)).Select(x => new ClinicName(x.Id, x.Name))
-            .ToListAsync(cancellation)).ToDictionary(x => x.Id, x => x.Name);
-        var onPage = ids
-            .Select(id => (Id: id, Name: names.GetValueOrDefault(id)))
+        // The period's clinics with their names in one statement: the profiles' duplicated name column, not each whole profile.
+        var profiles = session.DocumentStore.Options.FindOrResolveDocumentType(typeof(ClinicProfile)).TableName.QualifiedName;
+        var active = await session.AdvancedSql.QueryAsync<PeriodClinic>($"""
+            select json_build_object('clinicId', a.clinic_id, 'name', p.name)
+            from (select distinct d.clinic_id from {schema}.mt_doc_reviewfairnessday d where d.day >= ? and d.day <= ?) a
+            left join {profiles} p on p.id = a.clinic_id
+            """, cancellation, firstDay, lastDay);
+        var onPage = active
+            .Select(x => (Id: x.ClinicId, x.Name))
             .OrderBy(x => x.Name ?? "").ThenBy(x => x.Id)
             .Skip((int)Math.Min(int.MaxValue, (long)(number - 1) * size)).Take(size)
             .ToList();
@@ -118,7 +122,7 @@ public static class FairnessReports
             cancellation, firstDay, lastDay)).Single();
 
         var listed = onPage.Select(x => new ClinicFairness(x.Id, x.Name, counted.GetValueOrDefault(x.Id) ?? new RatingGroups())).ToList();
-        return new FairnessReport(firstDay, lastDay, overall, listed) { Page = number, PageSize = size, TotalClinics = ids.Length };
+        return new FairnessReport(firstDay, lastDay, overall, listed) { Page = number, PageSize = size, TotalClinics = active.Count };
     }
 
     private static readonly string[] Groups = ["low", "neutral", "high"];
