@@ -30,9 +30,11 @@ public static class BenchMain
         var reuseLog = args.Contains("--reuse-log");
         var auditReadsOnly = args.Contains("--audit-reads-only");
         // --replay-only (with --log-only: P5 alone); --log-events N and --log-database NAME for a log of another size beside
-        // the usual one (the 5M-event scale measurement); --bulk-reviews writes the log's reviews with COPY.
+        // the usual one (the 5M-event scale measurement); --bulk-reviews writes the log's reviews with COPY; --work-log sizes the
+        // clinics and reviews as the usual log and fills the rest up to --log-events with vetting work the ranking never reads.
         var replayOnly = args.Contains("--replay-only");
         var bulkReviews = args.Contains("--bulk-reviews");
+        var workLog = args.Contains("--work-log");
         var logDatabase = ArgumentAfter(args, "--log-database") ?? "clinicvetting_bench_log";
         var only = ArgumentAfter(args, "--only")?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         var profile = ArgumentAfter(args, "--profile");
@@ -98,7 +100,8 @@ public static class BenchMain
         {
             var generation = Stopwatch.StartNew();
             var written = reuseLog ? 0 : await GeneratedLog.Write(host.Services.GetRequiredService<IDocumentStore>(), settings.LogClinics,
-                settings.LogEvents, Console.WriteLine, bulkReviews);
+                settings.LogEvents, Console.WriteLine, bulkReviews,
+                workLog ? (quick ? 20_000 : 1_000_000) : null);
             var eventsTook = generation.Elapsed;
             var documentsWritten = reuseLog ? 0 : await GeneratedLog.WriteDocuments(host.Services.GetRequiredService<IDocumentStore>(),
                 host.Services.GetRequiredService<Vetting.Documents.IEvidenceDocumentStore>(), settings.LogDocuments, 3, Console.WriteLine);

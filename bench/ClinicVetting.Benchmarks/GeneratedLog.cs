@@ -22,10 +22,17 @@ public static class GeneratedLog
     /// <see cref="Review"/> documents bulk-inserted as the projection would write them (<see cref="Audit.EventFolder{T}"/>):
     /// for the 5M-event log, several times faster than appending through sessions. Clinics still go through sessions.
     /// </param>
-    public static async Task<long> Write(IDocumentStore store, int clinics, int targetEvents, Action<string> progress, bool bulkReviews = false)
+    /// <param name="rankingEvents">
+    /// When set, the clinics and their reviews are sized for this many events, and the rest up to <paramref name="targetEvents"/>
+    /// is vetting work of the same clinics that the ranking never reads (cases with their evidence, by binary COPY): a log
+    /// that grows with work, not with reviews.
+    /// </param>
+    public static async Task<long> Write(IDocumentStore store, int clinics, int targetEvents, Action<string> progress, bool bulkReviews = false,
+        int? rankingEvents = null)
     {
         var random = new Random(20261124);
-        var reviewsPerClinic = Math.Max(5, (targetEvents / clinics - 11) / 2);
+        var reviewsPerClinic = Math.Max(5, ((rankingEvents ?? targetEvents) / clinics - 11) / 2);
+        var workPerClinic = rankingEvents is { } sized ? (targetEvents - sized) / clinics : 0;
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
         var now = DateTimeOffset.UtcNow;
         long written = 0;
@@ -90,10 +97,12 @@ public static class GeneratedLog
 
                     written += 2;
                 }
+
+                written += Work(id, workPerClinic, now, bulkStreams, registry);
             }
 
             await session.SaveChangesAsync();
-            if (bulkReviews)
+            if (bulkReviews || workPerClinic > 0)
             {
                 await store.BulkInsertEventsAsync(bulkStreams, 10_000);
                 await store.BulkInsertAsync(bulkDocuments, BulkInsertMode.InsertsOnly, 10_000);
@@ -105,6 +114,27 @@ public static class GeneratedLog
         }
 
         return written;
+    }
+
+    /// <summary>Vetting cases of one clinic, 40 events each (opened, then evidence recorded), none of which the ranking reads.</summary>
+    private static int Work(Guid clinicId, int events, DateTimeOffset now, List<StreamAction> streams, IEventRegistry registry)
+    {
+        for (var left = events; left > 0; left -= 40)
+        {
+            var caseId = Guid.CreateVersion7();
+            var work = new List<object> { new VettingCaseOpened(caseId, clinicId, CaseOpening.Initial, [CheckKind.License], "bench-generator", now) };
+            for (var i = 1; i < Math.Min(40, left); i++)
+            {
+                work.Add(new EvidenceRecorded(caseId, CheckKind.License, new Evidence(Guid.CreateVersion7(), EvidenceOutcome.Passed, EvidenceSource.RegistryPage,
+                    $"https://registry.example/{clinicId:N}/{i}", now, null, "bench-generator", now)));
+            }
+
+            var stream = StreamAction.Start(registry, caseId, work.ToArray());
+            stream.AggregateType = typeof(VettingCase);
+            streams.Add(stream);
+        }
+
+        return events;
     }
 
     /// <summary>

@@ -88,13 +88,18 @@ public sealed class LogReplayer(IDocumentStore store)
 
     private string[] ClinicStreamTypes => _types.Keys.Except(OwnStreamTypes).ToArray();
 
+    private string[] ReviewTypes => _types.Where(x => typeof(IReviewEvent).IsAssignableFrom(x.Value)).Select(x => x.Key).ToArray();
+
     private string Registered => _types.Single(x => x.Value == typeof(ClinicRegistered)).Key;
 
     private static Dictionary<string, Type> StoredNames(IDocumentStore store)
     {
         var names = store.Options.Events.AllKnownEventTypes().Where(x => Relevant.Contains(x.EventType))
             .ToDictionary(x => x.EventTypeName, x => x.EventType);
-        var missing = Relevant.Except(names.Values).Select(x => x.Name).ToList();
+        var missing = Relevant.Except(names.Values).Select(x => x.Name)
+            .Concat(names.Values.Where(x => typeof(IReviewEvent).IsAssignableFrom(x) && !ReviewEventFields.Rebuilders.ContainsKey(x))
+                .Select(x => $"{x.Name} (no rebuild from its fields)"))
+            .ToList();
         return missing.Count == 0
             ? names
             : throw new InvalidOperationException($"Event types unknown to Marten, a replay would skip them: {string.Join(", ", missing)}");
@@ -108,10 +113,13 @@ public sealed class LogReplayer(IDocumentStore store)
         await connection.OpenAsync(cancellation);
         var events = $"{store.Options.Events.DatabaseSchemaName}.mt_events";
         // The clinics registered up to the position (type index), their streams (stream index), and the reviews and regulators by
-        // type: no event of another kind (cases, proposals, notices, ...) is read.
+        // type: no event of another kind (cases, proposals, notices, ...) is read. Of a review event only the fields the
+        // fold reads leave PostgreSQL, not its whole document.
         await using var command = new NpgsqlCommand($"""
             with clinics as (select stream_id from {events} where type = @registered and seq_id <= @position)
-            select seq_id, stream_id, version, type, timestamp, user_name, correlation_id, causation_id, data
+            select seq_id, stream_id, version, type, timestamp, user_name, correlation_id, causation_id,
+              case when type = any(@reviews) then null else data end,
+              {ReviewEventFields.Columns("type = any(@reviews)")}
             from {events}
             where seq_id <= @position and is_archived = false
               and (type = any(@own) or (type = any(@clinicTypes) and stream_id in (select stream_id from clinics)))
@@ -121,6 +129,7 @@ public sealed class LogReplayer(IDocumentStore store)
         command.Parameters.AddWithValue("registered", Registered);
         command.Parameters.AddWithValue("own", OwnStreamTypes);
         command.Parameters.AddWithValue("clinicTypes", ClinicStreamTypes);
+        command.Parameters.AddWithValue("reviews", ReviewTypes);
         await using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, cancellation);
         while (await reader.ReadAsync(cancellation))
         {
@@ -131,7 +140,12 @@ public sealed class LogReplayer(IDocumentStore store)
             var e = new EventRef(streamId, version, sequence, type, reader.GetFieldValue<DateTimeOffset>(4),
                 reader.IsDBNull(5) ? null : reader.GetString(5), reader.IsDBNull(6) ? null : reader.GetString(6),
                 reader.IsDBNull(7) ? null : reader.GetString(7));
-            Apply(log, e, await serializer.FromJsonAsync(_types[type], reader, 8, cancellation));
+            var data = reader.IsDBNull(8)
+                ? new ReviewEventFields(reader.GetGuid(9), reader.GetInt32(10), reader.IsDBNull(11) ? null : reader.GetString(11), reader.GetBoolean(12),
+                    reader.IsDBNull(13) ? null : (IReadOnlyList<ScreeningFinding>)await serializer.FromJsonAsync(typeof(List<ScreeningFinding>), reader, 13, cancellation))
+                    .Rebuild(_types[type], streamId)
+                : await serializer.FromJsonAsync(_types[type], reader, 8, cancellation);
+            Apply(log, e, data);
             log.EventsRead++;
         }
 
