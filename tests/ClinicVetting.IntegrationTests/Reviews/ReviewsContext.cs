@@ -26,6 +26,17 @@ public abstract class ReviewsContext(AppFixture fixture) : IntegrationContext(fi
             "Knee program", DateOnly.FromDateTime(Now.UtcDateTime).AddDays(-40), writtenAt ?? Now.AddDays(-3), verified,
             "Maria José López", email);
 
+    /// <summary>Sends reviews to the import as the booking system, one JSON line each, and answers what the server said.</summary>
+    protected async Task<HttpResponseMessage> PostImport(IEnumerable<ReviewSubmission> reviews)
+    {
+        using var client = Host.Server.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", Booking);
+        var json = new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web);
+        using var content = new StringContent(string.Concat(reviews.Select(x => System.Text.Json.JsonSerializer.Serialize(x, json) + "\n")));
+        content.Headers.ContentType = new("application/x-ndjson");
+        return await client.PostAsync("/api/reviews/import", content);
+    }
+
     /// <summary>Submits as the booking system and waits until screening has decided.</summary>
     protected async Task<ReviewReceipt> Submit(ReviewSubmission review)
     {

@@ -12,11 +12,7 @@ public class screening_imports(AppFixture fixture) : ReviewsContext(fixture)
 
     private async Task<ImportSummary> Import(IEnumerable<ReviewSubmission> reviews)
     {
-        using var client = Host.Server.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new("Bearer", Booking);
-        using var content = new StringContent(string.Concat(reviews.Select(x => JsonSerializer.Serialize(x, Json) + "\n")));
-        content.Headers.ContentType = new("application/x-ndjson");
-        var response = await client.PostAsync("/api/reviews/import", content);
+        var response = await PostImport(reviews);
         response.StatusCode.ShouldBe(System.Net.HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
         return JsonSerializer.Deserialize<ImportSummary>(await response.Content.ReadAsStringAsync(), Json)!;
     }

@@ -16,14 +16,7 @@ public class writing_an_import_batch(AppFixture fixture) : ReviewsContext(fixtur
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    private async Task<HttpResponseMessage> Import(IEnumerable<ReviewSubmission> reviews)
-    {
-        using var client = Host.Server.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new("Bearer", Booking);
-        using var content = new StringContent(string.Concat(reviews.Select(x => JsonSerializer.Serialize(x, Json) + "\n")));
-        content.Headers.ContentType = new("application/x-ndjson");
-        return await client.PostAsync("/api/reviews/import", content);
-    }
+    private Task<HttpResponseMessage> Import(IEnumerable<ReviewSubmission> reviews) => PostImport(reviews);
 
     [Fact]
     public async Task an_imported_review_reads_as_a_marten_append_and_moderation_continues_its_stream()
