@@ -10,7 +10,27 @@ namespace ClinicVetting.IntegrationTests.Support;
 /// </summary>
 public static class HashChainReset
 {
+    /// <summary>
+    /// A late message of an earlier test (or the daemon) writing while the tables are emptied can deadlock with the
+    /// truncates; PostgreSQL then cancels one side, and the reset starts again.
+    /// </summary>
     public static async Task ResetAllDataWithTheHashChain(this IAlbaHost host, IDocumentStore store)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await Reset(host, store);
+                return;
+            }
+            catch (Npgsql.PostgresException e) when (e.SqlState == Npgsql.PostgresErrorCodes.DeadlockDetected && attempt < 5)
+            {
+                await Task.Delay(100 * attempt);
+            }
+        }
+    }
+
+    private static async Task Reset(IAlbaHost host, IDocumentStore store)
     {
         var schema = store.Options.Events.DatabaseSchemaName;
         var events = $"{schema}.mt_events";
