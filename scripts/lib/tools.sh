@@ -17,7 +17,9 @@ apt_install() {
 }
 
 ensure_dotnet_tools() {
+  # Twice before giving up: a restore beside another checkout's (the same NuGet cache) can fail once on a lock.
   dotnet tool restore >"$DATA_DIR/dotnet-tool-restore.log" 2>&1 \
+    || { sleep 5; dotnet tool restore >"$DATA_DIR/dotnet-tool-restore.log" 2>&1; } \
     || { cat "$DATA_DIR/dotnet-tool-restore.log" >&2; die "dotnet tool restore failed"; }
   ok "dotnet tools restored ($(grep -o '"version": "[^"]*"' "$ROOT/.config/dotnet-tools.json" | wc -l) in .config/dotnet-tools.json)"
 }

@@ -13,7 +13,8 @@ namespace ClinicVetting.IntegrationTests.Notifications;
 
 public class delivering_signed_webhooks(AppFixture fixture) : IntegrationContext(fixture)
 {
-    private const int ReceiverPort = 56632;
+    // A port the OS hands out, not a fixed one: parallel test runs on one machine (other checkouts) must not collide.
+    private static readonly int ReceiverPort = ApiProcess.FreePort();
     private TestWebhookReceiver _receiver = null!;
     private double[] _savedDelays = [];
 

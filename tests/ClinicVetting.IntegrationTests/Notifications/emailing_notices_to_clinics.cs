@@ -12,7 +12,8 @@ namespace ClinicVetting.IntegrationTests.Notifications;
 
 public class emailing_notices_to_clinics(AppFixture fixture) : IntegrationContext(fixture)
 {
-    private const int SmtpPort = 56631;
+    // A port the OS hands out, not a fixed one: parallel test runs on one machine (other checkouts) must not collide.
+    private static readonly int SmtpPort = ApiProcess.FreePort();
     private TestSmtpServer _smtp = null!;
     private SmtpSettings _saved = null!;
     private double[] _savedDelays = [];

@@ -16,7 +16,8 @@ namespace ClinicVetting.IntegrationTests.Notifications;
 public sealed class killing_the_api_while_notices_go_out(Xunit.Abstractions.ITestOutputHelper output) : IAsyncLifetime
 {
     private const string Key = "notice-crash-tests-signing-key-not-a-secret-0123456789";
-    private const int SmtpPort = 56633;
+    // A port the OS hands out, not a fixed one: parallel test runs on one machine (other checkouts) must not collide.
+    private static readonly int SmtpPort = ApiProcess.FreePort();
     private string _connection = "";
 
     public async Task InitializeAsync()

@@ -13,7 +13,8 @@ namespace ClinicVetting.IntegrationTests.Notifications;
 public sealed class starting_notifications_on_an_existing_log(Xunit.Abstractions.ITestOutputHelper output) : IAsyncLifetime
 {
     private const string Key = "notice-first-run-tests-signing-key-not-a-secret-0123456789";
-    private const int SmtpPort = 56634;
+    // A port the OS hands out, not a fixed one: parallel test runs on one machine (other checkouts) must not collide.
+    private static readonly int SmtpPort = ApiProcess.FreePort();
     private string _connection = "";
 
     public async Task InitializeAsync()
