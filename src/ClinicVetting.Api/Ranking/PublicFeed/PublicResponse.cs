@@ -103,10 +103,10 @@ public sealed class PublicResult(CachedBody body, string cacheControl = PublicRe
 public sealed class PublicRankingRevision(IDocumentStore store, PublicFeedOptions options)
 {
     /// <summary>What the last check found and when; replaced whole, so a reader never sees one check's id with another's time.</summary>
-    private sealed record Checked(Guid? Id, long At);
+    private sealed record LastCheck(Guid? Id, long At);
 
     private readonly SemaphoreSlim _refresh = new(1, 1);
-    private volatile Checked? _current;
+    private volatile LastCheck? _current;
 
     public async ValueTask<Guid?> Current(CancellationToken cancellation)
     {
@@ -131,7 +131,7 @@ public sealed class PublicRankingRevision(IDocumentStore store, PublicFeedOption
         {
             await using var session = store.QuerySession();
             var ids = await session.Query<PublicRanking>().Where(x => x.Id == PublicRanking.CurrentId).Select(x => x.LastEventId).ToListAsync(cancellation);
-            var found = new Checked(ids.Count == 0 ? null : ids[0], Stopwatch.GetTimestamp());
+            var found = new LastCheck(ids.Count == 0 ? null : ids[0], Stopwatch.GetTimestamp());
             _current = found;
             return found.Id;
         }
