@@ -80,6 +80,16 @@ public sealed class BenchEnvironment : IAsyncDisposable
         start.Environment["ClinicVetting__MaxRequestBodyBytes"] = "1048576";
         // U1 uploads files up to 256 MiB.
         start.Environment["Vetting__Documents__MaxFileBytes"] = (300L * 1024 * 1024).ToString();
+        // CLINICVETTING_BENCH_API_ENV="DOTNET_gcServer=0;DOTNET_GCgen0size=0x400000": runtime settings for the API process alone (the
+        // load client keeps its own), to measure what a GC or thread pool setting would change.
+        foreach (var setting in (Environment.GetEnvironmentVariable("CLINICVETTING_BENCH_API_ENV") ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var equals = setting.IndexOf('=');
+            if (equals <= 0) throw new ArgumentException($"CLINICVETTING_BENCH_API_ENV: '{setting}' is not NAME=VALUE.");
+            start.Environment[setting[..equals]] = setting[(equals + 1)..];
+            Console.WriteLine($"      the API runs with {setting}");
+        }
+
         if (Environment.GetEnvironmentVariable("CLINICVETTING_BENCH_API_JIT_LOG") is { Length: > 0 } jitLog)
         {
             // Every method the API's JIT compiles, with its tier, as it happens (what keeps compiling after the warm-up).

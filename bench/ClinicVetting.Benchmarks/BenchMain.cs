@@ -23,7 +23,7 @@ public static class BenchMain
         // For working on one part (no results file): --http-only (P1-P3, P6), --log-only (P4, P5, I1, F1), --reuse-log (the log of an
         // earlier run), --audit-reads-only (with --log-only: I1 and F1 alone), --uploads-only (U1 alone), --only P1,P2 (those
         // scenarios alone; with --log-only, P4, P5, I1 or F1), --profile DIR (dotnet-trace, dotnet-counters and pg_stat_statements
-        // of the API during P1, P2 and P6, into DIR).
+        // of the API during P1, P2, P3 (the feed alone) and P6, into DIR).
         var httpOnly = args.Contains("--http-only");
         var uploadsOnly = args.Contains("--uploads-only");
         var logOnly = args.Contains("--log-only");
@@ -217,6 +217,7 @@ public static class BenchMain
         ratios.Add(Report(feed));
         ratios.Add(Report(notModified));
         notes.Add($"Load generator: a closed-loop .NET client in the benchmark process, on the same machine; {http.LoadCost}.");
+        Console.WriteLine($"      {http.LoadCost}");
 
         Step("P6: feed tail latency with a write load running");
         ratios.Add(Report(await http.P6(idle)));

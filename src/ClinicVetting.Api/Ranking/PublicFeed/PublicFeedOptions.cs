@@ -23,6 +23,7 @@ public static class PublicFeedSetup
     {
         builder.Services.AddSingleton<PublicFeedCache>();
         builder.Services.AddSingleton<PublicRankingRevision>();
+        builder.Services.AddSingleton<PublicRankingAnswers>();
 
         var feed = builder.Configuration.GetSection(PublicFeedOptions.Section).Get<PublicFeedOptions>() ?? new PublicFeedOptions();
         builder.Services.AddSingleton(feed);

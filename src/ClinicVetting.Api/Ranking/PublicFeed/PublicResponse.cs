@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Security.Cryptography;
+using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
 
 namespace ClinicVetting.Ranking.PublicFeed;
@@ -43,7 +44,7 @@ public sealed class PublicResult(CachedBody body, string cacheControl = PublicRe
         http.Response.Headers.ETag = body.ETag;
         http.Response.Headers.CacheControl = cacheControl;
         http.Response.Headers.Vary = HeaderNames.AcceptEncoding;
-        if (http.Request.Headers.IfNoneMatch.Any(x => x is not null && (x == "*" || x.Split(',').Any(tag => tag.Trim() == body.ETag))))
+        if (Matches(http.Request.Headers.IfNoneMatch, body.ETag))
         {
             http.Response.StatusCode = StatusCodes.Status304NotModified;
             return;
@@ -54,6 +55,45 @@ public sealed class PublicResult(CachedBody body, string cacheControl = PublicRe
         http.Response.ContentLength = body.Bytes.Length;
         await http.Response.Body.WriteAsync(body.Bytes, http.RequestAborted);
     }
+
+    /// <summary>
+    /// Whether If-None-Match names this ETag: a value that is "*", or any of a value's comma-separated tags, trimmed, equal to
+    /// it (ordinal). Read in place, without splitting the header into strings (it is on every request of the feed).
+    /// </summary>
+    public static bool Matches(StringValues ifNoneMatch, string etag)
+    {
+        foreach (var value in ifNoneMatch)
+        {
+            if (value is null)
+            {
+                continue;
+            }
+
+            if (value == "*")
+            {
+                return true;
+            }
+
+            var rest = value.AsSpan();
+            while (true)
+            {
+                var comma = rest.IndexOf(',');
+                if ((comma < 0 ? rest : rest[..comma]).Trim().SequenceEqual(etag))
+                {
+                    return true;
+                }
+
+                if (comma < 0)
+                {
+                    break;
+                }
+
+                rest = rest[(comma + 1)..];
+            }
+        }
+
+        return false;
+    }
 }
 
 /// <summary>
@@ -62,24 +102,27 @@ public sealed class PublicResult(CachedBody body, string cacheControl = PublicRe
 /// </summary>
 public sealed class PublicRankingRevision(IDocumentStore store, PublicFeedOptions options)
 {
+    /// <summary>What the last check found and when; replaced whole, so a reader never sees one check's id with another's time.</summary>
+    private sealed record LastCheck(Guid? Id, long At);
+
     private readonly SemaphoreSlim _refresh = new(1, 1);
-    private (Guid? Id, long CheckedAt, bool Known) _current;
+    private volatile LastCheck? _current;
 
     public async ValueTask<Guid?> Current(CancellationToken cancellation)
     {
         var current = _current;
-        if (current.Known && Stopwatch.GetElapsedTime(current.CheckedAt).TotalMilliseconds < options.RevisionCheckMilliseconds)
+        if (current is not null && Stopwatch.GetElapsedTime(current.At).TotalMilliseconds < options.RevisionCheckMilliseconds)
         {
             return current.Id;
         }
 
         // One request refreshes; the others answer with what was current a moment ago.
-        if (current.Known && !await _refresh.WaitAsync(0, cancellation))
+        if (current is not null && !await _refresh.WaitAsync(0, cancellation))
         {
             return current.Id;
         }
 
-        if (!current.Known)
+        if (current is null)
         {
             await _refresh.WaitAsync(cancellation);
         }
@@ -88,8 +131,9 @@ public sealed class PublicRankingRevision(IDocumentStore store, PublicFeedOption
         {
             await using var session = store.QuerySession();
             var ids = await session.Query<PublicRanking>().Where(x => x.Id == PublicRanking.CurrentId).Select(x => x.LastEventId).ToListAsync(cancellation);
-            _current = (ids.Count == 0 ? null : ids[0], Stopwatch.GetTimestamp(), true);
-            return _current.Id;
+            var found = new LastCheck(ids.Count == 0 ? null : ids[0], Stopwatch.GetTimestamp());
+            _current = found;
+            return found.Id;
         }
         finally
         {
