@@ -7,8 +7,14 @@ using HttpJsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 
 namespace ClinicVetting.Reviews;
 
-/// <summary>One item of an import: where it stood in the body (NDJSON line from 1, or JSON array index from 0) and the review.</summary>
-public sealed record ImportItem(int? Line, int? Index, ReviewSubmission Submission);
+/// <summary>
+/// One item of an import: where it stood in the body (NDJSON line from 1, or JSON array index from 0) and the review,
+/// prepared (normalized, hashed, its id and text fingerprint) while the import's previous batch is written.
+/// </summary>
+public sealed record ImportItem(int? Line, int? Index, PreparedSubmission Review)
+{
+    public static ImportItem Of(int? line, int? index, ReviewSubmission submission) => new(line, index, PreparedSubmission.Of(submission));
+}
 
 /// <summary>Submit a batch of imported reviews in one transaction; each is decided as a single submission would be, and screened.</summary>
 public sealed record ImportReviews(IReadOnlyList<ImportItem> Items);
@@ -103,17 +109,32 @@ public static class ImportReviewsEndpoint
         var batch = new List<ImportItem>(BatchSize);
         var nextProgressLog = LogEvery;
 
-        async Task Flush()
+        // A pipeline of two: the next batch is read, validated and prepared while the last one is written. At most two
+        // batches are held, and a batch is handed over only once the one before it committed, so each batch is decided
+        // and screened against everything before it, and a failed batch stops the import where the sequential one stopped.
+        Task<ImportBatchResult>? writing = null;
+
+        async Task Written()
         {
-            if (batch.Count == 0) return;
-            summary.Add(await bus.InvokeAsync<ImportBatchResult>(new ImportReviews([.. batch]), cancellation));
-            batch.Clear();
+            if (writing is null) return;
+            var written = writing;
+            writing = null;
+            summary.Add(await written);
             if (summary.Received >= nextProgressLog)
             {
                 nextProgressLog = (summary.Received / LogEvery + 1) * LogEvery;
                 logger.LogInformation("Review import: {Received} items read, {Accepted} accepted, {Duplicates} duplicates, {Rejected} rejected",
                     summary.Received, summary.Accepted, summary.Duplicates, summary.Rejected);
             }
+        }
+
+        async Task Flush()
+        {
+            if (batch.Count == 0) return;
+            await Written();
+            var command = new ImportReviews(batch);
+            batch = new List<ImportItem>(BatchSize);
+            writing = bus.InvokeAsync<ImportBatchResult>(command, cancellation);
         }
 
         try
@@ -135,19 +156,27 @@ public static class ImportReviewsEndpoint
                     continue;
                 }
 
-                batch.Add(new ImportItem(line, index, submission));
+                batch.Add(ImportItem.Of(line, index, submission));
                 if (batch.Count == BatchSize) await Flush();
             }
         }
         catch (JsonException e)
         {
             await Flush();
+            await Written();
             throw new InvalidRequest("The body is not a JSON array of reviews",
                 $"{e.Message} The {summary.Received} item(s) before this point were imported; correct the body and send it again " +
                 "(they will count as duplicates).") { Extensions = { ["summary"] = summary } };
         }
+        catch
+        {
+            // The batch being written ends first (a failure of its own comes first, as it would have in order).
+            await Written();
+            throw;
+        }
 
         await Flush();
+        await Written();
         summary.SortItems();
         logger.LogInformation("Review import done: {Received} items read, {Accepted} accepted, {Duplicates} duplicates, {Rejected} rejected",
             summary.Received, summary.Accepted, summary.Duplicates, summary.Rejected);
@@ -167,19 +196,19 @@ public static class ImportReviewsHandler
         CancellationToken cancellation)
     {
         await ScreeningReads.TakeTurn(session, cancellation);
-        var items = command.Items.Select(x => x with { Submission = x.Submission.Normalized() }).ToList();
-        var known = await KnownReviews.Load(session, items.Select(x => x.Submission).ToList(), cancellation);
+        var known = await KnownReviews.Load(session, command.Items.Select(x => x.Review.Normalized).ToList(), cancellation);
         var now = clock.GetUtcNow();
-        var accepted = new List<ReviewSubmitted>();
+        var accepted = new List<(ReviewSubmitted Submitted, PreparedSubmission Prepared)>();
+        var pending = new List<Review>();
         var duplicates = new List<ImportIssue>();
         var rejected = new List<ImportIssue>();
 
-        foreach (var (line, index, submission) in items)
+        foreach (var (line, index, review) in command.Items)
         {
-            var reviewId = Review.IdFor(submission.ExternalReviewId);
+            var submission = review.Normalized;
             try
             {
-                var submitted = SubmitReviewHandler.Decide(submission, known.ById(reviewId), known.ReviewOfBooking(submission.BookingId),
+                var submitted = SubmitReviewHandler.Decide(review, known.ById(review.ReviewId), known.ReviewOfBooking(submission.BookingId),
                     known.ClinicExists(submission.ClinicId), now);
                 if (submitted is null)
                 {
@@ -187,8 +216,10 @@ public static class ImportReviewsHandler
                     continue;
                 }
 
-                known.Remember(submitted);
-                accepted.Add(submitted);
+                var document = Review.Create(submitted, review.TextFingerprint);
+                known.Remember(document);
+                accepted.Add((submitted, review));
+                pending.Add(document);
             }
             catch (DomainException refused)
             {
@@ -198,8 +229,9 @@ public static class ImportReviewsHandler
 
         if (accepted.Count > 0)
         {
-            var findings = await ScreeningReads.Screen(session, accepted.Select(Review.Create).ToList(), cancellation);
-            ImportedReviewWrites.Queue(session, accepted.Select((x, i) => ReviewSubmittedAndScreened.Of(x, findings[i])).ToList());
+            var findings = await ScreeningReads.Screen(session, pending, cancellation);
+            ImportedReviewWrites.Queue(session, accepted.Select((x, i) => new ImportedReview(ReviewSubmittedAndScreened.Of(x.Submitted, findings[i]),
+                x.Prepared.TextFingerprint)).ToList());
         }
 
         return new ImportBatchResult(accepted.Count, duplicates, rejected);

@@ -15,15 +15,16 @@ namespace ClinicVetting.Reviews;
 /// </summary>
 public static class ImportedReviewWrites
 {
-    public static void Queue(IDocumentSession session, IReadOnlyList<ReviewSubmittedAndScreened> reviews)
+    public static void Queue(IDocumentSession session, IReadOnlyList<ImportedReview> imported)
     {
-        if (reviews.Count == 0) return;
+        if (imported.Count == 0) return;
 
         var options = session.DocumentStore.Options;
         var schema = options.Events.DatabaseSchemaName;
         var serializer = options.Serializer();
+        var reviews = imported.Select(x => x.Event).ToList();
         var ids = reviews.Select(x => x.ReviewId).ToArray();
-        var documents = reviews.Select(Review.Create).ToList();
+        var documents = imported.Select(x => Review.Create(x.Event, x.TextFingerprint)).ToList();
         foreach (var document in documents) document.Version = 1;
 
         session.QueueSqlCommand($"""
@@ -57,3 +58,6 @@ public static class ImportedReviewWrites
     private static readonly string EventDotNetType = $"{typeof(ReviewSubmittedAndScreened).FullName}, {typeof(ReviewSubmittedAndScreened).Assembly.GetName().Name}";
     private static readonly string DocumentDotNetType = typeof(Review).FullName!;
 }
+
+/// <summary>An imported review's one event, and its text's fingerprint (computed once, when the item was read).</summary>
+public sealed record ImportedReview(ReviewSubmittedAndScreened Event, string? TextFingerprint);

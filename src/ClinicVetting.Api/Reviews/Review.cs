@@ -185,7 +185,10 @@ public sealed partial class Review
     public DateTimeOffset SubmittedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 
-    public static Review Create(ReviewSubmitted submitted) => new()
+    public static Review Create(ReviewSubmitted submitted) => Create(submitted, ReviewScreening.Fingerprint(submitted.Text));
+
+    /// <summary>The same document, with the text's fingerprint already computed (<see cref="PreparedSubmission"/>).</summary>
+    public static Review Create(ReviewSubmitted submitted, string? textFingerprint) => new()
     {
         Id = submitted.ReviewId,
         ClinicId = submitted.ClinicId,
@@ -201,15 +204,18 @@ public sealed partial class Review
         ReviewerInitials = submitted.ReviewerInitials,
         ReviewerEmailDomain = submitted.ReviewerEmailDomain,
         BodyHash = submitted.BodyHash,
-        TextFingerprint = ReviewScreening.Fingerprint(submitted.Text),
+        TextFingerprint = textFingerprint,
         Status = ReviewStatus.Pending,
         SubmittedAt = submitted.SubmittedAt,
         UpdatedAt = submitted.SubmittedAt,
     };
 
-    public static Review Create(ReviewSubmittedAndScreened screened)
+    public static Review Create(ReviewSubmittedAndScreened screened) => Create(screened, ReviewScreening.Fingerprint(screened.Text));
+
+    /// <summary>The same document, with the text's fingerprint already computed (<see cref="PreparedSubmission"/>).</summary>
+    public static Review Create(ReviewSubmittedAndScreened screened, string? textFingerprint)
     {
-        var review = Create(screened.Submission);
+        var review = Create(screened.Submission, textFingerprint);
         if (screened.Published)
         {
             review.Status = ReviewStatus.Published;

@@ -104,3 +104,17 @@ public sealed record ReviewSubmission(
         return at > 0 && email.IndexOf('@') == at && email[(at + 1)..].Contains('.') && !email.Any(char.IsWhiteSpace);
     }
 }
+
+/// <summary>
+/// A submission as its decision and its document need it, computed once: normalized, its body hash, its review id and
+/// its text fingerprint. An import prepares each item while its previous batch is written.
+/// </summary>
+public sealed record PreparedSubmission(ReviewSubmission Normalized, Guid ReviewId, string BodyHash, string? TextFingerprint)
+{
+    public static PreparedSubmission Of(ReviewSubmission submission)
+    {
+        var normalized = submission.Normalized();
+        return new PreparedSubmission(normalized, Review.IdFor(normalized.ExternalReviewId), normalized.BodyHash(),
+            ReviewScreening.Fingerprint(normalized.Text));
+    }
+}

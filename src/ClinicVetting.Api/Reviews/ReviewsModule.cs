@@ -17,10 +17,11 @@ public static class ReviewsModule
             opts.Projections.Snapshot<Review>(SnapshotLifecycle.Inline);
             opts.Schema.For<Review>()
                 .UniqueIndex(x => x.BookingId)
-                // A clinic's reviews (its page, its stats), and those written near a time (screening for bursts).
+                // A clinic's reviews (its page, its stats), and those written near a time (screening for bursts). No index on
+                // the written time alone: no query reads reviews by time across clinics, and each index costs every
+                // imported review (issue 17: EXPLAIN of the public list, the moderation queue and screening's reads).
                 .Index([x => x.ClinicId, x => x.WrittenAt])
                 .Index(x => x.Status)
-                .Index(x => x.WrittenAt)
                 .Index(x => x.TextFingerprint);
 
             opts.Projections.Add<ClinicReviewStatsProjection>(ProjectionLifecycle.Async);

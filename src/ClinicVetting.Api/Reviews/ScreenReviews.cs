@@ -84,21 +84,23 @@ public static class ScreeningReads
             .Where(x => x.Status != ReviewStatus.Pending && x.TextFingerprint.IsOneOf(fingerprints))
             .Select(x => new { x.Id, x.ClinicId, x.WrittenAt, x.TextFingerprint })
             .ToList();
-        // Every range at once, each through the (clinic, written at) index: the reviews near the batch's own, not the clinic's history.
+        // Every range at once, each through the (clinic, written at) index: the reviews near the batch's own, not the clinic's
+        // history. Only the four fields screening compares, as stored (not each whole review, read again by id).
         var schema = session.DocumentStore.Options.DatabaseSchemaName;
-        var nearby = context.Query<Review>($"""
-            where d.id in (
-              select x.id from unnest(?::uuid[], ?::timestamptz[], ?::timestamptz[]) as r(clinic, starts, ends)
-              join {schema}.mt_doc_review as x
-                on (x.data ->> 'clinicId')::uuid = r.clinic
-               and {schema}.mt_immutable_timestamptz(x.data ->> 'writtenAt') between r.starts and r.ends
-              where x.data ->> 'status' <> 'Pending')
+        var nearby = context.Query<ScreenedReview>($"""
+            select jsonb_build_object('id', x.id, 'clinicId', x.data -> 'clinicId', 'writtenAt', x.data -> 'writtenAt',
+                                      'textFingerprint', x.data -> 'textFingerprint')
+            from unnest(?::uuid[], ?::timestamptz[], ?::timestamptz[]) as r(clinic, starts, ends)
+            join {schema}.mt_doc_review as x
+              on (x.data ->> 'clinicId')::uuid = r.clinic
+             and {schema}.mt_immutable_timestamptz(x.data ->> 'writtenAt') between r.starts and r.ends
+            where x.data ->> 'status' <> 'Pending'
             """, ranges.Select(x => x.Clinic).ToArray(), ranges.Select(x => x.From).ToArray(), ranges.Select(x => x.To).ToArray());
         var clinics = context.LoadMany<ClinicProfile>().ById(clinicIds);
         await context.Execute(cancellation);
 
         var screenedBefore = (await sameText).Select(x => new ScreenedReview(x.Id, x.ClinicId, x.WrittenAt, x.TextFingerprint))
-            .Concat((await nearby).Select(x => new ScreenedReview(x.Id, x.ClinicId, x.WrittenAt, x.TextFingerprint)))
+            .Concat(await nearby)
             .DistinctBy(x => x.Id);
         var websites = (await clinics).ToDictionary(x => x.Id, x => x.Website);
         return ReviewScreening.ScreenInOrder(pending, screenedBefore, websites, policy);

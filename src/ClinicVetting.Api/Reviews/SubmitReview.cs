@@ -62,7 +62,16 @@ public static class SubmitReviewHandler
     public static ReviewSubmitted? Decide(ReviewSubmission submission, Review? sameReviewId, Guid? reviewOfSameBooking, bool clinicExists, DateTimeOffset now)
     {
         var review = submission.Normalized();
-        var hash = review.BodyHash();
+        return Decide(review, Review.IdFor(review.ExternalReviewId), review.BodyHash(), sameReviewId, reviewOfSameBooking, clinicExists, now);
+    }
+
+    /// <summary>The same decision for a submission already prepared (an import prepares its items before their batch's turn).</summary>
+    public static ReviewSubmitted? Decide(PreparedSubmission prepared, Review? sameReviewId, Guid? reviewOfSameBooking, bool clinicExists, DateTimeOffset now) =>
+        Decide(prepared.Normalized, prepared.ReviewId, prepared.BodyHash, sameReviewId, reviewOfSameBooking, clinicExists, now);
+
+    private static ReviewSubmitted? Decide(ReviewSubmission review, Guid reviewId, string hash, Review? sameReviewId, Guid? reviewOfSameBooking,
+        bool clinicExists, DateTimeOffset now)
+    {
         if (sameReviewId is not null)
         {
             return sameReviewId.BodyHash == hash
@@ -86,7 +95,7 @@ public static class SubmitReviewHandler
             };
         }
 
-        return new ReviewSubmitted(Review.IdFor(review.ExternalReviewId), review.ClinicId, review.ExternalReviewId, review.BookingId,
+        return new ReviewSubmitted(reviewId, review.ClinicId, review.ExternalReviewId, review.BookingId,
             review.Rating, review.Text, review.Treatment, review.TreatmentDate, review.WrittenAt, review.BookingVerified,
             review.ReviewerInitials(), review.ReviewerEmailDomain(), hash, now);
     }
@@ -137,9 +146,9 @@ public sealed class KnownReviews
 
     public bool ClinicExists(Guid clinicId) => _clinics.Contains(clinicId);
 
-    public void Remember(ReviewSubmitted submitted)
+    public void Remember(Review accepted)
     {
-        _byId[submitted.ReviewId] = Review.Create(submitted);
-        _byBooking[submitted.BookingId] = submitted.ReviewId;
+        _byId[accepted.Id] = accepted;
+        _byBooking[accepted.BookingId] = accepted.Id;
     }
 }

@@ -56,6 +56,32 @@ public class screening_imports(AppFixture fixture) : ReviewsContext(fixture)
     }
 
     /// <summary>
+    /// The import reads its next batch while the last one is written; the next is screened only after the last committed,
+    /// so a copy of the last review of one batch at the head of the next is held, as it would be within one batch.
+    /// </summary>
+    [Fact]
+    public async Task a_copy_of_the_last_review_of_a_batch_at_the_head_of_the_next_is_held()
+    {
+        var last = ImportReviewsEndpoint.BatchSize - 1;
+        var text = "The nurses explained the injections, the surgeon called twice and the aftercare plan was clear and complete.";
+        var reviews = Enumerable.Range(0, ImportReviewsEndpoint.BatchSize + 2).Select(i =>
+        {
+            var writtenAt = Now.AddDays(-3 - 2 * i);
+            return AReview($"across-{i}", $"BK-ACROSS-{i}", writtenAt: writtenAt,
+                    text: i is var n && (n == last || n == last + 1) ? text : $"Review {i}: the clinic was clean, the staff kind, and the follow-up thorough.")
+                with { TreatmentDate = DateOnly.FromDateTime(writtenAt.UtcDateTime).AddDays(-10) };
+        }).ToList();
+
+        (await Import(reviews)).Accepted.ShouldBe(reviews.Count);
+
+        await using var session = Store.QuerySession();
+        var held = await session.Query<Review>().Where(x => x.Status == ReviewStatus.Held).ToListAsync();
+        held.Select(x => x.ExternalReviewId).ShouldBe([$"across-{last + 1}"], "the copy at the head of the second batch, and nothing else");
+        held.Single().ScreeningFindings.Single().Rule.ShouldBe(ScreeningRule.DuplicateText);
+        held.Single().ScreeningFindings.Single().Detail.ShouldContain(Review.IdFor($"across-{last}").ToString());
+    }
+
+    /// <summary>
     /// Screening compares a review with every review screened before it: two imports running at once take turns, so of
     /// two copies of a text one is published and the other held, whichever import came first.
     /// </summary>

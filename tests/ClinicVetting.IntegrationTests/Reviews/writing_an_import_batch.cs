@@ -65,25 +65,9 @@ public class writing_an_import_batch(AppFixture fixture) : ReviewsContext(fixtur
         var ids = reviews.Select(x => Review.IdFor(x.ExternalReviewId)).ToArray();
 
         // The batch's last write, its documents, fails on the second review: the batch's streams and events are already written.
-        await Sql($"""
-            create or replace function {Schema}.test_fail_review_document() returns trigger language plpgsql as $$
-            begin
-              if new.data ->> 'externalReviewId' = 'bulk-crash-1' then raise exception 'disk full (test)'; end if;
-              return new;
-            end $$;
-            create trigger test_fail_review_document before insert on {Schema}.mt_doc_review
-              for each row execute function {Schema}.test_fail_review_document();
-            """);
-        try
+        await using (await FailingReviewDocument("bulk-crash-1"))
         {
             ((int)(await Import(reviews)).StatusCode).ShouldBeGreaterThanOrEqualTo(500);
-        }
-        finally
-        {
-            await Sql($"""
-                drop trigger test_fail_review_document on {Schema}.mt_doc_review;
-                drop function {Schema}.test_fail_review_document();
-                """);
         }
 
         (await Count($"select count(*) from {Schema}.mt_streams where id = any(@ids)", ids)).ShouldBe(0, "no stream of the failed batch");
@@ -94,6 +78,39 @@ public class writing_an_import_batch(AppFixture fixture) : ReviewsContext(fixtur
         (await Accepted(await Import(reviews))).ShouldBe(0);
         (await Count($"select count(*) from {Schema}.mt_events where stream_id = any(@ids)", ids)).ShouldBe(3, "each review once");
         (await Count($"select count(*) from {Schema}.mt_doc_review where id = any(@ids)", ids)).ShouldBe(3);
+    }
+
+    /// <summary>
+    /// The import reads and prepares its next batch while the last one is written. A batch that fails must stop it where
+    /// the sequential import stopped: the batches before it written, itself and every batch after it not, the answer a 500.
+    /// </summary>
+    [Fact]
+    public async Task a_failing_batch_in_the_middle_of_a_pipelined_import_stops_it_and_leaves_only_the_batches_before()
+    {
+        var size = ImportReviewsEndpoint.BatchSize;
+        var reviews = Enumerable.Range(0, 2 * size + 200).Select(i => Written($"pipe-crash-{i}", Now.AddHours(-30 * (i + 1)))).ToList();
+        var ids = reviews.Select(x => Review.IdFor(x.ExternalReviewId)).ToArray();
+        var first = ids[..size];
+        var rest = ids[size..];
+
+        // The second batch fails at its documents, while the third is being read.
+        await using (await FailingReviewDocument($"pipe-crash-{size + 200}"))
+        {
+            ((int)(await Import(reviews)).StatusCode).ShouldBeGreaterThanOrEqualTo(500);
+        }
+
+        (await Count($"select count(*) from {Schema}.mt_streams where id = any(@ids)", first)).ShouldBe(size, "the first batch written whole");
+        (await Count($"select count(*) from {Schema}.mt_events where stream_id = any(@ids)", first)).ShouldBe(size);
+        (await Count($"select count(*) from {Schema}.mt_doc_review where id = any(@ids)", first)).ShouldBe(size);
+        (await Count($"select count(*) from {Schema}.mt_streams where id = any(@ids)", rest)).ShouldBe(0, "nothing of the failed batch or after it");
+        (await Count($"select count(*) from {Schema}.mt_events where stream_id = any(@ids)", rest)).ShouldBe(0);
+        (await Count($"select count(*) from {Schema}.mt_doc_review where id = any(@ids)", rest)).ShouldBe(0);
+
+        var again = await Import(reviews);
+        again.StatusCode.ShouldBe(System.Net.HttpStatusCode.OK, await again.Content.ReadAsStringAsync());
+        var summary = JsonSerializer.Deserialize<ImportSummary>(await again.Content.ReadAsStringAsync(), Json)!;
+        (summary.Accepted, summary.Duplicates).ShouldBe((size + 200, size));
+        (await Count($"select count(*) from {Schema}.mt_events where stream_id = any(@ids)", ids)).ShouldBe(reviews.Count, "each review once");
     }
 
     /// <summary>
@@ -131,6 +148,31 @@ public class writing_an_import_batch(AppFixture fixture) : ReviewsContext(fixtur
     }
 
     private string Schema => Store.Options.Events.DatabaseSchemaName;
+
+    /// <summary>Until disposed, writing the review document of <paramref name="externalReviewId"/> fails (as a full disk would).</summary>
+    private async Task<IAsyncDisposable> FailingReviewDocument(string externalReviewId)
+    {
+        // The table is made on first use: a test that runs first in a fresh database must not find it missing.
+        await Store.Storage.Database.EnsureStorageExistsAsync(typeof(Review), CancellationToken.None);
+        await Sql($"""
+            create or replace function {Schema}.test_fail_review_document() returns trigger language plpgsql as $$
+            begin
+              if new.data ->> 'externalReviewId' = '{externalReviewId}' then raise exception 'disk full (test)'; end if;
+              return new;
+            end $$;
+            create trigger test_fail_review_document before insert on {Schema}.mt_doc_review
+              for each row execute function {Schema}.test_fail_review_document();
+            """);
+        return new Cleanup(() => Sql($"""
+            drop trigger test_fail_review_document on {Schema}.mt_doc_review;
+            drop function {Schema}.test_fail_review_document();
+            """));
+    }
+
+    private sealed class Cleanup(Func<Task> cleanup) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync() => await cleanup();
+    }
 
     private async Task Sql(string sql)
     {
