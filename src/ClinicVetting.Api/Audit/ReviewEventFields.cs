@@ -11,13 +11,13 @@ namespace ClinicVetting.Audit;
 /// </summary>
 public sealed record ReviewEventFields(Guid ClinicId, int Rating, string? WrittenAt, bool Verified, IReadOnlyList<ScreeningFinding>? Findings)
 {
-    /// <summary>The SQL that selects the fields, in this order, from <c>data</c> of a review event (null for any other row).</summary>
-    public static string Columns(string isReview) => $"""
-        case when {isReview} then (data ->> 'clinicId')::uuid end,
-        case when {isReview} then (data ->> 'rating')::int end,
-        case when {isReview} then data ->> 'writtenAt' end,
-        case when {isReview} then coalesce((data ->> 'bookingVerified')::boolean, (data ->> 'verified')::boolean, false) end,
-        case when {isReview} then nullif(coalesce(data -> 'findings', data -> 'reasons'), '[]'::jsonb) end
+    /// <summary>The SQL that selects the fields, in this order, from <c>data</c> of a review event.</summary>
+    public const string Columns = """
+        (data ->> 'clinicId')::uuid,
+        (data ->> 'rating')::int,
+        data ->> 'writtenAt',
+        coalesce((data ->> 'bookingVerified')::boolean, (data ->> 'verified')::boolean, false),
+        nullif(coalesce(data -> 'findings', data -> 'reasons'), '[]'::jsonb)
         """;
 
     /// <summary>Every review event type the fold knows, with the event it is rebuilt as; a type missing here fails the replay's start.</summary>
