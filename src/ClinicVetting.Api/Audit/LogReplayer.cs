@@ -64,9 +64,10 @@ public sealed class ReplayedLog
 /// (clinic streams, reviews, regulators), and folds them with the aggregates' own methods.
 /// </summary>
 /// <remarks>
-/// The rows are streamed straight from <c>mt_events</c> with one ordered query and deserialized with the store's own
-/// serializer: PostgreSQL produces the next rows while this process folds the last ones. Reading them through Marten's
-/// LINQ event query in pages cost about twice as much (see docs/performance.md, P5).
+/// The rows are read straight from <c>mt_events</c>, one cursor per event type (each an index scan on <c>(type, seq_id)</c>,
+/// so in sequence order and never touching events of other kinds), merged here by sequence number, and deserialized with
+/// the store's own serializer: PostgreSQL produces a cursor's next rows while this process folds the last ones. Reading
+/// them through Marten's LINQ event query in pages cost about twice as much (see docs/performance.md, P5).
 /// </remarks>
 public sealed class LogReplayer(IDocumentStore store)
 {
@@ -85,8 +86,6 @@ public sealed class LogReplayer(IDocumentStore store)
     /// <summary>Events that live in streams of their own (a review's, the regulators'), found by their type; every other relevant event is in a clinic's stream.</summary>
     private string[] OwnStreamTypes => _types.Where(x => typeof(IReviewEvent).IsAssignableFrom(x.Value) || x.Value == typeof(RegulatorRecorded) || x.Value == typeof(RegulatorRemoved))
         .Select(x => x.Key).ToArray();
-
-    private string[] ClinicStreamTypes => _types.Keys.Except(OwnStreamTypes).ToArray();
 
     private string[] ReviewTypes => _types.Where(x => typeof(IReviewEvent).IsAssignableFrom(x.Value)).Select(x => x.Key).ToArray();
 
