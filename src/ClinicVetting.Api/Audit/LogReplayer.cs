@@ -64,9 +64,10 @@ public sealed class ReplayedLog
 /// (clinic streams, reviews, regulators), and folds them with the aggregates' own methods.
 /// </summary>
 /// <remarks>
-/// The rows are streamed straight from <c>mt_events</c> with one ordered query and deserialized with the store's own
-/// serializer: PostgreSQL produces the next rows while this process folds the last ones. Reading them through Marten's
-/// LINQ event query in pages cost about twice as much (see docs/performance.md, P5).
+/// The rows are read straight from <c>mt_events</c>, one cursor per event type (each an index scan on <c>(type, seq_id)</c>,
+/// so in sequence order and never touching events of other kinds), merged here by sequence number, and deserialized with
+/// the store's own serializer: PostgreSQL produces a cursor's next rows while this process folds the last ones. Reading
+/// them through Marten's LINQ event query in pages cost about twice as much (see docs/performance.md, P5).
 /// </remarks>
 public sealed class LogReplayer(IDocumentStore store)
 {
@@ -86,8 +87,6 @@ public sealed class LogReplayer(IDocumentStore store)
     private string[] OwnStreamTypes => _types.Where(x => typeof(IReviewEvent).IsAssignableFrom(x.Value) || x.Value == typeof(RegulatorRecorded) || x.Value == typeof(RegulatorRemoved))
         .Select(x => x.Key).ToArray();
 
-    private string[] ClinicStreamTypes => _types.Keys.Except(OwnStreamTypes).ToArray();
-
     private string[] ReviewTypes => _types.Where(x => typeof(IReviewEvent).IsAssignableFrom(x.Value)).Select(x => x.Key).ToArray();
 
     private string Registered => _types.Single(x => x.Value == typeof(ClinicRegistered)).Key;
@@ -105,51 +104,233 @@ public sealed class LogReplayer(IDocumentStore store)
             : throw new InvalidOperationException($"Event types unknown to Marten, a replay would skip them: {string.Join(", ", missing)}");
     }
 
+    /// <summary>Rows fetched from a type's cursor at a time; one fetch is in flight while the last ones are folded.</summary>
+    internal int FetchSize { get; init; } = 5_000;
+
     public async Task<ReplayedLog> ReplayTo(long position, CancellationToken cancellation)
     {
         var log = new ReplayedLog { Position = position };
         var serializer = store.Options.Serializer();
         await using var connection = store.Storage.Database.CreateConnection();
         await connection.OpenAsync(cancellation);
+        // One snapshot for every cursor; nothing is written.
+        await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellation);
         var events = $"{store.Options.Events.DatabaseSchemaName}.mt_events";
-        // The clinics registered up to the position (type index), their streams (stream index), and the reviews and regulators by
-        // type: no event of another kind (cases, proposals, notices, ...) is read. Of a review event only the fields the
-        // fold reads leave PostgreSQL, not its whole document.
-        await using var command = new NpgsqlCommand($"""
-            with clinics as (select stream_id from {events} where type = @registered and seq_id <= @position)
-            select seq_id, stream_id, version, type, timestamp, user_name, correlation_id, causation_id,
-              case when type = any(@reviews) then null else data end,
-              {ReviewEventFields.Columns("type = any(@reviews)")}
-            from {events}
-            where seq_id <= @position and is_archived = false
-              and (type = any(@own) or (type = any(@clinicTypes) and stream_id in (select stream_id from clinics)))
-            order by seq_id
-            """, connection);
-        command.Parameters.AddWithValue("position", position);
-        command.Parameters.AddWithValue("registered", Registered);
-        command.Parameters.AddWithValue("own", OwnStreamTypes);
-        command.Parameters.AddWithValue("clinicTypes", ClinicStreamTypes);
-        command.Parameters.AddWithValue("reviews", ReviewTypes);
+        var reviews = ReviewTypes.ToHashSet();
+        var own = OwnStreamTypes.ToHashSet();
+        var cursors = _types.Keys.Order(StringComparer.Ordinal)
+            .Select((type, i) => new Cursor($"replay_{i}", type, _types[type], reviews.Contains(type), !own.Contains(type), FetchSize))
+            .ToList();
+
+        // One round trip: JIT off (its compilation cost more than it saved at 5M events), one cursor per event type the fold
+        // reads, each an index scan on (type, seq_id) so already in sequence order, and the clinics registered up to the
+        // position (the same index). No event of another kind (cases, proposals, notices, ...) is read; of a review event only
+        // the fields the fold reads leave PostgreSQL, not its whole document.
+        var clinics = new HashSet<Guid>();
+        await using (var batch = new NpgsqlBatch(connection, transaction))
+        {
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("set local jit = off"));
+            // The (type, seq_id) index's order is the table's own within a type (events are appended in sequence order), but
+            // PostgreSQL judges its heap reads by the type alone and, at the default cost of a random page, would read a type
+            // that is half the log (the reviews) by a pass over the whole primary key instead.
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("set local random_page_cost = 1.1"));
+            foreach (var cursor in cursors)
+            {
+                var declare = new NpgsqlBatchCommand($"""
+                    declare {cursor.Name} no scroll cursor for
+                    select seq_id, stream_id, version, timestamp, user_name, correlation_id, causation_id,
+                      {(cursor.Review ? ReviewEventFields.Columns(cursor.ClrType) : "data")}
+                    from {events}
+                    where type = $1 and seq_id <= $2 and is_archived = false
+                    order by seq_id
+                    """);
+                declare.Parameters.Add(new NpgsqlParameter { Value = cursor.Type });
+                declare.Parameters.Add(new NpgsqlParameter { Value = position });
+                batch.BatchCommands.Add(declare);
+            }
+
+            var registered = new NpgsqlBatchCommand($"select stream_id from {events} where type = $1 and seq_id <= $2");
+            registered.Parameters.Add(new NpgsqlParameter { Value = Registered });
+            registered.Parameters.Add(new NpgsqlParameter { Value = position });
+            batch.BatchCommands.Add(registered);
+            await using var reader = await batch.ExecuteReaderAsync(cancellation);
+            while (reader.FieldCount == 0 && await reader.NextResultAsync(cancellation))
+            {
+                // set local and the cursors' declarations return no rows
+            }
+
+            while (await reader.ReadAsync(cancellation))
+            {
+                clinics.Add(reader.GetGuid(0));
+            }
+        }
+
+        // The first rows of every cursor in one round trip (a fetch is described once its cursor exists, so not in the batch above).
+        await using (var batch = new NpgsqlBatch(connection, transaction))
+        {
+            foreach (var cursor in cursors)
+            {
+                batch.BatchCommands.Add(new NpgsqlBatchCommand(cursor.Fetch));
+            }
+
+            await using var reader = await batch.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, cancellation);
+            foreach (var cursor in cursors)
+            {
+                cursor.Take(await Read(cursor, reader, serializer, cancellation));
+                await reader.NextResultAsync(cancellation);
+            }
+        }
+
+        // Merged by sequence number while folding: the fold sees the events in the log's order, as one ordered query gave them.
+        // The next rows of the cursor that will run out first are fetched while the last ones are folded.
+        var active = cursors.Where(x => x.Rows.Count > 0 || !x.Done).ToList();
+        (Cursor Cursor, Task<List<Row>> Rows)? pending = null;
+        try
+        {
+            var sincePrefetch = 0;
+            while (true)
+            {
+                Cursor? next = null;
+                for (var i = 0; i < active.Count; i++)
+                {
+                    var cursor = active[i];
+                    while (cursor.Rows.Count == 0 && !cursor.Done)
+                    {
+                        if (pending is null)
+                        {
+                            pending = (cursor, FetchRows(cursor, connection, transaction, serializer, cancellation));
+                        }
+
+                        var (fetched, rows) = pending.Value;
+                        pending = null;
+                        fetched.Take(await rows);
+                    }
+
+                    if (cursor.Rows.Count == 0)
+                    {
+                        active.RemoveAt(i--);
+                        continue;
+                    }
+
+                    if (next is null || cursor.Rows.Peek().Event.Sequence < next.Rows.Peek().Event.Sequence)
+                    {
+                        next = cursor;
+                    }
+                }
+
+                if (next is null)
+                {
+                    break;
+                }
+
+                var row = next.Rows.Dequeue();
+                if (!next.InClinicStream || clinics.Contains(row.Event.StreamId))
+                {
+                    Apply(log, row.Event, row.Data);
+                    log.EventsRead++;
+                }
+
+                if (pending is { Rows.IsCompleted: true } done)
+                {
+                    pending = null;
+                    done.Cursor.Take(await done.Rows);
+                }
+
+                if (pending is null && (++sincePrefetch >= 256 || next.Rows.Count == 0))
+                {
+                    sincePrefetch = 0;
+                    var first = active.Where(x => !x.Done && x.Rows.Count < x.FetchSize).MinBy(x => x.Frontier);
+                    if (first is not null)
+                    {
+                        pending = (first, FetchRows(first, connection, transaction, serializer, cancellation));
+                    }
+                }
+            }
+        }
+        finally
+        {
+            if (pending is { } left)
+            {
+                try
+                {
+                    await left.Rows;
+                }
+                catch
+                {
+                    // The replay already failed or was cancelled; the connection is closed next.
+                }
+            }
+        }
+
+        return log;
+    }
+
+    private readonly record struct Row(EventRef Event, object Data);
+
+    /// <summary>One event type's rows, in sequence order, as fetched from its cursor.</summary>
+    private sealed class Cursor(string name, string type, Type clrType, bool review, bool inClinicStream, int fetchSize)
+    {
+        public string Name => name;
+        public string Type => type;
+        public Type ClrType => clrType;
+        public bool Review => review;
+
+        /// <summary>Of a clinic's stream (applied only if the stream's clinic was registered up to the position); else in a stream of its own.</summary>
+        public bool InClinicStream => inClinicStream;
+
+        public string Fetch => $"fetch forward {fetchSize} from {name}";
+
+        public int FetchSize => fetchSize;
+        public Queue<Row> Rows { get; } = new();
+
+        /// <summary>The last sequence number fetched.</summary>
+        public long Frontier { get; private set; }
+
+        public bool Done { get; private set; }
+
+        public void Take(List<Row> rows)
+        {
+            foreach (var row in rows)
+            {
+                Rows.Enqueue(row);
+            }
+
+            if (rows.Count > 0)
+            {
+                Frontier = rows[^1].Event.Sequence;
+            }
+
+            Done = rows.Count < fetchSize;
+        }
+    }
+
+    private static async Task<List<Row>> FetchRows(Cursor cursor, NpgsqlConnection connection, NpgsqlTransaction transaction, ISerializer serializer,
+        CancellationToken cancellation)
+    {
+        await using var command = new NpgsqlCommand(cursor.Fetch, connection, transaction);
         await using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, cancellation);
+        return await Read(cursor, reader, serializer, cancellation);
+    }
+
+    private static async Task<List<Row>> Read(Cursor cursor, NpgsqlDataReader reader, ISerializer serializer, CancellationToken cancellation)
+    {
+        var rows = new List<Row>();
         while (await reader.ReadAsync(cancellation))
         {
             var sequence = reader.GetInt64(0);
             var streamId = reader.GetGuid(1);
-            var version = reader.GetInt64(2);
-            var type = reader.GetString(3);
-            var e = new EventRef(streamId, version, sequence, type, reader.GetFieldValue<DateTimeOffset>(4),
-                reader.IsDBNull(5) ? null : reader.GetString(5), reader.IsDBNull(6) ? null : reader.GetString(6),
-                reader.IsDBNull(7) ? null : reader.GetString(7));
-            var data = reader.IsDBNull(8)
-                ? new ReviewEventFields(reader.GetGuid(9), reader.GetInt32(10), reader.IsDBNull(11) ? null : reader.GetString(11), reader.GetBoolean(12),
-                    reader.IsDBNull(13) ? null : (IReadOnlyList<ScreeningFinding>)await serializer.FromJsonAsync(typeof(List<ScreeningFinding>), reader, 13, cancellation))
-                    .Rebuild(_types[type], streamId)
-                : await serializer.FromJsonAsync(_types[type], reader, 8, cancellation);
-            Apply(log, e, data);
-            log.EventsRead++;
+            var e = new EventRef(streamId, reader.GetInt64(2), sequence, cursor.Type, reader.GetFieldValue<DateTimeOffset>(3),
+                reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5),
+                reader.IsDBNull(6) ? null : reader.GetString(6));
+            var data = cursor.Review
+                ? new ReviewEventFields(reader.GetGuid(7), reader.GetInt32(8), reader.IsDBNull(9) ? null : reader.GetString(9), reader.GetBoolean(10),
+                    reader.IsDBNull(11) ? null : (IReadOnlyList<ScreeningFinding>)await serializer.FromJsonAsync(typeof(List<ScreeningFinding>), reader, 11, cancellation))
+                    .Rebuild(cursor.ClrType, streamId)
+                : await serializer.FromJsonAsync(cursor.ClrType, reader, 7, cancellation);
+            rows.Add(new Row(e, data));
         }
 
-        return log;
+        return rows;
     }
 
     private static void Apply(ReplayedLog log, EventRef e, object data)
