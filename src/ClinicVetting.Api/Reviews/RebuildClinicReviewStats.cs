@@ -41,7 +41,7 @@ public sealed class ClinicReviewStatsRebuild(IDocumentStore store, IServiceProvi
 
     string IProjectionRebuild.Projection => ProjectionName;
 
-    async Task IProjectionRebuild.Rebuild(CancellationToken cancellation) => await Rebuild(cancellation);
+    async Task IProjectionRebuild.Rebuild(IProjectionDaemon daemon, CancellationToken cancellation) => await Rebuild(daemon, cancellation);
 
     /// <summary>Its one shard, the row of <c>mt_event_progression</c> that says how far it has projected.</summary>
     public static readonly string ShardName = $"{ProjectionName}:All";
@@ -71,16 +71,20 @@ public sealed class ClinicReviewStatsRebuild(IDocumentStore store, IServiceProvi
     /// <summary>Rebuilds the projection; answers the mark it now stands at and how many clinics and events it counted.</summary>
     public async Task<RebuiltClinicReviewStats> Rebuild(CancellationToken cancellation)
     {
+        using var daemon = await store.BuildProjectionDaemonAsync();
+        return await Rebuild(daemon, cancellation);
+    }
+
+    /// <summary>The same, with the high-water mark of <paramref name="daemon"/> (not one running the projection: one built to rebuild, as Marten's rebuild uses).</summary>
+    public async Task<RebuiltClinicReviewStats> Rebuild(IProjectionDaemon daemon, CancellationToken cancellation)
+    {
         var types = StoredNames();
         var paused = await PauseLiveShards();
         try
         {
-            long mark;
-            using (var daemon = await store.BuildProjectionDaemonAsync())
-            {
-                await daemon.PrepareForRebuildsAsync();
-                mark = daemon.Tracker.HighWaterMark;
-            }
+            // What Marten's rebuild does first: the high-water mark checked now, below any sequence number still in flight.
+            await daemon.PrepareForRebuildsAsync();
+            var mark = daemon.Tracker.HighWaterMark;
 
             if (mark == 0)
             {

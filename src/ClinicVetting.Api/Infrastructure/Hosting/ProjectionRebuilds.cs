@@ -16,7 +16,8 @@ public interface IProjectionRebuild
     /// <summary>The projection's name, as Marten's daemon knows it.</summary>
     string Projection { get; }
 
-    Task Rebuild(CancellationToken cancellation);
+    /// <summary>Rebuilds it; <paramref name="daemon"/> is the daemon the caller rebuilds the other projections with (its high-water mark is the rebuild's).</summary>
+    Task Rebuild(IProjectionDaemon daemon, CancellationToken cancellation);
 }
 
 /// <summary>
@@ -32,7 +33,7 @@ public static class ProjectionRebuilds
         {
             using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
             limit.CancelAfter(timeout);
-            await own.Rebuild(limit.Token);
+            await own.Rebuild(daemon, limit.Token);
             return;
         }
 
