@@ -46,6 +46,12 @@ if (args.Length == 0)
     return 0;
 }
 
+// `projections rebuild` gives a projection its capability's own rebuild where it has one (ClinicReviewStats), Marten's otherwise.
+if (ProjectionRebuildCommand.Handles(args))
+{
+    return await ProjectionRebuildCommand.Run(app, args);
+}
+
 return await app.RunJasperFxCommands(args);
 
 public partial class Program;

@@ -1,3 +1,4 @@
+using ClinicVetting.Infrastructure.Hosting;
 using JasperFx.Events.Projections;
 
 namespace ClinicVetting.Reviews;
@@ -32,6 +33,10 @@ public static class ReviewsModule
             opts.Projections.Add<ReviewFairnessDayProjection>(ProjectionLifecycle.Async);
             opts.Projections.Add<ReviewFairnessOverallDayProjection>(ProjectionLifecycle.Async);
         });
+
+        // ClinicReviewStats' rebuild from scratch: one streaming pass instead of Marten's paged daemon rebuild (ProjectionRebuilds).
+        builder.Services.AddSingleton<ClinicReviewStatsRebuild>();
+        builder.Services.AddSingleton<IProjectionRebuild, ClinicReviewStatsRebuild>();
 
         builder.Services.ConfigureWolverine(opts =>
             // One batch at a time: each review is screened against every review screened before it.
