@@ -313,10 +313,11 @@ public sealed class IntegrityVerifier(IDocumentStore store, SealKey key, TimePro
     /// After a seal, only the streams appended to since (an event or hash in the tail, or Marten's stream timestamp from
     /// a minute before the last sealed event on: an append's timestamp is its transaction's start, a little before its
     /// sequence number) are checked; the sealed ranges' own events are the seals' business.
-    /// Set-based (issue 17): the touched streams are one union, each arm by its index (the stream timestamp's by
-    /// <see cref="StreamTimestampIndex"/>, its bound read first so PostgreSQL plans with the value), and their last real
-    /// versions one grouped read of their events, not a subquery per stream (more than 80 s for the 317,000 streams of a
-    /// burst, right after the seal that covered it).
+    /// The touched streams are one union, each arm by its index (the stream timestamp's by <see cref="StreamTimestampIndex"/>,
+    /// its bound read first so PostgreSQL plans with the value; an <c>or</c> of the arms was a sequential scan of every
+    /// stream, issue 17). Each touched stream's last real version is one backward step of the (stream, version) index: a
+    /// grouped read of their events measured 2.5 to 4 times slower for 343,000 streams of the 5M-event log
+    /// (docs/performance.md, "Tried and left out").
     /// </summary>
     private async Task<long> CheckStreams(Pass pass, long sealedUpto, ProblemLog problems, CancellationToken cancellation)
     {
@@ -327,12 +328,10 @@ public sealed class IntegrityVerifier(IDocumentStore store, SealKey key, TimePro
                            {(since is null ? "" : $"union select id from {Schema}.mt_streams where \"timestamp\" >= @since")})
             """;
         await using var command = pass.Command($"""
-            with streams as materialized (select s.id, s.version from {Schema}.mt_streams s {touched})
-            select s.id, s.version, l.last
-            from streams s
-            left join (select e.stream_id, max(e.version) as last from {Events} e
-                       where {(sealedUpto == 0 ? "" : "e.stream_id in (select id from streams) and ")}not {PlaceholderShape("e")}
-                       group by e.stream_id) l on l.stream_id = s.id
+            select s.id, s.version,
+                   (select e.version from {Events} e where e.stream_id = s.id and not {PlaceholderShape("e")} order by e.version desc limit 1)
+            from {Schema}.mt_streams s
+            {touched}
             """);
         command.Parameters.AddWithValue("sealed", sealedUpto);
         if (since is { } bound)
