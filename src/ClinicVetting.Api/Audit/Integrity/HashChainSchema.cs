@@ -13,7 +13,8 @@ namespace ClinicVetting.Audit.Integrity;
 /// <summary>
 /// The hash chain's storage beside Marten's event tables, part of Marten's schema: <c>db-apply</c>, <c>db-assert</c> and
 /// <c>db-patch</c> see it, and development and tests install it on start. Marten's own tables are never altered (its
-/// migrations would drop what they do not know); the trigger only reads <c>mt_events</c>.
+/// migrations would drop what they do not know); the trigger only reads <c>mt_events</c>, and the one index this feature
+/// adds to <c>mt_streams</c> (<see cref="StreamTimestampIndex"/>) is named to Marten as one to ignore.
 /// </summary>
 public sealed class HashChainSchema : FeatureSchemaBase
 {
@@ -59,6 +60,7 @@ public sealed class HashChainSchema : FeatureSchemaBase
         yield return seals;
 
         yield return new HashChainTrigger(_schema);
+        yield return new StreamTimestampIndex(_schema);
     }
 }
 

@@ -10,6 +10,8 @@ public static class IntegrityModule
         builder.Services.ConfigureMarten(opts =>
         {
             opts.Storage.Add<HashChainSchema>();
+            // The feature's index on mt_streams: Marten's migration of its own table would otherwise drop it.
+            opts.Events.IgnoreIndex(StreamTimestampIndex.Name);
             opts.Schema.For<SealVerdict>();
             opts.Schema.For<DocumentVerdict>();
             opts.Schema.For<DocumentAttachmentMark>();
