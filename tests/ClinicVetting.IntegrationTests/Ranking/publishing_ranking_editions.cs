@@ -228,6 +228,26 @@ public class publishing_ranking_editions(AppFixture fixture) : IntegrationContex
     }
 
     [Fact]
+    public async Task a_paid_placement_leaves_the_feed_when_its_period_ends_though_no_event_says_so()
+    {
+        var (good, _, _) = await ThreeApprovedClinics();
+        await Host.ApproveProposal(Approver, (await Host.Propose(Staff)).Id);
+        // The feed's answers are kept by revision; the placement's end is a time, not an event, and must still end it.
+        var until = DateTimeOffset.UtcNow.AddSeconds(3);
+        await Host.PostJson(Approver, $"/api/clinics/{good}/sponsored-placements",
+            new SponsoredPlacementInput("Featured partner", DateTimeOffset.UtcNow.AddDays(-1), until));
+        await CatchUpProjections();
+
+        var during = await Feed();
+        during.ReadAsJson<PublicRankingList>()!.Sponsored.ShouldHaveSingleItem().ClinicId.ShouldBe(good);
+
+        await Task.Delay(until - DateTimeOffset.UtcNow + TimeSpan.FromMilliseconds(200));
+        var after = await Feed();
+        after.ReadAsJson<PublicRankingList>()!.Sponsored.ShouldBeEmpty();
+        after.Context.Response.Headers.ETag.ToString().ShouldNotBe(during.Context.Response.Headers.ETag.ToString());
+    }
+
+    [Fact]
     public async Task efficiency_measurements_count_in_the_score()
     {
         var (good, _, _) = await ThreeApprovedClinics();

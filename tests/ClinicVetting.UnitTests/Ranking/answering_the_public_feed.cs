@@ -1,4 +1,5 @@
 using System.Text;
+using ClinicVetting.Ranking;
 using ClinicVetting.Ranking.PublicFeed;
 using CsCheck;
 using Microsoft.AspNetCore.Http;
@@ -71,5 +72,25 @@ public class answering_the_public_feed
         revalidated.Response.Headers.CacheControl.ToString().ShouldBe(PublicResult.DefaultCacheControl);
         revalidated.Response.Headers.Vary.ToString().ShouldBe("Accept-Encoding");
         revalidated.Response.Body.Length.ShouldBe(0);
+    }
+
+    [Fact]
+    public void the_kept_answers_revision_moves_when_a_paid_placement_starts_or_ends_and_only_then()
+    {
+        var last = Guid.CreateVersion7();
+        var now = new DateTimeOffset(2026, 12, 1, 12, 0, 0, TimeSpan.Zero);
+        SponsoredPlacement Placement(int fromHours, int untilHours) =>
+            new(Guid.NewGuid(), Guid.NewGuid(), "Clinic", "Sponsored", now.AddHours(fromHours), now.AddHours(untilHours));
+        var placements = new[] { Placement(-2, 1), Placement(2, 5) };
+
+        PublicRankingRevision.Revision(last, [], now).ShouldBe(last);
+        PublicRankingRevision.Revision(last, null, now).ShouldBe(last);
+        var during = PublicRankingRevision.Revision(last, placements, now);
+        PublicRankingRevision.Revision(last, placements, now.AddMinutes(59)).ShouldBe(during);
+        var ended = PublicRankingRevision.Revision(last, placements, now.AddHours(1));
+        var next = PublicRankingRevision.Revision(last, placements, now.AddHours(2));
+        var allOver = PublicRankingRevision.Revision(last, placements, now.AddHours(5));
+        new[] { during, ended, next, allOver }.Distinct().Count().ShouldBe(4);
+        PublicRankingRevision.Revision(Guid.CreateVersion7(), placements, now).ShouldNotBe(during);
     }
 }

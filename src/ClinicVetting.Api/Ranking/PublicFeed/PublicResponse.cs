@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Security.Cryptography;
@@ -130,8 +131,10 @@ public sealed class PublicRankingRevision(IDocumentStore store, PublicFeedOption
         try
         {
             await using var session = store.QuerySession();
-            var ids = await session.Query<PublicRanking>().Where(x => x.Id == PublicRanking.CurrentId).Select(x => x.LastEventId).ToListAsync(cancellation);
-            var found = new LastCheck(ids.Count == 0 ? null : ids[0], Stopwatch.GetTimestamp());
+            var rows = await session.Query<PublicRanking>().Where(x => x.Id == PublicRanking.CurrentId)
+                .Select(x => new RevisionFacts { LastEventId = x.LastEventId, Sponsored = x.Sponsored }).ToListAsync(cancellation);
+            var found = new LastCheck(rows.Count == 0 ? null : Revision(rows[0].LastEventId, rows[0].Sponsored, DateTimeOffset.UtcNow),
+                Stopwatch.GetTimestamp());
             _current = found;
             return found.Id;
         }
@@ -139,5 +142,35 @@ public sealed class PublicRankingRevision(IDocumentStore store, PublicFeedOption
         {
             _refresh.Release();
         }
+    }
+
+    /// <summary>
+    /// The revision the public answers are kept by: the ranking's last event, and how many sponsored placements' starts and
+    /// ends have passed. A placement starts and ends with no event, so without the second an answer made before its end
+    /// would keep showing it until the next event (a "Sponsored" label the public sees after the paid period).
+    /// </summary>
+    public static Guid Revision(Guid lastEventId, IReadOnlyList<SponsoredPlacement>? sponsored, DateTimeOffset now)
+    {
+        var passed = 0;
+        foreach (var placement in sponsored ?? [])
+        {
+            passed += (placement.From <= now ? 1 : 0) + (placement.Until <= now ? 1 : 0);
+        }
+
+        if (passed == 0)
+        {
+            return lastEventId;
+        }
+
+        Span<byte> bytes = stackalloc byte[16];
+        lastEventId.TryWriteBytes(bytes);
+        BinaryPrimitives.WriteInt32LittleEndian(bytes[12..], BinaryPrimitives.ReadInt32LittleEndian(bytes[12..]) ^ passed);
+        return new Guid(bytes);
+    }
+
+    public sealed class RevisionFacts
+    {
+        public Guid LastEventId { get; set; }
+        public List<SponsoredPlacement>? Sponsored { get; set; }
     }
 }
