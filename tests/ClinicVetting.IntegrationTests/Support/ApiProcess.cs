@@ -71,7 +71,17 @@ public sealed class ApiProcess : IAsyncDisposable
     /// </summary>
     public static async Task ApplySchema(string connectionString, string signingKey)
     {
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "ClinicVetting.Api.dll"), "db-apply"])
+        var (exitCode, output) = await RunCommand(connectionString, signingKey, "db-apply");
+        if (exitCode != 0)
+        {
+            throw new InvalidOperationException($"db-apply exited {exitCode}: {output}");
+        }
+    }
+
+    /// <summary>The API's command line (<c>db-apply</c>, <c>projections rebuild</c>, ...) as an operator runs it: its exit code and everything it printed.</summary>
+    public static async Task<(int ExitCode, string Output)> RunCommand(string connectionString, string signingKey, params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "ClinicVetting.Api.dll"), .. arguments])
         {
             WorkingDirectory = AppContext.BaseDirectory,
             RedirectStandardOutput = true,
@@ -87,10 +97,7 @@ public sealed class ApiProcess : IAsyncDisposable
         var error = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
         await process.WaitForExitAsync(timeout.Token);
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"db-apply exited {process.ExitCode}: {await output}{await error}");
-        }
+        return (process.ExitCode, await output + await error);
     }
 
     /// <summary>The reverse proxy of src/ClinicVetting.Proxy (what scripts/run --nodes starts) in front of these nodes.</summary>
