@@ -1,15 +1,20 @@
 using ClinicVetting.Clinics;
+using ClinicVetting.Shared;
 using ClinicVetting.Vetting;
 using ClinicVetting.Vetting.Cases;
 using JasperFx.Events;
 
 namespace ClinicVetting.Notifications;
 
-/// <summary>A notice a clinic must get, heard from the event behind it; <see cref="NoticeId"/> is that event's id, so a replay is one notice.</summary>
+/// <summary>
+/// A notice a clinic must get, heard from the event behind it. <see cref="NoticeId"/> is the notice's identity (and its
+/// Message-ID's): a decision notice's comes from its case (<see cref="NoticeIdentity.ForDecision"/>), the others' from their
+/// event's id, so a replay is one notice.
+/// </summary>
 public sealed record NoticeDue(Guid NoticeId, NoticeKind Kind, Guid ClinicId, Guid? CaseId, string What, DateTimeOffset At)
 {
     public static NoticeDue Of(IEvent<VettingDecisionNoticeSent> e) =>
-        new(e.Id, NoticeKind.VettingDecision, e.Data.ClinicId, e.Data.CaseId, "", e.Data.SentAt);
+        new(NoticeIdentity.ForDecision(e.Data.CaseId), NoticeKind.VettingDecision, e.Data.ClinicId, e.Data.CaseId, "", e.Data.SentAt);
 
     public static NoticeDue Of(IEvent<CredentialExpiryReminderIssued> e) => new(e.Id, NoticeKind.ExpiryReminder, e.Data.ClinicId, null,
         $"Your {e.Data.Kind.ToString().ToLowerInvariant()} {e.Data.Credential} expires on {e.Data.ValidUntil:yyyy-MM-dd}, in {e.Data.DaysBefore} days.",
@@ -22,15 +27,43 @@ public sealed record NoticeDue(Guid NoticeId, NoticeKind Kind, Guid ClinicId, Gu
         new(e.Id, NoticeKind.Reinstatement, e.Data.ClinicId, null, e.Data.Reason, e.Data.ReinstatedAt);
 }
 
+/// <summary>
+/// Where a notice's identity comes from. A case is decided once (approved or rejected, never both, never again), so its clinic
+/// gets one decision notice: its id is derived from the case alone, not from the event that carried the decision to us nor from
+/// anything made while handling it. However often the decision is heard (the subscription re-reading the log from an older mark
+/// after a restart, the durable inbox replaying a message handled before a crash, two nodes, an event wrapper that does not
+/// carry the stored event's id), it is the same notice with the same Message-ID, and the receiver drops a second copy.
+/// </summary>
+public static class NoticeIdentity
+{
+    private static readonly Guid DecisionNotices = new("3d0f6c1e-8b52-4f7a-9c2d-5e4b1a7f0c93");
+
+    public static Guid ForDecision(Guid caseId) => DeterministicGuid.Create(DecisionNotices, $"vetting-decision:{caseId}");
+
+    /// <summary>The notice a message is about: for a decision, its case's one decision notice, whatever id the message names.</summary>
+    public static Guid Of(NoticeDue due) => due is { Kind: NoticeKind.VettingDecision, CaseId: { } caseId } ? ForDecision(caseId) : due.NoticeId;
+}
+
 /// <summary>Try (again) to e-mail one notice; durable, so a crash or an unreachable server only delays it.</summary>
 public sealed record SendNoticeEmail(Guid NoticeId);
 
 public static class NoticeDueHandler
 {
+    /// <summary>Two handlings of one notice at once (two nodes, a replay beside the original) insert the same id: the loser runs again and finds it.</summary>
+    [ClinicVetting.Infrastructure.Messaging.RetryLostRace]
     public static async Task<OutgoingMessages> Handle(NoticeDue due, IDocumentSession session, NotificationOptions options, TimeProvider clock,
         CancellationToken cancellation)
     {
+        // One notice per decision: keyed by the decision, never by the message or the event wrapper that brought it.
+        due = due with { NoticeId = NoticeIdentity.Of(due) };
         if (await session.LoadAsync<NoticeDelivery>(due.NoticeId, cancellation) is not null)
+        {
+            return [];
+        }
+
+        // A decision notice made before its id came from the case was keyed by its event's id: it is the same notice.
+        if (due is { Kind: NoticeKind.VettingDecision, CaseId: { } decided }
+            && await session.Query<NoticeDelivery>().AnyAsync(x => x.Kind == NoticeKind.VettingDecision && x.CaseId == decided, cancellation))
         {
             return [];
         }

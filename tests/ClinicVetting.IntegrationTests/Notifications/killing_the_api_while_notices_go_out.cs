@@ -79,6 +79,25 @@ public sealed class killing_the_api_while_notices_go_out(Xunit.Abstractions.ITes
         return lines;
     }
 
+    /// <summary>Every notice delivery this database holds, by id.</summary>
+    private async Task<IReadOnlyDictionary<string, string>> NoticesMade()
+    {
+        await using var connection = new NpgsqlConnection(_connection);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "select id, data->>'clinicName', data->>'caseId', data->>'createdAt', data->>'status', data->>'attempts' " +
+            "from clinicvetting.mt_doc_noticedelivery order by data->>'createdAt'", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var notices = new Dictionary<string, string>();
+        while (await reader.ReadAsync())
+        {
+            var id = reader.GetGuid(0).ToString();
+            notices[id] = $"{id} {reader.GetString(1)} case {(reader.IsDBNull(2) ? "-" : reader.GetString(2))} made {reader.GetString(3)} {reader.GetString(4)} after {reader.GetString(5)} attempts";
+        }
+
+        return notices;
+    }
+
     [Fact]
     public async Task every_notice_arrives_at_least_once_and_a_duplicate_carries_the_same_message_id()
     {
@@ -142,6 +161,19 @@ public sealed class killing_the_api_while_notices_go_out(Xunit.Abstractions.ITes
             foreach (var line in await DecisionNoticesInTheLog())
             {
                 output.WriteLine(line);
+            }
+
+            // Whether this database made the extra notice (a delivery row for it) or it reached our server from elsewhere.
+            var made = await NoticesMade();
+            output.WriteLine("The notices this database made:");
+            foreach (var line in made.Values)
+            {
+                output.WriteLine(line);
+            }
+
+            foreach (var foreign in received.Where(x => !made.ContainsKey((x.MessageId ?? "").Split('@')[0])))
+            {
+                output.WriteLine($"Received with no notice of this database behind it: {foreign.MessageId} to {foreign.To} dated {foreign.Date:O}");
             }
         }
 

@@ -45,6 +45,26 @@ public class composing_notices_and_signing_webhooks
     }
 
     [Fact]
+    public void a_decision_notice_takes_its_id_from_the_case_not_from_the_event_wrapper_that_carried_the_decision()
+    {
+        var caseId = Guid.NewGuid();
+        var decided = new ClinicVetting.Vetting.Cases.VettingDecisionNoticeSent(caseId, Guid.NewGuid(), ClinicVetting.Vetting.Cases.CaseStatus.Approved,
+            "clinic-notices", Now);
+        // Two wrappers of the one stored decision: JasperFx gives each new Event<T> its own random id.
+        var heard = NoticeDue.Of(new JasperFx.Events.Event<ClinicVetting.Vetting.Cases.VettingDecisionNoticeSent>(decided));
+        var heardAgain = NoticeDue.Of(new JasperFx.Events.Event<ClinicVetting.Vetting.Cases.VettingDecisionNoticeSent>(decided));
+
+        heard.NoticeId.ShouldBe(NoticeIdentity.ForDecision(caseId));
+        heardAgain.NoticeId.ShouldBe(heard.NoticeId);
+        NoticeIdentity.ForDecision(Guid.NewGuid()).ShouldNotBe(heard.NoticeId);
+        // A message about the decision that names another id (made before the id came from the case) is still that notice.
+        NoticeIdentity.Of(heard with { NoticeId = Guid.NewGuid() }).ShouldBe(heard.NoticeId);
+        // Other notices keep their event's id.
+        var suspension = new NoticeDue(Guid.NewGuid(), NoticeKind.Suspension, Guid.NewGuid(), null, "x", Now);
+        NoticeIdentity.Of(suspension).ShouldBe(suspension.NoticeId);
+    }
+
+    [Fact]
     public void a_clinic_without_an_address_gets_a_notice_with_nowhere_to_go()
     {
         Compose(NoticeKind.Suspension, "x", to: null).Status.ShouldBe(DeliveryStatus.NoAddress);
