@@ -70,6 +70,7 @@ public sealed class EditionReplayer(IDocumentStore store, LogReplayer replayer)
         var proposalDifferences = Compare(published.Proposal.Computation, computation);
         var listed = edition.Lists.Overall.Concat(edition.Lists.ByCondition.Values.SelectMany(x => x))
             .Concat(edition.Lists.ByCountry.Values.SelectMany(x => x)).Select(x => x.ClinicId).ToHashSet();
+        await replayer.CiteReviews(log, log.Clinics.Where(x => x.Value.Profile is { } p && listed.Contains(p.Id)).Select(x => x.Key), cancellation);
         var inputs = log.Clinics.Where(x => x.Value.Profile is { } p && listed.Contains(p.Id))
             .Select(x => new ClinicInputs(x.Key, x.Value.Profile!.Name, x.Value.EventsBehind))
             .OrderBy(x => x.Name, StringComparer.Ordinal)
