@@ -440,7 +440,17 @@ public sealed class LogReplayer(IDocumentStore store)
         switch (data)
         {
             case IReviewEvent review:
-                log.Reviews[row.StreamId] = EventFolder<Review>.Evolve(log.Reviews.GetValueOrDefault(row.StreamId), data, row.Version)!;
+                var current = log.Reviews.GetValueOrDefault(row.StreamId);
+                if (current is null && Started(data) is { } started)
+                {
+                    started.Version = row.Version;
+                    log.Reviews[row.StreamId] = started;
+                }
+                else
+                {
+                    log.Reviews[row.StreamId] = EventFolder<Review>.Evolve(current, data, row.Version)!;
+                }
+
                 Clinic(log, review.ClinicId).CiteReview(row.Sequence);
                 return;
             case RegulatorRecorded or RegulatorRemoved:
@@ -459,6 +469,18 @@ public sealed class LogReplayer(IDocumentStore store)
             clinic.Cite(part, e);
         }
     }
+    /// <summary>
+    /// A review started by its first event with <see cref="Review"/>'s own <c>Create</c>, without the text's fingerprint: the
+    /// ranking does not read it, and the event rebuilt from its fields has no text (its one-argument <c>Create</c>, which
+    /// <see cref="EventFolder{T}"/> calls, would hash the empty text of every review).
+    /// </summary>
+    private static Review? Started(object data) => data switch
+    {
+        ReviewSubmitted submitted => Review.Create(submitted, textFingerprint: null),
+        ReviewSubmittedAndScreened screened => Review.Create(screened, textFingerprint: null),
+        _ => null,
+    };
+
     private static ReplayedClinic Clinic(ReplayedLog log, Guid clinicId)
     {
         if (!log.Clinics.TryGetValue(clinicId, out var clinic))
