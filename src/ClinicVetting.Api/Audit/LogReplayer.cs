@@ -110,7 +110,9 @@ public sealed class ReplayedLog
 /// <remarks>
 /// The rows are read straight from <c>mt_events</c>, one cursor per event type (each an index scan on <c>(type, seq_id)</c>,
 /// so in sequence order and never touching events of other kinds), merged here by sequence number, and deserialized with
-/// the store's own serializer: PostgreSQL produces a cursor's next rows while this process folds the last ones. Reading
+/// the store's own serializer: PostgreSQL produces a cursor's next rows while this process folds the last ones. Of a review
+/// event only the fields the fold reads and its sequence number are read; its citation (time, user, conversation) is read
+/// afterwards for the clinics that are asked for (<see cref="CiteReviews"/>: the listed ones, by the edition's replay). Reading
 /// them through Marten's LINQ event query in pages cost about twice as much (see docs/performance.md, P5).
 /// </remarks>
 public sealed class LogReplayer(IDocumentStore store)
@@ -469,6 +471,7 @@ public sealed class LogReplayer(IDocumentStore store)
             clinic.Cite(part, e);
         }
     }
+
     /// <summary>
     /// A review started by its first event with <see cref="Review"/>'s own <c>Create</c>, without the text's fingerprint: the
     /// ranking does not read it, and the event rebuilt from its fields has no text (its one-argument <c>Create</c>, which
