@@ -173,6 +173,18 @@ public sealed class LogReplayer(IDocumentStore store)
         // position (the same index). No event of another kind (cases, proposals, notices, ...) is read; of a review event only
         // the fields the fold reads leave PostgreSQL, not its whole document.
         var clinics = new HashSet<Guid>();
+
+        // The lists a fetch's rows arrive in, used again once their rows are queued: at most two are in use at a time, so the
+        // replay does not allocate (on the large object heap, at 5,000 rows) a growing list per fetch.
+        var spare = new Stack<List<Row>>();
+        List<Row> Buffer() => spare.TryPop(out var list) ? list : new List<Row>(FetchSize);
+        void Take(Cursor cursor, List<Row> rows)
+        {
+            cursor.Take(rows);
+            rows.Clear();
+            spare.Push(rows);
+        }
+
         await using (var batch = new NpgsqlBatch(connection, transaction))
         {
             batch.BatchCommands.Add(new NpgsqlBatchCommand("set local jit = off"));
@@ -222,7 +234,7 @@ public sealed class LogReplayer(IDocumentStore store)
             await using var reader = await batch.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, cancellation);
             foreach (var cursor in cursors)
             {
-                cursor.Take(await Read(cursor, reader, serializer, cancellation));
+                Take(cursor, await Read(cursor, reader, serializer, Buffer(), cancellation));
                 await reader.NextResultAsync(cancellation);
             }
         }
@@ -244,12 +256,12 @@ public sealed class LogReplayer(IDocumentStore store)
                     {
                         if (pending is null)
                         {
-                            pending = (cursor, FetchRows(cursor, connection, transaction, serializer, cancellation));
+                            pending = (cursor, FetchRows(cursor, connection, transaction, serializer, Buffer(), cancellation));
                         }
 
                         var (fetched, rows) = pending.Value;
                         pending = null;
-                        fetched.Take(await rows);
+                        Take(fetched, await rows);
                     }
 
                     if (cursor.Rows.Count == 0)
@@ -279,7 +291,7 @@ public sealed class LogReplayer(IDocumentStore store)
                 if (pending is { Rows.IsCompleted: true } done)
                 {
                     pending = null;
-                    done.Cursor.Take(await done.Rows);
+                    Take(done.Cursor, await done.Rows);
                 }
 
                 if (pending is null && (++sincePrefetch >= 256 || next.Rows.Count == 0))
@@ -288,7 +300,7 @@ public sealed class LogReplayer(IDocumentStore store)
                     var first = active.Where(x => !x.Done && x.Rows.Count < x.FetchSize).MinBy(x => x.Frontier);
                     if (first is not null)
                     {
-                        pending = (first, FetchRows(first, connection, transaction, serializer, cancellation));
+                        pending = (first, FetchRows(first, connection, transaction, serializer, Buffer(), cancellation));
                     }
                 }
             }
@@ -358,16 +370,15 @@ public sealed class LogReplayer(IDocumentStore store)
     }
 
     private static async Task<List<Row>> FetchRows(Cursor cursor, NpgsqlConnection connection, NpgsqlTransaction transaction, ISerializer serializer,
-        CancellationToken cancellation)
+        List<Row> rows, CancellationToken cancellation)
     {
         await using var command = new NpgsqlCommand(cursor.Fetch, connection, transaction);
         await using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, cancellation);
-        return await Read(cursor, reader, serializer, cancellation);
+        return await Read(cursor, reader, serializer, rows, cancellation);
     }
 
-    private static async Task<List<Row>> Read(Cursor cursor, NpgsqlDataReader reader, ISerializer serializer, CancellationToken cancellation)
+    private static async Task<List<Row>> Read(Cursor cursor, NpgsqlDataReader reader, ISerializer serializer, List<Row> rows, CancellationToken cancellation)
     {
-        var rows = new List<Row>();
         while (await reader.ReadAsync(cancellation))
         {
             var sequence = reader.GetInt64(0);
