@@ -71,18 +71,25 @@ public sealed class LogScenarios(IServiceProvider services, string connectionStr
             "share of a raw scan's speed the rebuild keeps");
     }
 
+    private static string Allocated((long Bytes, TimeSpan Paused) memory) =>
+        $"{memory.Bytes / (1024.0 * 1024):N0} MiB allocated, {memory.Paused.TotalSeconds:N2} s paused by the GC";
+
     public async Task<(Ratio Ratio, ReplayReport Report)> P5(int clinics, long events)
     {
         var snapshots = services.GetRequiredService<RankingSnapshotReader>();
         // This process's CPU beside the wall clock: on a machine shared with other work the wall clock of each half stretches
         // with whatever else runs in its seconds; the CPU each spends much less (PostgreSQL's own CPU is not in it).
+        // And what each allocated and how long the collector paused it: the replay folds every review into a document.
         static TimeSpan Cpu() => Process.GetCurrentProcess().TotalProcessorTime;
+        static (long Bytes, TimeSpan Paused) Memory() => (GC.GetTotalAllocatedBytes(), GC.GetTotalPauseDuration());
         var cpu = Cpu();
+        var memory = Memory();
         var watch = Stopwatch.StartNew();
         var snapshot = await snapshots.Read(CancellationToken.None);
         var proposed = ProposeRankingHandler.Decide(Guid.CreateVersion7(), snapshot, "bench-staff", DateTimeOffset.UtcNow);
         var proposal = watch.Elapsed;
         var proposalCpu = Cpu() - cpu;
+        var proposalMemory = (Memory().Bytes - memory.Bytes, Memory().Paused - memory.Paused);
 
         var created = await Invoke<NewRankingProposal>("bench-staff", new ProposeRanking(Guid.CreateVersion7()));
         var edition = await Invoke<NewEdition>("bench-approver", new ApproveRankingProposal(created.Id, []));
@@ -90,14 +97,16 @@ public sealed class LogScenarios(IServiceProvider services, string connectionStr
         var replayer = services.GetRequiredService<EditionReplayer>();
         var published = await replayer.Published(edition.Edition, CancellationToken.None);
         cpu = Cpu();
+        memory = Memory();
         watch.Restart();
         var report = await replayer.Replay(published!, CancellationToken.None);
         var replay = watch.Elapsed;
         var replayCpu = Cpu() - cpu;
+        var replayMemory = (Memory().Bytes - memory.Bytes, Memory().Paused - memory.Paused);
 
         return (new Ratio("P5", "Auditor replay against the original proposal",
-            $"replay of edition {edition.Edition} in {replay.TotalSeconds:N2} s, {replayCpu.TotalSeconds:N2} s of this process's CPU ({report.EventsRead:N0} events read; matches: {report.Matches})",
-            $"the proposal in {proposal.TotalSeconds:N2} s, {proposalCpu.TotalSeconds:N2} s of this process's CPU ({clinics:N0} clinics, {proposed.Computation.Ranked.Count:N0} ranked, {events:N0} events in the log)",
+            $"replay of edition {edition.Edition} in {replay.TotalSeconds:N2} s, {replayCpu.TotalSeconds:N2} s of this process's CPU, {Allocated(replayMemory)} ({report.EventsRead:N0} events read; matches: {report.Matches})",
+            $"the proposal in {proposal.TotalSeconds:N2} s, {proposalCpu.TotalSeconds:N2} s of this process's CPU, {Allocated(proposalMemory)} ({clinics:N0} clinics, {proposed.Computation.Ranked.Count:N0} ranked, {events:N0} events in the log)",
             replay.TotalSeconds / proposal.TotalSeconds, "how many proposals one replay costs"), report);
     }
 

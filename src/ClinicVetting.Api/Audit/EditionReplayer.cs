@@ -70,7 +70,10 @@ public sealed class EditionReplayer(IDocumentStore store, LogReplayer replayer)
         var proposalDifferences = Compare(published.Proposal.Computation, computation);
         var listed = edition.Lists.Overall.Concat(edition.Lists.ByCondition.Values.SelectMany(x => x))
             .Concat(edition.Lists.ByCountry.Values.SelectMany(x => x)).Select(x => x.ClinicId).ToHashSet();
-        var inputs = log.Clinics.Where(x => x.Value.Profile is { } p && listed.Contains(p.Id))
+        var listedInLog = log.Clinics.Where(x => x.Value.Profile is { } p && listed.Contains(p.Id)).ToList();
+        // The review events behind each listed clinic, read now: the fold kept only their sequence numbers.
+        await replayer.CiteReviews(log, listedInLog.Select(x => x.Key), cancellation);
+        var inputs = listedInLog
             .Select(x => new ClinicInputs(x.Key, x.Value.Profile!.Name, x.Value.EventsBehind))
             .OrderBy(x => x.Name, StringComparer.Ordinal)
             .ToList();

@@ -28,7 +28,17 @@ public sealed class ReplayedClinic
     public ClinicStanding? Standing { get; set; }
     public ClinicClaims? Claims { get; set; }
     public ClinicEfficiency? Efficiency { get; set; }
+    /// <summary>
+    /// The events behind each part, in the order the parts were first cited; the reviews' (<see cref="RankingFactor.PatientReviews"/>)
+    /// only once <see cref="LogReplayer.CiteReviews"/> has read them for this clinic.
+    /// </summary>
     public Dictionary<string, List<EventRef>> EventsBehind { get; } = new();
+
+    /// <summary>The sequence numbers of the review events folded for this clinic, in the log's order.</summary>
+    public List<long> ReviewsBehind { get; } = [];
+
+    /// <summary>How many parts were cited before the first review: where the reviews' part goes among <see cref="EventsBehind"/>.</summary>
+    internal int ReviewsCitedAt { get; private set; } = -1;
 
     public void Cite(string part, EventRef e)
     {
@@ -38,6 +48,40 @@ public sealed class ReplayedClinic
         }
 
         list.Add(e);
+    }
+
+    internal void CiteReview(long sequence)
+    {
+        if (ReviewsBehind.Count == 0)
+        {
+            ReviewsCitedAt = EventsBehind.Count;
+        }
+
+        ReviewsBehind.Add(sequence);
+    }
+
+    /// <summary>The review events behind this clinic, put in their place among the parts (where the first one was cited).</summary>
+    internal void CiteReviews(List<EventRef> reviews)
+    {
+        if (ReviewsCitedAt < 0 || EventsBehind.ContainsKey(nameof(RankingFactor.PatientReviews)))
+        {
+            return;
+        }
+
+        var parts = EventsBehind.ToList();
+        EventsBehind.Clear();
+        for (var i = 0; i <= parts.Count; i++)
+        {
+            if (i == ReviewsCitedAt)
+            {
+                EventsBehind[nameof(RankingFactor.PatientReviews)] = reviews;
+            }
+
+            if (i < parts.Count)
+            {
+                EventsBehind[parts[i].Key] = parts[i].Value;
+            }
+        }
     }
 }
 
@@ -66,7 +110,9 @@ public sealed class ReplayedLog
 /// <remarks>
 /// The rows are read straight from <c>mt_events</c>, one cursor per event type (each an index scan on <c>(type, seq_id)</c>,
 /// so in sequence order and never touching events of other kinds), merged here by sequence number, and deserialized with
-/// the store's own serializer: PostgreSQL produces a cursor's next rows while this process folds the last ones. Reading
+/// the store's own serializer: PostgreSQL produces a cursor's next rows while this process folds the last ones. Of a review
+/// event only the fields the fold reads and its sequence number are read; its citation (time, user, conversation) is read
+/// afterwards for the clinics that are asked for (<see cref="CiteReviews"/>: the listed ones, by the edition's replay). Reading
 /// them through Marten's LINQ event query in pages cost about twice as much (see docs/performance.md, P5).
 /// </remarks>
 public sealed class LogReplayer(IDocumentStore store)
@@ -127,6 +173,18 @@ public sealed class LogReplayer(IDocumentStore store)
         // position (the same index). No event of another kind (cases, proposals, notices, ...) is read; of a review event only
         // the fields the fold reads leave PostgreSQL, not its whole document.
         var clinics = new HashSet<Guid>();
+
+        // The lists a fetch's rows arrive in, used again once their rows are queued: at most two are in use at a time, so the
+        // replay does not allocate (on the large object heap, at 5,000 rows) a growing list per fetch.
+        var spare = new Stack<List<Row>>();
+        List<Row> Buffer() => spare.TryPop(out var list) ? list : new List<Row>(FetchSize);
+        void Take(Cursor cursor, List<Row> rows)
+        {
+            cursor.Take(rows);
+            rows.Clear();
+            spare.Push(rows);
+        }
+
         await using (var batch = new NpgsqlBatch(connection, transaction))
         {
             batch.BatchCommands.Add(new NpgsqlBatchCommand("set local jit = off"));
@@ -138,8 +196,8 @@ public sealed class LogReplayer(IDocumentStore store)
             {
                 var declare = new NpgsqlBatchCommand($"""
                     declare {cursor.Name} no scroll cursor for
-                    select seq_id, stream_id, version, timestamp, user_name, correlation_id, causation_id,
-                      {(cursor.Review ? ReviewEventFields.Columns(cursor.ClrType) : "data")}
+                    select seq_id, stream_id, version,
+                      {(cursor.Review ? ReviewEventFields.Columns(cursor.ClrType) : $"{Metadata}, data")}
                     from {events}
                     where type = $1 and seq_id <= $2 and is_archived = false
                     order by seq_id
@@ -176,7 +234,7 @@ public sealed class LogReplayer(IDocumentStore store)
             await using var reader = await batch.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, cancellation);
             foreach (var cursor in cursors)
             {
-                cursor.Take(await Read(cursor, reader, serializer, cancellation));
+                Take(cursor, await Read(cursor, reader, serializer, Buffer(), cancellation));
                 await reader.NextResultAsync(cancellation);
             }
         }
@@ -198,12 +256,12 @@ public sealed class LogReplayer(IDocumentStore store)
                     {
                         if (pending is null)
                         {
-                            pending = (cursor, FetchRows(cursor, connection, transaction, serializer, cancellation));
+                            pending = (cursor, FetchRows(cursor, connection, transaction, serializer, Buffer(), cancellation));
                         }
 
                         var (fetched, rows) = pending.Value;
                         pending = null;
-                        fetched.Take(await rows);
+                        Take(fetched, await rows);
                     }
 
                     if (cursor.Rows.Count == 0)
@@ -212,7 +270,7 @@ public sealed class LogReplayer(IDocumentStore store)
                         continue;
                     }
 
-                    if (next is null || cursor.Rows.Peek().Event.Sequence < next.Rows.Peek().Event.Sequence)
+                    if (next is null || cursor.Rows.Peek().Sequence < next.Rows.Peek().Sequence)
                     {
                         next = cursor;
                     }
@@ -224,16 +282,16 @@ public sealed class LogReplayer(IDocumentStore store)
                 }
 
                 var row = next.Rows.Dequeue();
-                if (!next.InClinicStream || clinics.Contains(row.Event.StreamId))
+                if (!next.InClinicStream || clinics.Contains(row.StreamId))
                 {
-                    Apply(log, row.Event, row.Data);
+                    Apply(log, row);
                     log.EventsRead++;
                 }
 
                 if (pending is { Rows.IsCompleted: true } done)
                 {
                     pending = null;
-                    done.Cursor.Take(await done.Rows);
+                    Take(done.Cursor, await done.Rows);
                 }
 
                 if (pending is null && (++sincePrefetch >= 256 || next.Rows.Count == 0))
@@ -242,7 +300,7 @@ public sealed class LogReplayer(IDocumentStore store)
                     var first = active.Where(x => !x.Done && x.Rows.Count < x.FetchSize).MinBy(x => x.Frontier);
                     if (first is not null)
                     {
-                        pending = (first, FetchRows(first, connection, transaction, serializer, cancellation));
+                        pending = (first, FetchRows(first, connection, transaction, serializer, Buffer(), cancellation));
                     }
                 }
             }
@@ -265,7 +323,14 @@ public sealed class LogReplayer(IDocumentStore store)
         return log;
     }
 
-    private readonly record struct Row(EventRef Event, object Data);
+    /// <summary>
+    /// One event as the fold reads it. A review event carries no <see cref="EventRef"/>: its metadata (time, user,
+    /// conversation) is read only for the clinics whose citations are asked for (<see cref="CiteReviews"/>).
+    /// </summary>
+    private readonly record struct Row(long Sequence, Guid StreamId, long Version, EventRef? Event, object Data);
+
+    /// <summary>The columns of <see cref="EventRef"/> after sequence, stream and version.</summary>
+    private const string Metadata = "timestamp, user_name, correlation_id, causation_id";
 
     /// <summary>One event type's rows, in sequence order, as fetched from its cursor.</summary>
     private sealed class Cursor(string name, string type, Type clrType, bool review, bool inClinicStream, int fetchSize)
@@ -297,7 +362,7 @@ public sealed class LogReplayer(IDocumentStore store)
 
             if (rows.Count > 0)
             {
-                Frontier = rows[^1].Event.Sequence;
+                Frontier = rows[^1].Sequence;
             }
 
             Done = rows.Count < fetchSize;
@@ -305,47 +370,108 @@ public sealed class LogReplayer(IDocumentStore store)
     }
 
     private static async Task<List<Row>> FetchRows(Cursor cursor, NpgsqlConnection connection, NpgsqlTransaction transaction, ISerializer serializer,
-        CancellationToken cancellation)
+        List<Row> rows, CancellationToken cancellation)
     {
         await using var command = new NpgsqlCommand(cursor.Fetch, connection, transaction);
         await using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, cancellation);
-        return await Read(cursor, reader, serializer, cancellation);
+        return await Read(cursor, reader, serializer, rows, cancellation);
     }
 
-    private static async Task<List<Row>> Read(Cursor cursor, NpgsqlDataReader reader, ISerializer serializer, CancellationToken cancellation)
+    private static async Task<List<Row>> Read(Cursor cursor, NpgsqlDataReader reader, ISerializer serializer, List<Row> rows, CancellationToken cancellation)
     {
-        var rows = new List<Row>();
         while (await reader.ReadAsync(cancellation))
         {
             var sequence = reader.GetInt64(0);
             var streamId = reader.GetGuid(1);
-            var e = new EventRef(streamId, reader.GetInt64(2), sequence, cursor.Type, reader.GetFieldValue<DateTimeOffset>(3),
-                reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5),
-                reader.IsDBNull(6) ? null : reader.GetString(6));
-            var data = cursor.Review
-                ? new ReviewEventFields(reader.GetGuid(7), reader.GetInt32(8), reader.IsDBNull(9) ? null : reader.GetString(9), reader.GetBoolean(10),
-                    reader.IsDBNull(11) ? null : (IReadOnlyList<ScreeningFinding>)await serializer.FromJsonAsync(typeof(List<ScreeningFinding>), reader, 11, cancellation))
-                    .Rebuild(cursor.ClrType, streamId)
-                : await serializer.FromJsonAsync(cursor.ClrType, reader, 7, cancellation);
-            rows.Add(new Row(e, data));
+            var version = reader.GetInt64(2);
+            if (cursor.Review)
+            {
+                var data = new ReviewEventFields(reader.GetGuid(3), reader.GetInt32(4), reader.IsDBNull(5) ? null : reader.GetString(5), reader.GetBoolean(6),
+                        reader.IsDBNull(7) ? null : (IReadOnlyList<ScreeningFinding>)await serializer.FromJsonAsync(typeof(List<ScreeningFinding>), reader, 7, cancellation))
+                    .Rebuild(cursor.ClrType, streamId);
+                rows.Add(new Row(sequence, streamId, version, null, data));
+            }
+            else
+            {
+                var e = ReadRef(reader, 3, streamId, version, sequence, cursor.Type);
+                rows.Add(new Row(sequence, streamId, version, e, await serializer.FromJsonAsync(cursor.ClrType, reader, 7, cancellation)));
+            }
         }
 
         return rows;
     }
 
-    private static void Apply(ReplayedLog log, EventRef e, object data)
+    /// <summary>Time, user and conversation from <paramref name="first"/> on (the columns of <see cref="Metadata"/>).</summary>
+    private static EventRef ReadRef(NpgsqlDataReader reader, int first, Guid streamId, long version, long sequence, string type) =>
+        new(streamId, version, sequence, type, reader.GetFieldValue<DateTimeOffset>(first),
+            reader.IsDBNull(first + 1) ? null : reader.GetString(first + 1), reader.IsDBNull(first + 2) ? null : reader.GetString(first + 2),
+            reader.IsDBNull(first + 3) ? null : reader.GetString(first + 3));
+
+    /// <summary>
+    /// The review events behind these clinics' reviews, as an auditor cites them, read by their sequence numbers (the fold kept
+    /// only those) and put in their place among each clinic's parts. Clinics the log does not hold, or without reviews, are left.
+    /// </summary>
+    public async Task CiteReviews(ReplayedLog log, IEnumerable<Guid> clinicIds, CancellationToken cancellation)
     {
+        var clinics = clinicIds.Distinct().Select(x => log.Clinics.GetValueOrDefault(x)).OfType<ReplayedClinic>()
+            .Where(x => x.ReviewsBehind.Count > 0 && !x.EventsBehind.ContainsKey(nameof(RankingFactor.PatientReviews)))
+            .ToList();
+        if (clinics.Count == 0)
+        {
+            return;
+        }
+
+        var refs = new Dictionary<long, EventRef>();
+        await using (var connection = store.Storage.Database.CreateConnection())
+        {
+            await connection.OpenAsync(cancellation);
+            await using var command = new NpgsqlCommand($"""
+                select seq_id, stream_id, version, type, {Metadata}
+                from {store.Options.Events.DatabaseSchemaName}.mt_events
+                where seq_id = any($1)
+                """, connection);
+            command.Parameters.Add(new NpgsqlParameter { Value = clinics.SelectMany(x => x.ReviewsBehind).ToArray() });
+            await using var reader = await command.ExecuteReaderAsync(cancellation);
+            while (await reader.ReadAsync(cancellation))
+            {
+                var sequence = reader.GetInt64(0);
+                refs[sequence] = ReadRef(reader, 4, reader.GetGuid(1), reader.GetInt64(2), sequence, reader.GetString(3));
+            }
+        }
+
+        foreach (var clinic in clinics)
+        {
+            clinic.CiteReviews(clinic.ReviewsBehind.Select(x => refs.TryGetValue(x, out var e)
+                ? e
+                : throw new InvalidOperationException($"The review event {x} the replay folded is no longer in the log.")).ToList());
+        }
+    }
+
+    private static void Apply(ReplayedLog log, Row row)
+    {
+        var data = row.Data;
         switch (data)
         {
             case IReviewEvent review:
-                log.Reviews[e.StreamId] = EventFolder<Review>.Evolve(log.Reviews.GetValueOrDefault(e.StreamId), data, e.Version)!;
-                Clinic(log, review.ClinicId).Cite(nameof(RankingFactor.PatientReviews), e);
+                var current = log.Reviews.GetValueOrDefault(row.StreamId);
+                if (current is null && Started(data) is { } started)
+                {
+                    started.Version = row.Version;
+                    log.Reviews[row.StreamId] = started;
+                }
+                else
+                {
+                    log.Reviews[row.StreamId] = EventFolder<Review>.Evolve(current, data, row.Version)!;
+                }
+
+                Clinic(log, review.ClinicId).CiteReview(row.Sequence);
                 return;
             case RegulatorRecorded or RegulatorRemoved:
-                log.Regulators = EventFolder<RegulatorDirectory>.Evolve(log.Regulators, data, e.Version)!;
+                log.Regulators = EventFolder<RegulatorDirectory>.Evolve(log.Regulators, data, row.Version)!;
                 return;
         }
 
+        var e = row.Event!;
         var clinic = Clinic(log, e.StreamId);
         clinic.Profile = EventFolder<ClinicProfile>.Evolve(clinic.Profile, data, e.Version);
         clinic.Standing = EventFolder<ClinicStanding>.Evolve(clinic.Standing, data, e.Version);
@@ -356,6 +482,19 @@ public sealed class LogReplayer(IDocumentStore store)
             clinic.Cite(part, e);
         }
     }
+
+    /// <summary>
+    /// A review started by its first event with <see cref="Review"/>'s own <c>Create</c>, without the text's fingerprint: the
+    /// ranking does not read it, and the event rebuilt from its fields has no text (its one-argument <c>Create</c>, which
+    /// <see cref="EventFolder{T}"/> calls, would hash the empty text of every review).
+    /// </summary>
+    private static Review? Started(object data) => data switch
+    {
+        ReviewSubmitted submitted => Review.Create(submitted, textFingerprint: null),
+        ReviewSubmittedAndScreened screened => Review.Create(screened, textFingerprint: null),
+        _ => null,
+    };
+
     private static ReplayedClinic Clinic(ReplayedLog log, Guid clinicId)
     {
         if (!log.Clinics.TryGetValue(clinicId, out var clinic))

@@ -51,9 +51,13 @@ public class replaying_in_sequence_order(AppFixture fixture) : IntegrationContex
             [new ClinicSuspended(second, SuspensionCauses.Reverification, "late", now.AddDays(-12))],
             [new ReviewHeldForModeration(other, second, 4, [new ScreeningFinding(ScreeningRule.Burst, "held again")], now.AddDays(-11))],
         ];
-        foreach (var step in steps)
+        foreach (var (step, i) in steps.Select((x, i) => (x, i)))
         {
             await using var session = Store.LightweightSession();
+            // Who and in which conversation, different at every step: a citation must carry its own event's.
+            session.LastModifiedBy = $"user-{i}";
+            session.CorrelationId = $"conversation-{i}";
+            session.CausationId = $"cause-{i}";
             foreach (var e in step)
             {
                 _ = e switch
@@ -96,7 +100,8 @@ public class replaying_in_sequence_order(AppFixture fixture) : IntegrationContex
             await session.SaveChangesAsync();
         }
 
-        var log = await new LogReplayer(Store) { FetchSize = fetchSize }.ReplayTo(position, CancellationToken.None);
+        var replayer = new LogReplayer(Store) { FetchSize = fetchSize };
+        var log = await replayer.ReplayTo(position, CancellationToken.None);
 
         // (Appended one by one in quick mode, the inline documents do not know their stream's version: it is checked apart.)
         long VersionOf(Guid stream) => read.Where(x => x.StreamId == stream).Max(x => x.Version);
@@ -123,12 +128,23 @@ public class replaying_in_sequence_order(AppFixture fixture) : IntegrationContex
         // The citations, and the clinics in the order they first appear in the log (the order the ranking's inputs are built in).
         log.Clinics.Keys.ShouldBe([second, first]);
         log.EventsRead.ShouldBe(read.Count(x => x.Data is IReviewEvent or RegulatorRecorded or RegulatorRemoved || x.StreamId == first || x.StreamId == second));
+        // The fold keeps only the reviews' sequence numbers; their citations are read when asked for, here for the first clinic only.
+        log.Clinics[first].ReviewsBehind.ShouldBe(read.Where(x => x.Data is IReviewEvent r && r.ClinicId == first).Select(x => x.Sequence));
+        await replayer.CiteReviews(log, [first, Guid.NewGuid()], CancellationToken.None);
+        log.Clinics[second].EventsBehind.ShouldNotContainKey(nameof(RankingFactor.PatientReviews));
+        await replayer.CiteReviews(log, [second, first], CancellationToken.None);
         foreach (var clinic in new[] { first, second })
         {
-            var reviewEvents = read.Where(x => x.Data is IReviewEvent r && r.ClinicId == clinic).Select(x => x.Sequence);
-            Sequences(log, clinic, nameof(RankingFactor.PatientReviews)).ShouldBe(reviewEvents, $"the reviews behind {clinic}");
+            var reviewEvents = read.Where(x => x.Data is IReviewEvent r && r.ClinicId == clinic).ToList();
+            Sequences(log, clinic, nameof(RankingFactor.PatientReviews)).ShouldBe(reviewEvents.Select(x => x.Sequence), $"the reviews behind {clinic}");
+            // Every field of a review's citation is its own event's: stream, version, type, time, who, conversation.
+            log.Clinics[clinic].EventsBehind[nameof(RankingFactor.PatientReviews)].ShouldBe(reviewEvents.Select(EventRef.Of), $"the reviews' citations of {clinic}");
             var eligibility = read.Where(x => x.StreamId == clinic && LogReplayer.PartOf(x.Data) == "Eligibility").Select(x => x.Sequence);
             Sequences(log, clinic, "Eligibility").ShouldBe(eligibility, $"the eligibility behind {clinic}");
+            // The parts in the order they were first cited, the reviews' among them.
+            var parts = read.Where(x => x.StreamId == clinic || x.Data is IReviewEvent r && r.ClinicId == clinic)
+                .Select(x => x.Data is IReviewEvent ? nameof(RankingFactor.PatientReviews) : LogReplayer.PartOf(x.Data)).OfType<string>().Distinct();
+            log.Clinics[clinic].EventsBehind.Keys.ShouldBe(parts, $"the parts of {clinic}");
         }
 
         Sequences(log, first, nameof(RankingFactor.PatientReviews)).Count.ShouldBe(7);
