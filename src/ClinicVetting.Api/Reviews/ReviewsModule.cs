@@ -32,6 +32,8 @@ public static class ReviewsModule
             opts.Schema.For<ReviewFairnessOverallDay>().Duplicate(x => x.Day, pgType: "date");
             opts.Projections.Add<ReviewFairnessDayProjection>(ProjectionLifecycle.Async);
             opts.Projections.Add<ReviewFairnessOverallDayProjection>(ProjectionLifecycle.Async);
+            // The order the report pages its clinics in, sorted by PostgreSQL.
+            opts.Storage.Add<ReviewFairnessSchema>();
         });
 
         // ClinicReviewStats' rebuild from scratch: one streaming pass instead of Marten's paged daemon rebuild (ProjectionRebuilds).

@@ -1,5 +1,6 @@
 using ClinicVetting.Clinics;
 using ClinicVetting.IntegrationTests.Clinics;
+using ClinicVetting.Infrastructure.Http;
 using ClinicVetting.IntegrationTests.Support;
 using ClinicVetting.Reviews;
 using Marten;
@@ -122,6 +123,98 @@ public class the_review_fairness_report(AppFixture fixture) : ReviewsContext(fix
         (second.HasMore, second.Clinics.Single().ClinicName).ShouldBe((false, "Clínica Esperanza"));
         first.Overall.High.Submitted.ShouldBe(1);
         first.Overall.Low.Submitted.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task the_clinics_are_paged_in_the_order_they_were_always_sorted_in_here()
+    {
+        // Names whose order differs by byte (the database's C.UTF-8) and by culture (case, accents); names ICU finds equal
+        // though their bytes differ (a soft hyphen; é composed and decomposed), with ids ordered against their bytes, so a
+        // deterministic collation would order them by bytes where .NET orders them by id; equal names; clinics without a
+        // profile (no name: first, by id), with ids that differ in the high bit of each part of the Guid.
+        var named = new (string Id, string? Name)[]
+        {
+            ("f0000000-0000-0000-0000-000000000001", "beta Clinic"),
+            ("e0000000-0000-0000-0000-000000000001", "Beta Clinic"),
+            ("d0000000-0000-0000-0000-000000000001", "alpha Clinic"),
+            ("c0000000-0000-0000-0000-000000000001", "Alpha Clinic"),
+            ("b0000000-0000-0000-0000-000000000001", "Zeta Clinic"),
+            ("a0000000-0000-0000-0000-000000000001", "Émile Clinic"),
+            ("90000000-0000-0000-0000-000000000001", "Emile Clinic"),
+            ("80000000-0000-0000-0000-000000000001", "Emile Clinic"),
+            ("70000000-0000-0000-0000-000000000002", "Mu Clinic"),
+            ("70000000-0000-0000-0000-000000000001", "Mu\u00AD Clinic"),
+            ("60000000-0000-0000-0000-000000000001", "Ren\u00E9e Clinic"),
+            ("60000000-0000-0000-0000-000000000002", "Rene\u0301e Clinic"),
+            ("50000000-0000-0000-0000-000000000001", "clinic 10"),
+            ("40000000-0000-0000-0000-000000000001", "Clinic 9"),
+            ("30000000-0000-0000-0000-000000000001", "Ñandú Clinic"),
+            ("20000000-0000-0000-0000-000000000001", "Nandu Clinic"),
+            ("00000000-8000-0000-0000-000000000001", null),
+            ("00000000-7fff-0000-0000-000000000001", null),
+            ("00000000-0000-8000-0000-000000000001", null),
+            ("00000000-0000-0000-8000-000000000001", null),
+            ("00000000-0000-0000-0000-800000000001", null),
+            ("80000000-0000-0000-0000-000000000000", null),
+            ("7fffffff-0000-0000-0000-000000000000", null),
+        };
+        var clinics = named.Select(x => (Id: Guid.Parse(x.Id), x.Name)).ToList();
+        await using (var session = Store.LightweightSession())
+        {
+            foreach (var (id, name) in clinics.Where(x => x.Name is not null))
+            {
+                session.Store(new ClinicProfile { Id = id, Name = name!, IdentityKey = $"order-{id}", City = "Cancún", Country = "MX", RegisteredAt = Now, UpdatedAt = Now });
+            }
+
+            foreach (var (id, _) in clinics)
+            {
+                var review = Guid.NewGuid();
+                session.Events.StartStream<Review>(review, new ReviewSubmitted(review, id, $"order-{id}", $"ORDER-{id}", 4, "A review of the care.", "Knee program",
+                    DateOnly.FromDateTime(Now.UtcDateTime), Now, true, "R. H.", null, $"order-hash-{id}", Now));
+            }
+
+            await session.SaveChangesAsync();
+        }
+
+        // The order the report always had: sorted here, by the name with the current culture's comparer, then by id.
+        var expected = clinics.OrderBy(x => x.Name ?? "").ThenBy(x => x.Id).Select(x => (x.Id, x.Name)).ToList();
+        // The names above do tell the orders apart: not byte order, not ICU's order with equal names broken by bytes.
+        expected.ShouldNotBe(clinics.OrderBy(x => x.Name ?? "", StringComparer.Ordinal).ThenBy(x => x.Id).Select(x => (x.Id, x.Name)).ToList());
+        expected.ShouldNotBe(clinics.OrderBy(x => x.Name ?? "").ThenBy(x => x.Name ?? "", StringComparer.Ordinal).ThenBy(x => x.Id)
+            .Select(x => (x.Id, x.Name)).ToList());
+
+        var pages = new List<(Guid, string?)>();
+        for (var page = 1; page <= 8; page++)
+        {
+            var report = await Report($"?pageSize=3&page={page}");
+            (report.Page, report.PageSize, report.TotalClinics, report.HasMore).ShouldBe((page, 3, 23L, page < 8));
+            report.Clinics.Count.ShouldBe(page < 8 ? 3 : 2);
+            pages.AddRange(report.Clinics.Select(x => (x.ClinicId, x.ClinicName)));
+        }
+
+        pages.ShouldBe(expected);
+        var pastTheEnd = await Report("?pageSize=3&page=9");
+        (pastTheEnd.Clinics.Count, pastTheEnd.TotalClinics, pastTheEnd.HasMore).ShouldBe((0, 23L, false));
+        var farPastTheEnd = await Report($"?pageSize={Paging.MaxSize}&page={Paging.MaxPage}");
+        (farPastTheEnd.Clinics.Count, farPastTheEnd.TotalClinics, farPastTheEnd.HasMore).ShouldBe((0, 23L, false));
+        var onePage = await Report($"?pageSize={Paging.MaxSize}");
+        onePage.Clinics.Select(x => (x.ClinicId, x.ClinicName)).ShouldBe(expected);
+        onePage.Clinics.Sum(x => x.Ratings.High.Submitted).ShouldBe(23);
+
+        // The auditors' export: the whole report, unpaged, in the same order.
+        await using var query = Store.QuerySession();
+        var whole = await FairnessReports.Read(query, null, null, Fixture.Clock, CancellationToken.None);
+        (whole.Clinics.Count, whole.TotalClinics, whole.HasMore).ShouldBe((23, 23L, false));
+        whole.Clinics.Select(x => (x.ClinicId, x.ClinicName)).ShouldBe(expected);
+    }
+
+    [Fact]
+    public async Task a_period_without_clinics_has_none_on_any_page()
+    {
+        var empty = await Report("?pageSize=3");
+        (empty.Clinics.Count, empty.TotalClinics, empty.HasMore).ShouldBe((0, 0L, false));
+        var later = await Report("?pageSize=3&page=2");
+        (later.Clinics.Count, later.TotalClinics, later.HasMore).ShouldBe((0, 0L, false));
     }
 
     /// <summary>
