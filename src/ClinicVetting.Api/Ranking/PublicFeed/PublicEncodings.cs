@@ -47,7 +47,7 @@ public static class PublicEncodings
     }
 
     /// <summary>The codings a request accepts, each as its q-value in thousandths (-1: not named); no header: null.</summary>
-    public readonly record struct Accepted(int Brotli, int Gzip, int Identity, int Any)
+    public readonly record struct CodingWeights(int Brotli, int Gzip, int Identity, int Any)
     {
         /// <summary>A coding's weight: as named, else as "*", else 0 (unacceptable; identity is the exception, see <see cref="IdentityAcceptable"/>).</summary>
         public int BrotliWeight => Brotli >= 0 ? Brotli : Math.Max(Any, 0);
@@ -67,7 +67,7 @@ public static class PublicEncodings
     /// as are codings the feed does not have (deflate, zstd...). A coding named twice keeps its higher weight. Null without the header.
     /// Read in place: it is on every request of the feed.
     /// </summary>
-    public static Accepted? Parse(StringValues acceptEncoding)
+    public static CodingWeights? Parse(StringValues acceptEncoding)
     {
         if (acceptEncoding.Count == 0)
         {
@@ -115,7 +115,7 @@ public static class PublicEncodings
             }
         }
 
-        return new Accepted(brotli, gzip, identity, any);
+        return new CodingWeights(brotli, gzip, identity, any);
     }
 
     /// <summary>The weight among an element's parameters ("q=0.5"; 1000 without one), false when it is not a valid qvalue.</summary>
@@ -127,9 +127,11 @@ public static class PublicEncodings
             var semicolon = parameters.IndexOf(';');
             var parameter = (semicolon < 0 ? parameters : parameters[..semicolon]).Trim(" \t");
             parameters = semicolon < 0 ? [] : parameters[(semicolon + 1)..];
-            if (parameter.Length >= 2 && (parameter[0] is 'q' or 'Q') && parameter[1] == '=')
+            var equals = parameter.IndexOf('=');
+            if (equals > 0 && parameter[..equals].Trim(" \t") is [('q' or 'Q')])
             {
-                return QValue(parameter[2..], out weight);
+                // Spaces around "=" are not in the grammar; read leniently all the same, so "q = 0" still refuses.
+                return QValue(parameter[(equals + 1)..].Trim(" \t"), out weight);
             }
         }
 
