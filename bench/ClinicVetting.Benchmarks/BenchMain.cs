@@ -213,8 +213,9 @@ public static class BenchMain
     private static async Task RunP3AndP6(List<Ratio> ratios, List<string> notes, HttpScenarios http)
     {
         Step("P3: public feed against plaintext, and 304 against 200");
-        var (feed, notModified, idle) = await http.P3();
+        var (feed, identity, notModified, idle) = await http.P3();
         ratios.Add(Report(feed));
+        ratios.Add(Report(identity));
         ratios.Add(Report(notModified));
         notes.Add($"Load generator: a closed-loop .NET client in the benchmark process, on the same machine; {http.LoadCost}.");
         Console.WriteLine($"      {http.LoadCost}");

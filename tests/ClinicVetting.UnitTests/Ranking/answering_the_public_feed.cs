@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using System.Text;
 using ClinicVetting.Ranking;
 using ClinicVetting.Ranking.PublicFeed;
@@ -92,5 +93,129 @@ public class answering_the_public_feed
         var allOver = PublicRankingRevision.Revision(last, placements, now.AddHours(5));
         new[] { during, ended, next, allOver }.Distinct().Count().ShouldBe(4);
         PublicRankingRevision.Revision(Guid.CreateVersion7(), placements, now).ShouldNotBe(during);
+    }
+}
+
+public class choosing_the_public_answers_content_coding
+{
+    /// <summary>Large enough to be compressed, and compressible.</summary>
+    private static readonly CachedBody Large = CachedBody.Of(Encoding.UTF8.GetBytes(
+        "{\"entries\":[" + string.Join(",", Enumerable.Range(1, 40).Select(i => $"{{\"rank\":{i},\"name\":\"Clinic {i}\"}}")) + "]}"), "application/json; charset=utf-8");
+
+    [Theory]
+    [InlineData(null, null)]
+    [InlineData("", null)]
+    [InlineData(" , ,", null)]
+    [InlineData("identity", null)]
+    [InlineData("br", "br")]
+    [InlineData("Br", "br")]
+    [InlineData("gzip", "gzip")]
+    [InlineData("X-GZIP", "gzip")]
+    [InlineData("gzip, deflate, br", "br")]
+    [InlineData("gzip, deflate, br, zstd", "br")]
+    [InlineData("zstd, gzip;q=0.2", "gzip")]
+    [InlineData("br;q=0.5, gzip", "gzip")]
+    [InlineData("br;q=0.5,gzip;q=0.499", "br")]
+    [InlineData("gzip;q=0.8, br;q=0.8", "br")]
+    [InlineData("br;q=0, gzip;q=0", null)]
+    [InlineData("br;q=0.000, gzip;q=0.", null)]
+    [InlineData("br ; q=0 , gzip", "gzip")]
+    [InlineData("br;q = 0, gzip", "gzip")]
+    [InlineData("br;level=5;q=0, gzip", "gzip")]
+    [InlineData("br;Q=0, gzip", "gzip")]
+    [InlineData("*", "br")]
+    [InlineData("*;q=0.5, gzip", "gzip")]
+    [InlineData("br;q=0, *", "gzip")]
+    [InlineData("*;q=0", null)]
+    [InlineData("identity;q=1, br;q=0.5", null)]
+    [InlineData("identity;q=0.5, br;q=0.5", "br")]
+    [InlineData("*;q=0.9, br;q=0.5", "gzip")]
+    [InlineData("identity;q=0, br;q=0.1", "br")]
+    [InlineData("identity;q=0, *;q=0", null)]
+    [InlineData("deflate, zstd, compress", null)]
+    [InlineData("br;q=2, gzip;q=0.1", "gzip")]
+    [InlineData("br;q=1.001, gzip;q=0.1", "gzip")]
+    [InlineData("br;q=1.000, gzip", "br")]
+    [InlineData("br;q=0.1234, gzip;q=0.1", "gzip")]
+    [InlineData("br;q=, gzip;q=0.1", "gzip")]
+    [InlineData("br;q=.5, gzip;q=0.1", "gzip")]
+    [InlineData("br;q=0.5;q=0, gzip;q=0.1", "br")]
+    [InlineData("br, br;q=0, gzip", "br")]
+    public void accept_encoding_is_read_as_rfc_9110_says(string? header, string? coding)
+    {
+        var chosen = Large.For(header is null ? StringValues.Empty : new StringValues(header));
+        chosen.ContentEncoding.ShouldBe(coding);
+        chosen.ShouldBeSameAs(coding switch { "br" => Large.Brotli, "gzip" => Large.Gzip, _ => Large.Identity });
+    }
+
+    [Fact]
+    public void every_field_line_counts()
+    {
+        Large.For(new StringValues(["gzip;q=0.5", "br"])).ContentEncoding.ShouldBe("br");
+        Large.For(new StringValues(["br;q=0", "gzip"])).ContentEncoding.ShouldBe("gzip");
+    }
+
+    [Fact]
+    public void each_representation_is_made_once_and_decompresses_to_the_body_with_an_etag_of_its_own()
+    {
+        Large.Brotli.ShouldBeSameAs(Large.Brotli);
+        Large.Gzip.ShouldBeSameAs(Large.Gzip);
+        Large.Brotli!.ETag.ShouldBe(Large.ETag[..^1] + "-br\"");
+        Large.Gzip!.ETag.ShouldBe(Large.ETag[..^1] + "-gzip\"");
+        Large.Identity.ETag.ShouldBe(Large.ETag);
+        Large.Brotli.Bytes.Length.ShouldBeLessThan(Large.Bytes.Length);
+
+        using var brotli = new BrotliStream(new MemoryStream(Large.Brotli.Bytes), CompressionMode.Decompress);
+        using var fromBrotli = new MemoryStream();
+        brotli.CopyTo(fromBrotli);
+        fromBrotli.ToArray().ShouldBe(Large.Bytes);
+        using var gzip = new GZipStream(new MemoryStream(Large.Gzip.Bytes), CompressionMode.Decompress);
+        using var fromGzip = new MemoryStream();
+        gzip.CopyTo(fromGzip);
+        fromGzip.ToArray().ShouldBe(Large.Bytes);
+    }
+
+    [Fact]
+    public void a_tiny_body_and_one_that_does_not_shrink_stay_as_they_are()
+    {
+        var tiny = CachedBody.Of(Encoding.UTF8.GetBytes(new string('a', PublicEncodings.MinimumLength - 1)), "text/plain");
+        tiny.For("br").ShouldBeSameAs(tiny.Identity);
+        tiny.Brotli.ShouldBeNull();
+        tiny.Gzip.ShouldBeNull();
+
+        var noise = new byte[4096];
+        new Random(17).NextBytes(noise);
+        var random = CachedBody.Of(noise, "application/octet-stream");
+        random.For("gzip, br").ShouldBeSameAs(random.Identity);
+    }
+
+    [Fact]
+    public async Task the_result_sends_the_chosen_representation_with_its_headers()
+    {
+        var http = new DefaultHttpContext();
+        http.Response.Body = new MemoryStream();
+        http.Request.Headers.AcceptEncoding = "gzip, deflate, br";
+        await new PublicResult(Large).ExecuteAsync(http);
+        http.Response.StatusCode.ShouldBe(200);
+        http.Response.Headers.ContentEncoding.ToString().ShouldBe("br");
+        http.Response.Headers.ETag.ToString().ShouldBe(Large.Brotli!.ETag);
+        http.Response.Headers.Vary.ToString().ShouldBe("Accept-Encoding");
+        http.Response.ContentLength.ShouldBe(Large.Brotli.Bytes.Length);
+        ((MemoryStream)http.Response.Body).ToArray().ShouldBe(Large.Brotli.Bytes);
+
+        var revalidated = new DefaultHttpContext();
+        revalidated.Response.Body = new MemoryStream();
+        revalidated.Request.Headers.AcceptEncoding = "gzip";
+        revalidated.Request.Headers.IfNoneMatch = Large.Brotli.ETag;
+        await new PublicResult(Large).ExecuteAsync(revalidated);
+        revalidated.Response.StatusCode.ShouldBe(200);
+        revalidated.Response.Headers.ETag.ToString().ShouldBe(Large.Gzip!.ETag);
+        revalidated.Request.Headers.IfNoneMatch = Large.Gzip.ETag;
+        revalidated.Response.Body = new MemoryStream();
+        revalidated.Response.Headers.Clear();
+        await new PublicResult(Large).ExecuteAsync(revalidated);
+        revalidated.Response.StatusCode.ShouldBe(304);
+        revalidated.Response.Headers.ContentEncoding.Count.ShouldBe(0);
+        revalidated.Response.Body.Length.ShouldBe(0);
     }
 }

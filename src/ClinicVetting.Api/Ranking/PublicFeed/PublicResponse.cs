@@ -7,11 +7,65 @@ using Microsoft.Net.Http.Headers;
 
 namespace ClinicVetting.Ranking.PublicFeed;
 
-/// <summary>A serialized public answer and its strong ETag (a hash of the bytes).</summary>
-public sealed record CachedBody(byte[] Bytes, string ContentType, string ETag)
+/// <summary>
+/// A serialized public answer and its strong ETag (a hash of the bytes), the identity representation; its brotli and gzip
+/// representations are compressed once, by the first request that asks for each (none below <see cref="PublicEncodings.MinimumLength"/>
+/// bytes, or when compressing would not make it smaller), and kept with it for as long as the answer is.
+/// </summary>
+public sealed class CachedBody(byte[] bytes, string contentType, string etag)
 {
+    private readonly Lazy<Representation?> _brotli = new(() => Compressed(bytes, etag, PublicEncodings.Brotli, PublicEncodings.CompressBrotli));
+    private readonly Lazy<Representation?> _gzip = new(() => Compressed(bytes, etag, PublicEncodings.Gzip, PublicEncodings.CompressGzip));
+
+    public byte[] Bytes { get; } = bytes;
+
+    public string ContentType { get; } = contentType;
+
+    /// <summary>The identity representation's ETag.</summary>
+    public string ETag { get; } = etag;
+
+    public Representation Identity { get; } = new(bytes, null, etag);
+
+    /// <summary>The brotli representation, compressed on first use; null when the body is too small or would not shrink.</summary>
+    public Representation? Brotli => _brotli.Value;
+
+    /// <summary>The gzip representation, compressed on first use; null when the body is too small or would not shrink.</summary>
+    public Representation? Gzip => _gzip.Value;
+
     public static CachedBody Of(byte[] bytes, string contentType) =>
         new(bytes, contentType, $"\"{Convert.ToHexStringLower(SHA256.HashData(bytes))[..32]}\"");
+
+    private static Representation? Compressed(byte[] bytes, string etag, string coding, Func<byte[], byte[]?> compress) =>
+        bytes.Length >= PublicEncodings.MinimumLength && compress(bytes) is { } compressed
+            ? new Representation(compressed, coding, PublicEncodings.ETagFor(etag, coding))
+            : null;
+
+    /// <summary>
+    /// The representation a request gets by its Accept-Encoding: the acceptable one of highest weight, brotli before gzip before
+    /// identity at equal weight; identity without the header (or an empty one), below the minimum length, and when nothing the feed
+    /// has is acceptable (RFC 9110 12.5.3 lets a server disregard the header rather than answer 406; the status stays as it was).
+    /// </summary>
+    public Representation For(StringValues acceptEncoding)
+    {
+        if (Bytes.Length < PublicEncodings.MinimumLength || PublicEncodings.Parse(acceptEncoding) is not { } accepted)
+        {
+            return Identity;
+        }
+
+        Representation? best = null;
+        var bestWeight = 0;
+        if (accepted.BrotliWeight > 0 && Brotli is { } brotli)
+        {
+            (best, bestWeight) = (brotli, accepted.BrotliWeight);
+        }
+
+        if (accepted.GzipWeight > bestWeight && Gzip is { } gzip)
+        {
+            (best, bestWeight) = (gzip, accepted.GzipWeight);
+        }
+
+        return best is not null && (bestWeight >= accepted.IdentityWeight || !accepted.IdentityAcceptable) ? best : Identity;
+    }
 }
 
 /// <summary>
@@ -40,12 +94,17 @@ public sealed class PublicResult(CachedBody body, string cacheControl = PublicRe
 {
     public const string DefaultCacheControl = "public, max-age=60, s-maxage=300, stale-while-revalidate=600";
 
+    /// <summary>
+    /// The representation chosen by Accept-Encoding, with its own ETag; If-None-Match is compared with that ETag only (a strong
+    /// validator is per representation: a client holding the identity answer that now asks for brotli gets the brotli answer, 200).
+    /// </summary>
     public async Task ExecuteAsync(HttpContext http)
     {
-        http.Response.Headers.ETag = body.ETag;
+        var representation = body.For(http.Request.Headers.AcceptEncoding);
+        http.Response.Headers.ETag = representation.ETag;
         http.Response.Headers.CacheControl = cacheControl;
         http.Response.Headers.Vary = HeaderNames.AcceptEncoding;
-        if (Matches(http.Request.Headers.IfNoneMatch, body.ETag))
+        if (Matches(http.Request.Headers.IfNoneMatch, representation.ETag))
         {
             http.Response.StatusCode = StatusCodes.Status304NotModified;
             return;
@@ -53,8 +112,13 @@ public sealed class PublicResult(CachedBody body, string cacheControl = PublicRe
 
         http.Response.StatusCode = StatusCodes.Status200OK;
         http.Response.ContentType = body.ContentType;
-        http.Response.ContentLength = body.Bytes.Length;
-        await http.Response.Body.WriteAsync(body.Bytes, http.RequestAborted);
+        if (representation.ContentEncoding is { } coding)
+        {
+            http.Response.Headers.ContentEncoding = coding;
+        }
+
+        http.Response.ContentLength = representation.Bytes.Length;
+        await http.Response.Body.WriteAsync(representation.Bytes, http.RequestAborted);
     }
 
     /// <summary>
