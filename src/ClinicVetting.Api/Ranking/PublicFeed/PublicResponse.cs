@@ -143,7 +143,15 @@ public sealed class PublicResult(CachedBody body, string cacheControl = PublicRe
             while (true)
             {
                 var comma = rest.IndexOf(',');
-                if ((comma < 0 ? rest : rest[..comma]).Trim().SequenceEqual(etag))
+                var tag = (comma < 0 ? rest : rest[..comma]).Trim();
+                // Weak comparison (RFC 9110 13.1.3, which If-None-Match uses): W/"x" names the same answer as "x". A CDN that
+                // re-encodes an answer may weaken its ETag and revalidate with it.
+                if (tag.StartsWith("W/", StringComparison.Ordinal))
+                {
+                    tag = tag[2..];
+                }
+
+                if (tag.SequenceEqual(etag))
                 {
                     return true;
                 }
