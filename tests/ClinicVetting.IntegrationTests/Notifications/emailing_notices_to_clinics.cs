@@ -10,32 +10,8 @@ using Wolverine.Tracking;
 
 namespace ClinicVetting.IntegrationTests.Notifications;
 
-public class emailing_notices_to_clinics(AppFixture fixture) : IntegrationContext(fixture)
+public class emailing_notices_to_clinics(AppFixture fixture) : SmtpContext(fixture)
 {
-    // A port the OS hands out, not a fixed one: parallel test runs on one machine (other checkouts) must not collide.
-    private static readonly int SmtpPort = ApiProcess.FreePort();
-    private TestSmtpServer _smtp = null!;
-    private SmtpSettings _saved = null!;
-    private double[] _savedDelays = [];
-
-    public override async Task InitializeAsync()
-    {
-        await base.InitializeAsync();
-        _smtp = new TestSmtpServer(SmtpPort);
-        var options = Host.Notifications();
-        (_saved, _savedDelays) = (options.Smtp, options.RetryDelaysSeconds);
-        options.Smtp = new SmtpSettings { Host = "127.0.0.1", Port = SmtpPort, Security = SmtpSecurity.None, MessageIdDomain = "notices.test" };
-        options.RetryDelaysSeconds = [0.2, 0.2, 0.2];
-    }
-
-    public override async Task DisposeAsync()
-    {
-        var options = Host.Notifications();
-        (options.Smtp, options.RetryDelaysSeconds) = (_saved, _savedDelays);
-        await _smtp.DisposeAsync();
-        await base.DisposeAsync();
-    }
-
     private async Task<Page<NoticeDelivery>> Notices(string query = "") =>
         (await Host.Send(Staff, s => s.Get.Url("/api/notifications/notices" + query))).ReadAsJson<Page<NoticeDelivery>>()!;
 
@@ -44,7 +20,7 @@ public class emailing_notices_to_clinics(AppFixture fixture) : IntegrationContex
     {
         var (clinicId, caseId) = await Host.AnApprovedClinic(Staff, Approver, Fixture.Clock.Today, Fixture.Clock.Now, "Clínica Correo", "vetting@correo.example");
 
-        var mail = await Host.Eventually(() => Task.FromResult(_smtp.Received.ToList()), x => x.Count > 0, "the decision e-mail");
+        var mail = await Host.Eventually(() => Task.FromResult(Smtp.Received.ToList()), x => x.Count > 0, "the decision e-mail");
 
         var message = mail.ShouldHaveSingleItem();
         message.To.Mailboxes.Single().Address.ShouldBe("vetting@correo.example");
@@ -62,7 +38,7 @@ public class emailing_notices_to_clinics(AppFixture fixture) : IntegrationContex
     [Fact]
     public async Task a_server_that_refuses_is_tried_again_with_backoff_and_staff_see_the_notice_retrying_then_sent()
     {
-        _smtp.Refuse(2);
+        Smtp.Refuse(2);
         Host.Notifications().RetryDelaysSeconds = [1, 1, 1];
         var (clinicId, _) = await Host.AnApprovedClinic(Staff, Approver, Fixture.Clock.Today, Fixture.Clock.Now, "Clínica Reintento", "ops@reintento.example");
 
@@ -74,19 +50,19 @@ public class emailing_notices_to_clinics(AppFixture fixture) : IntegrationContex
         var sent = await Host.Eventually(() => Notices($"?clinicId={clinicId}"),
             x => x.Items.Any(d => d.Status == DeliveryStatus.Sent), "the notice sent on the third attempt");
         sent.Items.Single().Attempts.ShouldBe(3);
-        _smtp.Received.Count.ShouldBe(1);
+        Smtp.Received.Count.ShouldBe(1);
     }
 
     [Fact]
     public async Task a_notice_the_server_never_accepts_fails_for_good_after_its_attempts_and_is_listed_as_failed()
     {
-        _smtp.Refuse(int.MaxValue);
+        Smtp.Refuse(int.MaxValue);
         var (clinicId, _) = await Host.AnApprovedClinic(Staff, Approver, Fixture.Clock.Today, Fixture.Clock.Now, "Clínica Fallida", "ops@fallida.example");
 
         var failed = await Host.Eventually(() => Notices($"?status=Failed&clinicId={clinicId}"), x => x.Items.Count == 1, "the notice failed for good");
 
         failed.Items.Single().Attempts.ShouldBe(Host.Notifications().MaxAttempts);
-        _smtp.Received.ShouldBeEmpty();
+        Smtp.Received.ShouldBeEmpty();
     }
 
     [Fact]
@@ -97,7 +73,7 @@ public class emailing_notices_to_clinics(AppFixture fixture) : IntegrationContex
         var notice = await Host.Eventually(() => Notices($"?clinicId={clinicId}"), x => x.Items.Count == 1, "the notice recorded");
 
         notice.Items.Single().Status.ShouldBe(DeliveryStatus.NoAddress);
-        _smtp.Received.ShouldBeEmpty();
+        Smtp.Received.ShouldBeEmpty();
     }
 
     [Theory]
@@ -117,7 +93,7 @@ public class emailing_notices_to_clinics(AppFixture fixture) : IntegrationContex
     public async Task an_event_heard_twice_and_an_attempt_redelivered_are_one_notice_and_one_email()
     {
         var (clinicId, caseId) = await Host.AnApprovedClinic(Staff, Approver, Fixture.Clock.Today, Fixture.Clock.Now, "Clínica Doble", "x@doble.example");
-        await Host.Eventually(() => Task.FromResult(_smtp.Received.Count), x => x == 1, "the first e-mail");
+        await Host.Eventually(() => Task.FromResult(Smtp.Received.Count), x => x == 1, "the first e-mail");
         var notice = (await Notices($"?clinicId={clinicId}")).Items.Single();
 
         // The subscription replays an event after a crash (the same notice id comes again), and an attempt's message is redelivered.
@@ -125,7 +101,7 @@ public class emailing_notices_to_clinics(AppFixture fixture) : IntegrationContex
         await Host.InvokeMessageAndWaitAsync(new SendNoticeEmail(notice.Id));
 
         await Task.Delay(500);
-        _smtp.Received.Count.ShouldBe(1);
+        Smtp.Received.Count.ShouldBe(1);
         (await Notices($"?clinicId={clinicId}")).Items.Count.ShouldBe(1);
     }
 }

@@ -15,32 +15,8 @@ namespace ClinicVetting.IntegrationTests.Notifications;
 /// command handled twice. (A full test run under heavy load once e-mailed a clinic two notices with two Message-IDs after a
 /// restart: docs/operations.md, "Notices and webhooks".)
 /// </summary>
-public class making_one_notice_per_decision(AppFixture fixture) : IntegrationContext(fixture)
+public class making_one_notice_per_decision(AppFixture fixture) : SmtpContext(fixture)
 {
-    // A port the OS hands out, not a fixed one: parallel test runs on one machine (other checkouts) must not collide.
-    private static readonly int SmtpPort = ApiProcess.FreePort();
-    private TestSmtpServer _smtp = null!;
-    private SmtpSettings _saved = null!;
-    private double[] _savedDelays = [];
-
-    public override async Task InitializeAsync()
-    {
-        await base.InitializeAsync();
-        _smtp = new TestSmtpServer(SmtpPort);
-        var options = Host.Notifications();
-        (_saved, _savedDelays) = (options.Smtp, options.RetryDelaysSeconds);
-        options.Smtp = new SmtpSettings { Host = "127.0.0.1", Port = SmtpPort, Security = SmtpSecurity.None, MessageIdDomain = "notices.test" };
-        options.RetryDelaysSeconds = [0.2, 0.2, 0.2];
-    }
-
-    public override async Task DisposeAsync()
-    {
-        var options = Host.Notifications();
-        (options.Smtp, options.RetryDelaysSeconds) = (_saved, _savedDelays);
-        await _smtp.DisposeAsync();
-        await base.DisposeAsync();
-    }
-
     private async Task<IReadOnlyList<NoticeDelivery>> Notices(Guid clinicId)
     {
         await using var session = Store.QuerySession();
@@ -52,7 +28,7 @@ public class making_one_notice_per_decision(AppFixture fixture) : IntegrationCon
         string email)
     {
         var (clinicId, caseId) = await Host.AnApprovedClinic(Staff, Approver, Fixture.Clock.Today, Fixture.Clock.Now, name, email);
-        await Host.Eventually(() => Task.FromResult(_smtp.Received.Count), x => x == 1, "the first e-mail");
+        await Host.Eventually(() => Task.FromResult(Smtp.Received.Count), x => x == 1, "the first e-mail");
         var notice = (await Host.Eventually(() => Notices(clinicId), x => x.Count == 1 && x[0].Status == DeliveryStatus.Sent, "the notice sent")).Single();
         await using var session = Store.QuerySession();
         var decision = (await session.Events.FetchStreamAsync(caseId)).OfType<IEvent<VettingDecisionNoticeSent>>().ShouldHaveSingleItem();
@@ -65,7 +41,7 @@ public class making_one_notice_per_decision(AppFixture fixture) : IntegrationCon
         await Task.Delay(1000);
         var notices = await Notices(clinicId);
         notices.Select(x => x.Id).ShouldBe([first.Id], "one notice for the one decision");
-        _smtp.Received.Select(x => x.MessageId).ShouldBe([first.MessageId], "one e-mail with the notice's Message-ID");
+        Smtp.Received.Select(x => x.MessageId).ShouldBe([first.MessageId], "one e-mail with the notice's Message-ID");
     }
 
     [Fact]
@@ -151,6 +127,6 @@ public class making_one_notice_per_decision(AppFixture fixture) : IntegrationCon
 
         await Task.Delay(1000);
         (await Notices(clinicId)).Select(x => x.Id).ShouldBe([decision.Id]);
-        _smtp.Received.Count.ShouldBe(1);
+        Smtp.Received.Count.ShouldBe(1);
     }
 }
