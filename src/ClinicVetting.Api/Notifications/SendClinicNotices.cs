@@ -61,9 +61,11 @@ public static class NoticeDueHandler
             return [];
         }
 
-        // A decision notice made before its id came from the case was keyed by its event's id: it is the same notice.
+        // A decision notice made before its id came from the case was keyed by its event's id: it is the same notice. Looked
+        // for among the clinic's own notices (the clinic id is indexed), not by a scan of every notice ever made.
         if (due is { Kind: NoticeKind.VettingDecision, CaseId: { } decided }
-            && await session.Query<NoticeDelivery>().AnyAsync(x => x.Kind == NoticeKind.VettingDecision && x.CaseId == decided, cancellation))
+            && await session.Query<NoticeDelivery>()
+                .AnyAsync(x => x.ClinicId == due.ClinicId && x.Kind == NoticeKind.VettingDecision && x.CaseId == decided, cancellation))
         {
             return [];
         }
