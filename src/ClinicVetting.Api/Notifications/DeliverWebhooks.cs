@@ -5,27 +5,51 @@ using JasperFx.Events;
 
 namespace ClinicVetting.Notifications;
 
-/// <summary>An event subscribers may hear of, heard from the log: <see cref="EventId"/> is the logged event's id, so a replay fans out once.</summary>
-public sealed record WebhookEventDue(Guid EventId, string Type, DateTimeOffset OccurredAt, string DataJson)
+/// <summary>
+/// An event subscribers may hear of, heard from the log. <see cref="Key"/> names the fact from what the event says (a case's
+/// decision, a clinic's suspension at an instant, an edition), never from the wrapper that carried it, so the fact heard again
+/// in any wrapper fans out once: a delivery's id comes from the key and the subscriber. <see cref="EventId"/> is the carrying
+/// wrapper's id (the logged event's, in every path we know), sent to subscribers as <c>eventId</c> and used to recognise a
+/// delivery stored before the key existed (its id came from the event id). A message stored before then has no key.
+/// </summary>
+public sealed record WebhookEventDue(Guid EventId, string Type, DateTimeOffset OccurredAt, string DataJson, string? Key = null)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    private static WebhookEventDue Of<T>(IEvent e, string type, DateTimeOffset at, T data) => new(e.Id, type, at, JsonSerializer.Serialize(data, Json));
+    private static WebhookEventDue Of<T>(IEvent e, string type, string key, DateTimeOffset at, T data) =>
+        new(e.Id, type, at, JsonSerializer.Serialize(data, Json), $"{type}:{key}");
 
-    public static WebhookEventDue Of(IEvent<ClinicVettingApproved> e) => Of(e, WebhookEvents.VettingDecided, e.Data.ApprovedAt,
+    // A case is decided once: approved or rejected, never both, never again.
+    public static WebhookEventDue Of(IEvent<ClinicVettingApproved> e) => Of(e, WebhookEvents.VettingDecided, $"{e.Data.CaseId}", e.Data.ApprovedAt,
         new { e.Data.ClinicId, e.Data.CaseId, Decision = "approved", DecidedAt = e.Data.ApprovedAt, e.Data.ReverifyBy });
 
-    public static WebhookEventDue Of(IEvent<ClinicVettingRejected> e) => Of(e, WebhookEvents.VettingDecided, e.Data.RejectedAt,
+    public static WebhookEventDue Of(IEvent<ClinicVettingRejected> e) => Of(e, WebhookEvents.VettingDecided, $"{e.Data.CaseId}", e.Data.RejectedAt,
         new { e.Data.ClinicId, e.Data.CaseId, Decision = "rejected", DecidedAt = e.Data.RejectedAt, e.Data.Reason });
 
-    public static WebhookEventDue Of(IEvent<ClinicSuspended> e) => Of(e, WebhookEvents.ClinicSuspended, e.Data.SuspendedAt,
+    // A clinic suspended, reinstated and suspended again: each took effect at its own instant.
+    public static WebhookEventDue Of(IEvent<ClinicSuspended> e) => Of(e, WebhookEvents.ClinicSuspended,
+        $"{e.Data.ClinicId}:{e.Data.Cause}:{e.Data.SuspendedAt.UtcTicks}", e.Data.SuspendedAt,
         new { e.Data.ClinicId, e.Data.Cause, e.Data.Reason, e.Data.SuspendedAt });
 
-    public static WebhookEventDue Of(IEvent<ClinicReinstated> e) => Of(e, WebhookEvents.ClinicReinstated, e.Data.ReinstatedAt,
+    public static WebhookEventDue Of(IEvent<ClinicReinstated> e) => Of(e, WebhookEvents.ClinicReinstated,
+        $"{e.Data.ClinicId}:{e.Data.Cause}:{e.Data.ReinstatedAt.UtcTicks}", e.Data.ReinstatedAt,
         new { e.Data.ClinicId, e.Data.Cause, e.Data.Reason, e.Data.ReinstatedAt });
 
-    public static WebhookEventDue Of(IEvent<RankingEditionPublished> e) => Of(e, WebhookEvents.EditionPublished, e.Data.PublishedAt,
+    // Edition numbers are never reused.
+    public static WebhookEventDue Of(IEvent<RankingEditionPublished> e) => Of(e, WebhookEvents.EditionPublished, $"{e.Data.Edition}", e.Data.PublishedAt,
         new { e.Data.Edition, e.Data.PublishedAt, e.Data.PolicyVersion, Href = $"/api/public/rankings/editions/{e.Data.Edition}" });
+}
+
+/// <summary>A delivery's id: the event's key and the subscriber; before keys, the event's id and the subscriber.</summary>
+public static class WebhookDeliveryIds
+{
+    private static readonly Guid DeliveryIds = new("8f1c2a7e-3b4d-4e5f-9a6b-7c8d9e0f1a2b");
+
+    public static Guid For(WebhookEventDue due, Guid subscriberId) =>
+        due.Key is { } key ? DeterministicGuid.Create(DeliveryIds, $"{key}|{subscriberId}") : ByEventId(due.EventId, subscriberId);
+
+    /// <summary>How a delivery was keyed before events had keys (and still is for a message stored then).</summary>
+    public static Guid ByEventId(Guid eventId, Guid subscriberId) => DeterministicGuid.Create(DeliveryIds, $"{eventId}:{subscriberId}");
 }
 
 /// <summary>Try (again) to deliver one event to one subscriber.</summary>
@@ -52,16 +76,25 @@ public sealed class WebhookDelivery
 
 public static class WebhookEventDueHandler
 {
-    private static readonly Guid DeliveryIds = new("8f1c2a7e-3b4d-4e5f-9a6b-7c8d9e0f1a2b");
-
+    /// <summary>Two handlings of one event at once (two nodes, a replay beside the original) insert the same ids: the loser runs again and finds them.</summary>
+    [ClinicVetting.Infrastructure.Messaging.RetryLostRace]
     public static async Task<OutgoingMessages> Handle(WebhookEventDue due, IDocumentSession session, TimeProvider clock, CancellationToken cancellation)
     {
-        var subscribers = await session.Query<WebhookSubscriber>().ToListAsync(cancellation);
+        var subscribers = (await session.Query<WebhookSubscriber>().ToListAsync(cancellation)).Where(x => x.Events.Contains(due.Type))
+            .Select(x => (Subscriber: x, Id: WebhookDeliveryIds.For(due, x.Id), Before: WebhookDeliveryIds.ByEventId(due.EventId, x.Id)))
+            .ToList();
         var messages = new OutgoingMessages();
-        foreach (var subscriber in subscribers.Where(x => x.Events.Contains(due.Type)))
+        if (subscribers.Count == 0)
         {
-            var id = DeterministicGuid.Create(DeliveryIds, $"{due.EventId}:{subscriber.Id}");
-            if (await session.LoadAsync<WebhookDelivery>(id, cancellation) is not null)
+            return messages;
+        }
+
+        // Already made: under the event's key, or (before keys) under the id of the event that carried it. One round trip.
+        var known = (await session.LoadManyAsync<WebhookDelivery>(cancellation, subscribers.SelectMany(x => new[] { x.Id, x.Before }).Distinct()))
+            .Select(x => x.Id).ToHashSet();
+        foreach (var (subscriber, id, before) in subscribers)
+        {
+            if (known.Contains(id) || known.Contains(before))
             {
                 continue;
             }

@@ -8,37 +8,55 @@ namespace ClinicVetting.Notifications;
 
 /// <summary>
 /// A notice a clinic must get, heard from the event behind it. <see cref="NoticeId"/> is the notice's identity (and its
-/// Message-ID's): a decision notice's comes from its case (<see cref="NoticeIdentity.ForDecision"/>), the others' from their
-/// event's id, so a replay is one notice.
+/// Message-ID's), derived from what the event says (<see cref="NoticeIdentity"/>), never from the wrapper that carried it, so
+/// the event heard again in any wrapper is one notice. <see cref="EventId"/> is the carrying wrapper's id, kept only to
+/// recognise a notice stored before the identity came from the event's content (it was keyed by that id).
 /// </summary>
-public sealed record NoticeDue(Guid NoticeId, NoticeKind Kind, Guid ClinicId, Guid? CaseId, string What, DateTimeOffset At)
+public sealed record NoticeDue(Guid NoticeId, NoticeKind Kind, Guid ClinicId, Guid? CaseId, string What, DateTimeOffset At, Guid? EventId = null)
 {
     public static NoticeDue Of(IEvent<VettingDecisionNoticeSent> e) =>
-        new(NoticeIdentity.ForDecision(e.Data.CaseId), NoticeKind.VettingDecision, e.Data.ClinicId, e.Data.CaseId, "", e.Data.SentAt);
+        new(NoticeIdentity.ForDecision(e.Data.CaseId), NoticeKind.VettingDecision, e.Data.ClinicId, e.Data.CaseId, "", e.Data.SentAt, e.Id);
 
-    public static NoticeDue Of(IEvent<CredentialExpiryReminderIssued> e) => new(e.Id, NoticeKind.ExpiryReminder, e.Data.ClinicId, null,
+    public static NoticeDue Of(IEvent<CredentialExpiryReminderIssued> e) => new(NoticeIdentity.ForReminder(e.Data), NoticeKind.ExpiryReminder,
+        e.Data.ClinicId, null,
         $"Your {e.Data.Kind.ToString().ToLowerInvariant()} {e.Data.Credential} expires on {e.Data.ValidUntil:yyyy-MM-dd}, in {e.Data.DaysBefore} days.",
-        e.Data.IssuedAt);
+        e.Data.IssuedAt, e.Id);
 
     public static NoticeDue Of(IEvent<ClinicSuspended> e) =>
-        new(e.Id, NoticeKind.Suspension, e.Data.ClinicId, null, e.Data.Reason, e.Data.SuspendedAt);
+        new(NoticeIdentity.ForSuspension(e.Data), NoticeKind.Suspension, e.Data.ClinicId, null, e.Data.Reason, e.Data.SuspendedAt, e.Id);
 
     public static NoticeDue Of(IEvent<ClinicReinstated> e) =>
-        new(e.Id, NoticeKind.Reinstatement, e.Data.ClinicId, null, e.Data.Reason, e.Data.ReinstatedAt);
+        new(NoticeIdentity.ForReinstatement(e.Data), NoticeKind.Reinstatement, e.Data.ClinicId, null, e.Data.Reason, e.Data.ReinstatedAt, e.Id);
 }
 
 /// <summary>
-/// Where a notice's identity comes from. A case is decided once (approved or rejected, never both, never again), so its clinic
-/// gets one decision notice: its id is derived from the case alone, not from the event that carried the decision to us nor from
-/// anything made while handling it. However often the decision is heard (the subscription re-reading the log from an older mark
-/// after a restart, the durable inbox replaying a message handled before a crash, two nodes, an event wrapper that does not
-/// carry the stored event's id), it is the same notice with the same Message-ID, and the receiver drops a second copy.
+/// Where a notice's identity comes from: the facts that make it that notice, never the event wrapper that carried it to us
+/// nor anything made while handling it. However often the fact is heard (the subscription re-reading the log from an older
+/// mark after a restart, the durable inbox replaying a message handled before a crash, two nodes, an event wrapper that does
+/// not carry the stored event's id), it is the same notice with the same Message-ID, and the receiver drops a second copy.
+/// <list type="bullet">
+/// <item>A decision: its case (a case is decided once, approved or rejected, never both, never again).</item>
+/// <item>An expiry reminder: the credential (its claim), the expiry date it warns of and how many days before it (the
+/// same reminder issued twice is one reminder; a renewed credential has another date, so its reminders are new ones).</item>
+/// <item>A suspension or reinstatement: the clinic, the cause and the instant it took effect (a clinic suspended,
+/// reinstated and suspended again gets three notices: each took effect at its own instant).</item>
+/// </list>
 /// </summary>
 public static class NoticeIdentity
 {
-    private static readonly Guid DecisionNotices = new("3d0f6c1e-8b52-4f7a-9c2d-5e4b1a7f0c93");
+    // The namespace decision notices have always used: their ids must not change.
+    private static readonly Guid Notices = new("3d0f6c1e-8b52-4f7a-9c2d-5e4b1a7f0c93");
 
-    public static Guid ForDecision(Guid caseId) => DeterministicGuid.Create(DecisionNotices, $"vetting-decision:{caseId}");
+    public static Guid ForDecision(Guid caseId) => DeterministicGuid.Create(Notices, $"vetting-decision:{caseId}");
+
+    public static Guid ForReminder(CredentialExpiryReminderIssued reminder) =>
+        DeterministicGuid.Create(Notices, $"expiry-reminder:{reminder.ClinicId}:{reminder.ClaimId}:{reminder.ValidUntil:yyyy-MM-dd}:{reminder.DaysBefore}");
+
+    public static Guid ForSuspension(ClinicSuspended suspended) =>
+        DeterministicGuid.Create(Notices, $"suspension:{suspended.ClinicId}:{suspended.Cause}:{suspended.SuspendedAt.UtcTicks}");
+
+    public static Guid ForReinstatement(ClinicReinstated reinstated) =>
+        DeterministicGuid.Create(Notices, $"reinstatement:{reinstated.ClinicId}:{reinstated.Cause}:{reinstated.ReinstatedAt.UtcTicks}");
 
     /// <summary>The notice a message is about: for a decision, its case's one decision notice, whatever id the message names.</summary>
     public static Guid Of(NoticeDue due) => due is { Kind: NoticeKind.VettingDecision, CaseId: { } caseId } ? ForDecision(caseId) : due.NoticeId;
@@ -56,7 +74,10 @@ public static class NoticeDueHandler
     {
         // One notice per decision: keyed by the decision, never by the message or the event wrapper that brought it.
         due = due with { NoticeId = NoticeIdentity.Of(due) };
-        if (await session.LoadAsync<NoticeDelivery>(due.NoticeId, cancellation) is not null)
+        // A notice made before its id came from the event's content was keyed by the id of the event that carried it: the
+        // same notice. (A message stored before this change names that id as its NoticeId and has no EventId: the same.)
+        Guid[] ids = due.EventId is { } eventId && eventId != due.NoticeId ? [due.NoticeId, eventId] : [due.NoticeId];
+        if ((await session.LoadManyAsync<NoticeDelivery>(cancellation, ids)).Count > 0)
         {
             return [];
         }

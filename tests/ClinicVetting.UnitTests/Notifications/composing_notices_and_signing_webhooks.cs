@@ -59,7 +59,7 @@ public class composing_notices_and_signing_webhooks
         NoticeIdentity.ForDecision(Guid.NewGuid()).ShouldNotBe(heard.NoticeId);
         // A message about the decision that names another id (made before the id came from the case) is still that notice.
         NoticeIdentity.Of(heard with { NoticeId = Guid.NewGuid() }).ShouldBe(heard.NoticeId);
-        // Other notices keep their event's id.
+        // Other notices are named by their message (their id came from the event's content when it was made).
         var suspension = new NoticeDue(Guid.NewGuid(), NoticeKind.Suspension, Guid.NewGuid(), null, "x", Now);
         NoticeIdentity.Of(suspension).ShouldBe(suspension.NoticeId);
     }
