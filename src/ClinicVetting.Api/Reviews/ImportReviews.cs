@@ -101,7 +101,7 @@ public static class ImportReviewsEndpoint
     [DisableRequestSizeLimit, WithoutIdempotencyKey]
     [Tags("Reviews")]
     public static async Task<ImportSummary> Post(HttpRequest request, IMessageBus bus, TimeProvider clock, IOptions<HttpJsonOptions> json,
-        ILogger<ImportReviews> logger, CancellationToken cancellation)
+        ImportStatistics statistics, ILogger<ImportReviews> logger, CancellationToken cancellation)
     {
         var items = ImportBody.Read(request, json.Value.SerializerOptions, cancellation);
         var now = clock.GetUtcNow();
@@ -113,13 +113,23 @@ public static class ImportReviewsEndpoint
         // batches are held, and a batch is handed over only once the one before it committed, so each batch is decided
         // and screened against everything before it, and a failed batch stops the import where the sequential one stopped.
         Task<ImportBatchResult>? writing = null;
+        // The planner's statistics of what the import grows, refreshed as it grows them (ImportStatistics).
+        var analyzed = await statistics.StreamsAnalyzed(cancellation);
+        long grown = 0;
 
         async Task Written()
         {
             if (writing is null) return;
             var written = writing;
             writing = null;
-            summary.Add(await written);
+            var result = await written;
+            summary.Add(result);
+            grown += result.Accepted;
+            if (ImportStatistics.Due(grown, analyzed))
+            {
+                (analyzed, grown) = (await statistics.Analyze(analyzed + grown, cancellation), 0);
+            }
+
             if (summary.Received >= nextProgressLog)
             {
                 nextProgressLog = (summary.Received / LogEvery + 1) * LogEvery;

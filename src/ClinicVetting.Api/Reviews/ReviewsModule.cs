@@ -37,6 +37,7 @@ public static class ReviewsModule
         });
 
         // ClinicReviewStats' rebuild from scratch: one streaming pass instead of Marten's paged daemon rebuild (ProjectionRebuilds).
+        builder.Services.AddSingleton<ImportStatistics>();
         builder.Services.AddSingleton<ClinicReviewStatsRebuild>();
         builder.Services.AddSingleton<IProjectionRebuild, ClinicReviewStatsRebuild>();
 
