@@ -38,6 +38,9 @@ public static class ReviewsModule
 
         // ClinicReviewStats' rebuild from scratch: one streaming pass instead of Marten's paged daemon rebuild (ProjectionRebuilds).
         builder.Services.AddSingleton<ImportStatistics>();
+        // The fairness report's pages are index-only scans of the day documents: vacuumed right after a rebuild.
+        builder.Services.AddSingleton(new VacuumedAfterRebuild(nameof(ReviewFairnessDay), typeof(ReviewFairnessDay)));
+        builder.Services.AddSingleton(new VacuumedAfterRebuild(nameof(ReviewFairnessOverallDay), typeof(ReviewFairnessOverallDay)));
         builder.Services.AddSingleton<ClinicReviewStatsRebuild>();
         builder.Services.AddSingleton<IProjectionRebuild, ClinicReviewStatsRebuild>();
 

@@ -21,9 +21,17 @@ public interface IProjectionRebuild
 }
 
 /// <summary>
+/// A projection whose reads rely on index-only scans of its documents (<see cref="DocumentType"/>): a rebuild rewrites every
+/// one of them, and until the table is vacuumed (its visibility map set) and analyzed, those reads visit the table as well,
+/// most of it (the fairness report's page: 295 ms right after a rebuild against 59 ms once vacuumed, at 10,000 clinics).
+/// So <see cref="ProjectionRebuilds"/> vacuums and analyzes its table right after rebuilding it.
+/// </summary>
+public sealed record VacuumedAfterRebuild(string Projection, Type DocumentType);
+
+/// <summary>
 /// The one way to rebuild a projection here: by its capability's own rebuild when it has one (<see cref="IProjectionRebuild"/>,
-/// e.g. ClinicReviewStats), otherwise by Marten's daemon. The command line (<c>projections rebuild</c>), the benchmarks
-/// and the tests all come through here.
+/// e.g. ClinicReviewStats), otherwise by Marten's daemon; then the tables of <see cref="VacuumedAfterRebuild"/> are
+/// vacuumed. The command line (<c>projections rebuild</c>), the benchmarks and the tests all come through here.
 /// </summary>
 public static class ProjectionRebuilds
 {
@@ -34,10 +42,26 @@ public static class ProjectionRebuilds
             using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
             limit.CancelAfter(timeout);
             await own.Rebuild(daemon, limit.Token);
-            return;
+        }
+        else
+        {
+            await daemon.RebuildProjectionAsync(projection, timeout, cancellation);
         }
 
-        await daemon.RebuildProjectionAsync(projection, timeout, cancellation);
+        foreach (var vacuumed in services.GetServices<VacuumedAfterRebuild>().Where(x => x.Projection == projection))
+        {
+            await Vacuum(services.GetRequiredService<IDocumentStore>(), vacuumed.DocumentType, cancellation);
+        }
+    }
+
+    private static async Task Vacuum(IDocumentStore store, Type documentType, CancellationToken cancellation)
+    {
+        var table = store.Options.FindOrResolveDocumentType(documentType).TableName.QualifiedName;
+        await using var connection = store.Storage.Database.CreateConnection();
+        await connection.OpenAsync(cancellation);
+        // VACUUM runs outside a transaction, one statement per command; it takes no lock that blocks reads or writes.
+        await using var command = new Npgsql.NpgsqlCommand($"vacuum (analyze) {table}", connection) { CommandTimeout = 0 };
+        await command.ExecuteNonQueryAsync(cancellation);
     }
 }
 
