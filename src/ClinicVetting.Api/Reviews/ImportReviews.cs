@@ -113,8 +113,9 @@ public static class ImportReviewsEndpoint
         // batches are held, and a batch is handed over only once the one before it committed, so each batch is decided
         // and screened against everything before it, and a failed batch stops the import where the sequential one stopped.
         Task<ImportBatchResult>? writing = null;
-        // The planner's statistics of what the import grows, refreshed as it grows them (ImportStatistics).
-        var analyzed = await statistics.StreamsAnalyzed(cancellation);
+        // The planner's statistics of what the import grows, refreshed as it grows them (ImportStatistics); what the last
+        // analysis saw is read only once the import is big enough to need one (never for the small imports most are).
+        long? analyzed = null;
         long grown = 0;
 
         async Task Written()
@@ -125,9 +126,9 @@ public static class ImportReviewsEndpoint
             var result = await written;
             summary.Add(result);
             grown += result.Accepted;
-            if (ImportStatistics.Due(grown, analyzed))
+            if (grown >= ImportStatistics.MinimumGrowth && ImportStatistics.Due(grown, analyzed ??= await statistics.StreamsAnalyzed(cancellation)))
             {
-                (analyzed, grown) = (await statistics.Analyze(analyzed + grown, cancellation), 0);
+                (analyzed, grown) = (await statistics.Analyze(analyzed.Value + grown, cancellation), 0);
             }
 
             if (summary.Received >= nextProgressLog)
