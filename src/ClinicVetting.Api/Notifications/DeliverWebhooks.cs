@@ -26,13 +26,10 @@ public sealed record WebhookEventDue(Guid EventId, string Type, DateTimeOffset O
     public static WebhookEventDue Of(IEvent<ClinicVettingRejected> e) => Of(e, WebhookEvents.VettingDecided, $"{e.Data.CaseId}", e.Data.RejectedAt,
         new { e.Data.ClinicId, e.Data.CaseId, Decision = "rejected", DecidedAt = e.Data.RejectedAt, e.Data.Reason });
 
-    // A clinic suspended, reinstated and suspended again: each took effect at its own instant.
-    public static WebhookEventDue Of(IEvent<ClinicSuspended> e) => Of(e, WebhookEvents.ClinicSuspended,
-        $"{e.Data.ClinicId}:{e.Data.Cause}:{e.Data.SuspendedAt.UtcTicks}", e.Data.SuspendedAt,
+    public static WebhookEventDue Of(IEvent<ClinicSuspended> e) => Of(e, WebhookEvents.ClinicSuspended, StandingKey.Of(e.Data), e.Data.SuspendedAt,
         new { e.Data.ClinicId, e.Data.Cause, e.Data.Reason, e.Data.SuspendedAt });
 
-    public static WebhookEventDue Of(IEvent<ClinicReinstated> e) => Of(e, WebhookEvents.ClinicReinstated,
-        $"{e.Data.ClinicId}:{e.Data.Cause}:{e.Data.ReinstatedAt.UtcTicks}", e.Data.ReinstatedAt,
+    public static WebhookEventDue Of(IEvent<ClinicReinstated> e) => Of(e, WebhookEvents.ClinicReinstated, StandingKey.Of(e.Data), e.Data.ReinstatedAt,
         new { e.Data.ClinicId, e.Data.Cause, e.Data.Reason, e.Data.ReinstatedAt });
 
     // Edition numbers are never reused.

@@ -52,14 +52,23 @@ public static class NoticeIdentity
     public static Guid ForReminder(CredentialExpiryReminderIssued reminder) =>
         DeterministicGuid.Create(Notices, $"expiry-reminder:{reminder.ClinicId}:{reminder.ClaimId}:{reminder.ValidUntil:yyyy-MM-dd}:{reminder.DaysBefore}");
 
-    public static Guid ForSuspension(ClinicSuspended suspended) =>
-        DeterministicGuid.Create(Notices, $"suspension:{suspended.ClinicId}:{suspended.Cause}:{suspended.SuspendedAt.UtcTicks}");
+    public static Guid ForSuspension(ClinicSuspended suspended) => DeterministicGuid.Create(Notices, $"suspension:{StandingKey.Of(suspended)}");
 
-    public static Guid ForReinstatement(ClinicReinstated reinstated) =>
-        DeterministicGuid.Create(Notices, $"reinstatement:{reinstated.ClinicId}:{reinstated.Cause}:{reinstated.ReinstatedAt.UtcTicks}");
+    public static Guid ForReinstatement(ClinicReinstated reinstated) => DeterministicGuid.Create(Notices, $"reinstatement:{StandingKey.Of(reinstated)}");
 
     /// <summary>The notice a message is about: for a decision, its case's one decision notice, whatever id the message names.</summary>
     public static Guid Of(NoticeDue due) => due is { Kind: NoticeKind.VettingDecision, CaseId: { } caseId } ? ForDecision(caseId) : due.NoticeId;
+}
+
+/// <summary>
+/// What makes a suspension or reinstatement that one (for its notice's and its webhook deliveries' ids): the clinic, the
+/// cause and the instant it took effect. Suspended, reinstated and suspended again is three facts, each at its own instant.
+/// </summary>
+public static class StandingKey
+{
+    public static string Of(ClinicSuspended suspended) => $"{suspended.ClinicId}:{suspended.Cause}:{suspended.SuspendedAt.UtcTicks}";
+
+    public static string Of(ClinicReinstated reinstated) => $"{reinstated.ClinicId}:{reinstated.Cause}:{reinstated.ReinstatedAt.UtcTicks}";
 }
 
 /// <summary>Try (again) to e-mail one notice; durable, so a crash or an unreachable server only delays it.</summary>
