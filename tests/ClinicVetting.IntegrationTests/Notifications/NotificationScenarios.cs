@@ -1,5 +1,6 @@
 using Alba;
 using ClinicVetting.IntegrationTests.Clinics;
+using ClinicVetting.IntegrationTests.Support;
 using ClinicVetting.IntegrationTests.Vetting;
 using ClinicVetting.Notifications;
 using ClinicVetting.Vetting.Cases;
@@ -31,7 +32,7 @@ public static class NotificationScenarios
         var deadline = DateTimeOffset.UtcNow.AddSeconds(seconds);
         while (true)
         {
-            await Marten.Events.TestingExtensions.ForceAllMartenDaemonActivityToCatchUpAsync(host, CancellationToken.None, Marten.Events.CatchUpMode.AndDoNothing);
+            await host.CatchUpProjections();
             var value = await read();
             if (done(value))
             {

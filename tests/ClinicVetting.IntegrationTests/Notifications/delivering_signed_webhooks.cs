@@ -133,8 +133,7 @@ public class delivering_signed_webhooks(AppFixture fixture) : IntegrationContext
         var (clinicId, _) = await Host.AnApprovedClinic(Staff, Approver, Fixture.Clock.Today, Fixture.Clock.Now, "Clínica Callada", null);
 
         // The subscription runs to the end of the log and every message it sets off is handled.
-        await Host.ExecuteAndWaitAsync(() =>
-            Marten.Events.TestingExtensions.ForceAllMartenDaemonActivityToCatchUpAsync(Host, CancellationToken.None, Marten.Events.CatchUpMode.AndDoNothing));
+        await Host.ExecuteAndWaitAsync(() => Host.CatchUpProjections());
         await using (var session = Store.QuerySession())
         {
             (await session.Query<NoticeDelivery>().Where(x => x.ClinicId == clinicId).CountAsync()).ShouldBe(1, "the decision was heard");

@@ -6,6 +6,7 @@ using ClinicVetting.Notifications;
 using ClinicVetting.Vetting;
 using JasperFx.Events;
 using Marten;
+using Microsoft.Extensions.DependencyInjection;
 using Wolverine.Tracking;
 
 namespace ClinicVetting.IntegrationTests.Notifications;
@@ -130,5 +131,21 @@ public class making_one_notice_and_delivery_per_event(AppFixture fixture) : Smtp
         after.Select(x => x.Id).ShouldBe([suspended.Id]);
         deliveredAfter.Select(x => x.Id).ShouldBe([WebhookDeliveryIds.ByEventId(suspended.Id, _subscriber)]);
         (Smtp.Received.Count, _receiver.Received.Count).ShouldBe((1, 1));
+    }
+
+    [Fact]
+    public async Task nodes_fanning_out_the_same_event_at_once_make_one_delivery_and_none_of_them_fails()
+    {
+        var clinicId = await AClinicWithAnAddress("Clínica Concurrida", "ops@concurrida.example");
+
+        // Five suspensions of the clinic (the log does not hold them: only these handlings hear them), each handled by four
+        // nodes at once. All four find no delivery; one insert wins, the others lose the race on the key and run again.
+        var facts = Enumerable.Range(1, 5).Select(day => WebhookEventDue.Of(new Event<ClinicSuspended>(new ClinicSuspended(clinicId,
+            SuspensionCauses.Reverification, $"Re-verification fell due ({day}).", Fixture.Clock.Now.AddDays(day))))).ToList();
+        await Host.ExecuteAndWaitAsync(() => Task.WhenAll(facts.SelectMany(due => Enumerable.Range(0, 4)
+            .Select(_ => Host.Services.GetRequiredService<Wolverine.IMessageBus>().InvokeAsync(due)))), timeoutInMilliseconds: 30_000);
+
+        var (_, deliveries) = await Settled(clinicId, notices: 0, deliveries: facts.Count);
+        deliveries.Select(x => x.Id).ShouldBe(facts.Select(due => WebhookDeliveryIds.For(due, _subscriber)), ignoreOrder: true);
     }
 }

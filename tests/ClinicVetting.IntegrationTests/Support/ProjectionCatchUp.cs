@@ -1,0 +1,50 @@
+using Alba;
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ClinicVetting.IntegrationTests.Support;
+
+public static class ProjectionCatchUp
+{
+    /// <summary>How many times a catch-up is run again while a shard is still behind the last event (a gap still held).</summary>
+    private const int Attempts = 20;
+
+    /// <summary>
+    /// Runs the daemon's catch-up until every async shard has applied the last event in the log; throws with the shards'
+    /// errors when the catch-up reports any, and with the shards still behind when repeating it does not bring them up.
+    /// </summary>
+    public static async Task CatchUpProjections(this IAlbaHost host)
+    {
+        var store = host.Services.GetRequiredService<IDocumentStore>();
+        var behind = new List<string>();
+        for (var attempt = 1; attempt <= Attempts; attempt++)
+        {
+            var errors = await Marten.Events.TestingExtensions.ForceAllMartenDaemonActivityToCatchUpAsync(host, CancellationToken.None,
+                Marten.Events.CatchUpMode.AndDoNothing);
+            if (errors.Count > 0)
+            {
+                throw new AggregateException("The async projections could not catch up", errors);
+            }
+
+            behind = await ShardsBehind(store);
+            if (behind.Count == 0)
+            {
+                return;
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new InvalidOperationException($"The async projections stayed behind the last event after {Attempts} catch-ups: {string.Join(", ", behind)}");
+    }
+
+    /// <summary>The shards whose recorded progress is below the last committed event (each with its progress and that event).</summary>
+    public static async Task<List<string>> ShardsBehind(IDocumentStore store)
+    {
+        await using var session = store.QuerySession();
+        var last = await session.Events.QueryAllRawEvents().OrderByDescending(x => x.Sequence).Select(x => x.Sequence).FirstOrDefaultAsync();
+        var progress = await store.Advanced.AllProjectionProgress();
+        var shards = ((DocumentStore)store).Options.Projections.AllShards().Select(x => x.Name.Identity).ToHashSet();
+        return progress.Where(x => shards.Contains(x.ShardName) && x.Sequence < last).Select(x => $"{x.ShardName} at {x.Sequence} of {last}").ToList();
+    }
+}
