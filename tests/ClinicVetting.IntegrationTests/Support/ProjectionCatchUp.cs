@@ -21,7 +21,7 @@ public static class ProjectionCatchUp
         {
             var errors = await Marten.Events.TestingExtensions.ForceAllMartenDaemonActivityToCatchUpAsync(host, CancellationToken.None,
                 Marten.Events.CatchUpMode.AndDoNothing);
-            if (errors.Count > 0)
+            if (errors.Count > 0 && !(attempt < Attempts && errors.All(TornDown)))
             {
                 throw new AggregateException("The async projections could not catch up", errors);
             }
@@ -37,6 +37,18 @@ public static class ProjectionCatchUp
 
         throw new InvalidOperationException($"The async projections stayed behind the last event after {Attempts} catch-ups: {string.Join(", ", behind)}");
     }
+
+    /// <summary>
+    /// An error of the catch-up's own machinery, not of a projection: a load still in flight when the agents it ran were
+    /// disposed (seen right after a test rewound a subscription, which restarts its agent beside the catch-up's). The
+    /// catch-up is run again, and whether every shard reached the last event is still checked.
+    /// </summary>
+    private static bool TornDown(Exception error) => error switch
+    {
+        ObjectDisposedException => true,
+        AggregateException aggregate => aggregate.InnerExceptions.All(TornDown),
+        _ => error.InnerException is { } inner && TornDown(inner),
+    };
 
     /// <summary>The shards whose recorded progress is below the last committed event (each with its progress and that event).</summary>
     public static async Task<List<string>> ShardsBehind(IDocumentStore store)
