@@ -25,4 +25,24 @@ public class catching_up_the_projections_in_tests(AppFixture fixture) : Integrat
         await CatchUpProjections();
         (await ProjectionCatchUp.ShardsBehind(Store)).ShouldBeEmpty();
     }
+
+    [Fact]
+    public async Task a_shard_with_no_progress_recorded_is_behind_not_caught_up()
+    {
+        await Host.RegisterClinic(Staff);
+        await CatchUpProjections();
+
+        // Its row set aside (renamed, so nothing is projected again): as if the shard had never run.
+        await ExecuteSql("update clinicvetting.mt_event_progression set name = 'PublicRanking:All-set-aside' where name = 'PublicRanking:All'");
+        try
+        {
+            (await ProjectionCatchUp.ShardsBehind(Store)).ShouldContain(x => x.StartsWith("PublicRanking:All at no progress recorded of "));
+        }
+        finally
+        {
+            await ExecuteSql("update clinicvetting.mt_event_progression set name = 'PublicRanking:All' where name = 'PublicRanking:All-set-aside'");
+        }
+
+        (await ProjectionCatchUp.ShardsBehind(Store)).ShouldBeEmpty();
+    }
 }

@@ -154,7 +154,7 @@ public class writing_an_import_batch(AppFixture fixture) : ReviewsContext(fixtur
     {
         // The table is made on first use: a test that runs first in a fresh database must not find it missing.
         await Store.Storage.Database.EnsureStorageExistsAsync(typeof(Review), CancellationToken.None);
-        await Sql($"""
+        await ExecuteSql($"""
             create or replace function {Schema}.test_fail_review_document() returns trigger language plpgsql as $$
             begin
               if new.data ->> 'externalReviewId' = '{externalReviewId}' then raise exception 'disk full (test)'; end if;
@@ -163,7 +163,7 @@ public class writing_an_import_batch(AppFixture fixture) : ReviewsContext(fixtur
             create trigger test_fail_review_document before insert on {Schema}.mt_doc_review
               for each row execute function {Schema}.test_fail_review_document();
             """);
-        return new Cleanup(() => Sql($"""
+        return new Cleanup(() => ExecuteSql($"""
             drop trigger test_fail_review_document on {Schema}.mt_doc_review;
             drop function {Schema}.test_fail_review_document();
             """));
@@ -172,14 +172,6 @@ public class writing_an_import_batch(AppFixture fixture) : ReviewsContext(fixtur
     private sealed class Cleanup(Func<Task> cleanup) : IAsyncDisposable
     {
         public async ValueTask DisposeAsync() => await cleanup();
-    }
-
-    private async Task Sql(string sql)
-    {
-        await using var connection = new NpgsqlConnection(Fixture.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
     }
 
     private async Task<long> Count(string sql, Guid[] ids)

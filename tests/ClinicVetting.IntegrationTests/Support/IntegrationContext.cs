@@ -28,6 +28,15 @@ public abstract class IntegrationContext(AppFixture fixture) : IAsyncLifetime
 
     public virtual Task DisposeAsync() => Task.CompletedTask;
 
+    /// <summary>Runs one SQL statement on the test database, outside the application (to set up what no endpoint can).</summary>
+    protected async Task ExecuteSql(string sql)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(Fixture.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
     /// <summary>Events written by the tests' actions: everything but the reference data every database starts with.</summary>
     protected async Task<int> DomainEventCount()
     {

@@ -50,13 +50,19 @@ public static class ProjectionCatchUp
         _ => error.InnerException is { } inner && TornDown(inner),
     };
 
-    /// <summary>The shards whose recorded progress is below the last committed event (each with its progress and that event).</summary>
+    /// <summary>
+    /// The store's async shards whose recorded progress is below the last committed event (each with its progress and that
+    /// event); a shard with no progress recorded at all is behind from the first event.
+    /// </summary>
     public static async Task<List<string>> ShardsBehind(IDocumentStore store)
     {
         await using var session = store.QuerySession();
         var last = await session.Events.QueryAllRawEvents().OrderByDescending(x => x.Sequence).Select(x => x.Sequence).FirstOrDefaultAsync();
-        var progress = await store.Advanced.AllProjectionProgress();
-        var shards = ((DocumentStore)store).Options.Projections.AllShards().Select(x => x.Name.Identity).ToHashSet();
-        return progress.Where(x => shards.Contains(x.ShardName) && x.Sequence < last).Select(x => $"{x.ShardName} at {x.Sequence} of {last}").ToList();
+        var progress = (await store.Advanced.AllProjectionProgress()).ToDictionary(x => x.ShardName, x => x.Sequence);
+        return ((DocumentStore)store).Options.Projections.AllShards().Select(x => x.Name.Identity)
+            .Select(shard => (Shard: shard, Sequence: progress.GetValueOrDefault(shard)))
+            .Where(x => x.Sequence < last)
+            .Select(x => $"{x.Shard} at {(progress.ContainsKey(x.Shard) ? x.Sequence : "no progress recorded")} of {last}")
+            .ToList();
     }
 }
