@@ -113,10 +113,8 @@ public static class ImportReviewsEndpoint
         // batches are held, and a batch is handed over only once the one before it committed, so each batch is decided
         // and screened against everything before it, and a failed batch stops the import where the sequential one stopped.
         Task<ImportBatchResult>? writing = null;
-        // The planner's statistics of what the import grows, refreshed as it grows them (ImportStatistics); what the last
-        // analysis saw is read only once the import is big enough to need one (never for the small imports most are).
-        long? analyzed = null;
-        long grown = 0;
+        // The planner's statistics of what the import grows, refreshed beside its batches as it grows them (ImportStatistics).
+        var analyses = statistics.ForImport();
 
         async Task Written()
         {
@@ -125,11 +123,7 @@ public static class ImportReviewsEndpoint
             writing = null;
             var result = await written;
             summary.Add(result);
-            grown += result.Accepted;
-            if (grown >= ImportStatistics.MinimumGrowth && ImportStatistics.Due(grown, analyzed ??= await statistics.StreamsAnalyzed(cancellation)))
-            {
-                (analyzed, grown) = (await statistics.Analyze(analyzed.Value + grown, cancellation), 0);
-            }
+            await analyses.Grew(result.Accepted, cancellation);
 
             if (summary.Received >= nextProgressLog)
             {
@@ -175,6 +169,7 @@ public static class ImportReviewsEndpoint
         {
             await Flush();
             await Written();
+            await analyses.Ended();
             throw new InvalidRequest("The body is not a JSON array of reviews",
                 $"{e.Message} The {summary.Received} item(s) before this point were imported; correct the body and send it again " +
                 "(they will count as duplicates).") { Extensions = { ["summary"] = summary } };
@@ -183,11 +178,13 @@ public static class ImportReviewsEndpoint
         {
             // The batch being written ends first (a failure of its own comes first, as it would have in order).
             await Written();
+            await analyses.Ended();
             throw;
         }
 
         await Flush();
         await Written();
+        await analyses.Ended();
         summary.SortItems();
         logger.LogInformation("Review import done: {Received} items read, {Accepted} accepted, {Duplicates} duplicates, {Rejected} rejected",
             summary.Received, summary.Accepted, summary.Duplicates, summary.Rejected);

@@ -17,6 +17,9 @@ public sealed class ImportStatistics(IDocumentStore store, ILogger<ImportStatist
 {
     public const long MinimumGrowth = 1_000;
 
+    /// <summary>The analyses of one import, started as its batches commit (<see cref="ImportAnalyses"/>).</summary>
+    public ImportAnalyses ForImport() => new(StreamsAnalyzed, Analyze);
+
     /// <summary>Whether an import that added <paramref name="grown"/> streams since the last analysis, which saw <paramref name="analyzed"/>, analyzes now.</summary>
     public static bool Due(long grown, long analyzed) => grown >= Math.Max(MinimumGrowth, analyzed / 2);
 
@@ -65,6 +68,47 @@ public sealed class ImportStatistics(IDocumentStore store, ILogger<ImportStatist
         {
             logger.LogWarning(e, "Review import: could not analyze the tables it grows; going on with the statistics PostgreSQL has");
             return fallback;
+        }
+    }
+}
+
+/// <summary>
+/// One import's analyses. Each is started when a batch's commit makes one due (<see cref="ImportStatistics.Due"/>) and
+/// runs beside the batches that follow, on a connection of its own, instead of holding the next batch back until it ends
+/// (225 ms an analysis, nine in the benchmark's import of 50,000 reviews, issue 17): its new statistics reach every plan
+/// from the statement after it ends. One at a time: growth while one runs counts towards the next. The import answers only
+/// once the last one ended (<see cref="Ended"/>), so an import's answer still means its tables were analyzed.
+/// </summary>
+public sealed class ImportAnalyses(Func<CancellationToken, Task<long>> streamsAnalyzed, Func<long, CancellationToken, Task<long>> analyze)
+{
+    /// <summary>What the last analysis saw, read once the import is big enough to need one (never for the small imports most are).</summary>
+    private long? analyzed;
+
+    private long grown;
+    private Task? running;
+
+    /// <summary>A batch committed <paramref name="accepted"/> new streams; starts an analysis if that made one due and none is running.</summary>
+    public async Task Grew(long accepted, CancellationToken cancellation)
+    {
+        grown += accepted;
+        if (grown < ImportStatistics.MinimumGrowth || running is { IsCompleted: false }) return;
+        if (!ImportStatistics.Due(grown, analyzed ??= await streamsAnalyzed(cancellation))) return;
+
+        if (running is not null) await running;
+        (analyzed, grown) = (analyzed.Value + grown, 0);
+        running = analyze(analyzed.Value, cancellation);
+    }
+
+    /// <summary>Ends when the analysis still running (if any) does; a failed one was logged (<see cref="ImportStatistics.Analyze"/>), a cancelled one went with its import.</summary>
+    public async Task Ended()
+    {
+        if (running is null) return;
+        try
+        {
+            await running;
+        }
+        catch (OperationCanceledException)
+        {
         }
     }
 }

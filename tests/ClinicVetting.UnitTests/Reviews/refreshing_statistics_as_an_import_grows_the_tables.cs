@@ -37,4 +37,83 @@ public class refreshing_statistics_as_an_import_grows_the_tables
 
         analyses.ShouldBeInRange(5, 12);
     }
+
+    /// <summary>An import's analyses against a database whose analyses end only when the test says so.</summary>
+    private sealed class HeldAnalyses
+    {
+        public List<(long Fallback, TaskCompletionSource<long> Done)> Started { get; } = [];
+
+        public ImportAnalyses ForImport(long analyzedBefore = 3) => new(_ => Task.FromResult(analyzedBefore), (fallback, _) =>
+        {
+            var done = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+            Started.Add((fallback, done));
+            return done.Task;
+        });
+    }
+
+    [Fact]
+    public async Task a_due_analysis_runs_beside_the_next_batches_instead_of_holding_them_back()
+    {
+        var database = new HeldAnalyses();
+        var analyses = database.ForImport();
+
+        var first = analyses.Grew(1_000, CancellationToken.None);
+        first.IsCompleted.ShouldBeTrue("the batch that made it due goes on at once");
+        database.Started.Count.ShouldBe(1);
+
+        for (var batch = 0; batch < 4; batch++)
+        {
+            var next = analyses.Grew(500, CancellationToken.None);
+            next.IsCompleted.ShouldBeTrue("a batch never waits for the analysis running beside it");
+        }
+
+        database.Started.Count.ShouldBe(1, "one analysis at a time");
+
+        database.Started[0].Done.SetResult(1_003);
+        await analyses.Grew(500, CancellationToken.None);
+        database.Started.Count.ShouldBe(2, "the growth while the first ran counts towards the next");
+        database.Started[1].Fallback.ShouldBe(3_503);
+    }
+
+    [Fact]
+    public async Task the_import_ends_only_once_its_last_analysis_has()
+    {
+        var database = new HeldAnalyses();
+        var analyses = database.ForImport();
+        await analyses.Grew(1_000, CancellationToken.None);
+
+        var ended = analyses.Ended();
+        ended.IsCompleted.ShouldBeFalse();
+
+        database.Started[0].Done.SetResult(1_003);
+        await ended.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task a_small_import_neither_reads_the_last_analysis_nor_analyzes()
+    {
+        var reads = 0;
+        var analyses = new ImportAnalyses(_ => Task.FromResult((long)++reads), (_, _) => throw new InvalidOperationException("analyzed"));
+
+        await analyses.Grew(999, CancellationToken.None);
+        await analyses.Ended();
+
+        reads.ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task a_cancelled_import_ends_with_its_analysis_cancelled_and_not_failed_by_it()
+    {
+        using var cancel = new CancellationTokenSource();
+        var analyses = new ImportAnalyses(_ => Task.FromResult(3L), async (_, token) =>
+        {
+            await Task.Delay(Timeout.Infinite, token);
+            return 0;
+        });
+        await analyses.Grew(1_000, cancel.Token);
+
+        await cancel.CancelAsync();
+
+        await analyses.Ended().WaitAsync(TimeSpan.FromSeconds(10));
+    }
 }
