@@ -113,8 +113,9 @@ public static class ImportReviewsEndpoint
         // batches are held, and a batch is handed over only once the one before it committed, so each batch is decided
         // and screened against everything before it, and a failed batch stops the import where the sequential one stopped.
         Task<ImportBatchResult>? writing = null;
-        // The planner's statistics of what the import grows, refreshed beside its batches as it grows them (ImportStatistics).
-        var analyses = statistics.ForImport();
+        // The planner's statistics of what the import grows, refreshed beside its batches as it grows them (ImportStatistics);
+        // however the import ends, it answers once the analysis still running has ended.
+        await using var analyses = statistics.ForImport();
 
         async Task Written()
         {
@@ -169,7 +170,6 @@ public static class ImportReviewsEndpoint
         {
             await Flush();
             await Written();
-            await analyses.Ended();
             throw new InvalidRequest("The body is not a JSON array of reviews",
                 $"{e.Message} The {summary.Received} item(s) before this point were imported; correct the body and send it again " +
                 "(they will count as duplicates).") { Extensions = { ["summary"] = summary } };
@@ -178,13 +178,11 @@ public static class ImportReviewsEndpoint
         {
             // The batch being written ends first (a failure of its own comes first, as it would have in order).
             await Written();
-            await analyses.Ended();
             throw;
         }
 
         await Flush();
         await Written();
-        await analyses.Ended();
         summary.SortItems();
         logger.LogInformation("Review import done: {Received} items read, {Accepted} accepted, {Duplicates} duplicates, {Rejected} rejected",
             summary.Received, summary.Accepted, summary.Duplicates, summary.Rejected);

@@ -77,9 +77,11 @@ public sealed class ImportStatistics(IDocumentStore store, ILogger<ImportStatist
 /// runs beside the batches that follow, on a connection of its own, instead of holding the next batch back until it ends
 /// (225 ms an analysis, nine in the benchmark's import of 50,000 reviews, issue 17): its new statistics reach every plan
 /// from the statement after it ends. One at a time: growth while one runs counts towards the next. The import answers only
-/// once the last one ended (<see cref="Ended"/>), so an import's answer still means its tables were analyzed.
+/// once the last one ended (<see cref="Ended"/>, also what disposing it waits for), so an import's answer still means its
+/// tables were analyzed, and no analysis outlives its import.
 /// </summary>
 public sealed class ImportAnalyses(Func<CancellationToken, Task<long>> streamsAnalyzed, Func<long, CancellationToken, Task<long>> analyze)
+    : IAsyncDisposable
 {
     /// <summary>What the last analysis saw, read once the import is big enough to need one (never for the small imports most are).</summary>
     private long? analyzed;
@@ -111,4 +113,6 @@ public sealed class ImportAnalyses(Func<CancellationToken, Task<long>> streamsAn
         {
         }
     }
+
+    public async ValueTask DisposeAsync() => await Ended();
 }

@@ -90,6 +90,24 @@ public class refreshing_statistics_as_an_import_grows_the_tables
     }
 
     [Fact]
+    public async Task an_import_that_fails_ends_only_once_its_analysis_has_too()
+    {
+        var database = new HeldAnalyses();
+        async Task FailingImport()
+        {
+            await using var analyses = database.ForImport();
+            await analyses.Grew(1_000, CancellationToken.None);
+            throw new InvalidOperationException("a batch failed");
+        }
+
+        var import = FailingImport();
+        import.IsCompleted.ShouldBeFalse("its analysis is still running");
+
+        database.Started[0].Done.SetResult(1_003);
+        (await Should.ThrowAsync<InvalidOperationException>(import.WaitAsync(TimeSpan.FromSeconds(10)))).Message.ShouldBe("a batch failed");
+    }
+
+    [Fact]
     public async Task a_small_import_neither_reads_the_last_analysis_nor_analyzes()
     {
         var reads = 0;
