@@ -45,29 +45,26 @@ public sealed class ImportStatistics(IDocumentStore store, ILogger<ImportStatist
         return await command.ExecuteScalarAsync(cancellation) is long rows ? rows : 0;
     }
 
-    /// <summary>Analyzes the tables an import grows; answers how many streams the analysis saw (or <paramref name="fallback"/> if it failed).</summary>
-    public async Task<long> Analyze(long fallback, CancellationToken cancellation)
+    /// <summary>
+    /// Analyzes the tables an import grows; <paramref name="streams"/> is how many streams they hold by the import's count
+    /// (logged: the analysis's own count would cost another round trip). A failure is logged, never thrown.
+    /// </summary>
+    public async Task Analyze(long streams, CancellationToken cancellation)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
-            await using (var connection = store.Storage.Database.CreateConnection())
-            {
-                await connection.OpenAsync(cancellation);
-                var tables = string.Join(", ", Tables.Select(x => $"{Schema}.{x}"));
-                await using var command = new NpgsqlCommand($"analyze {tables}", connection) { CommandTimeout = 300 };
-                await command.ExecuteNonQueryAsync(cancellation);
-            }
-
-            var rows = await StreamsAnalyzed(cancellation);
-            logger.LogInformation("Review import: analyzed the tables it grows ({Streams} streams) in {Elapsed} ms", rows,
+            await using var connection = store.Storage.Database.CreateConnection();
+            await connection.OpenAsync(cancellation);
+            var tables = string.Join(", ", Tables.Select(x => $"{Schema}.{x}"));
+            await using var command = new NpgsqlCommand($"analyze {tables}", connection) { CommandTimeout = 300 };
+            await command.ExecuteNonQueryAsync(cancellation);
+            logger.LogInformation("Review import: analyzed the tables it grows (about {Streams} streams) in {Elapsed} ms", streams,
                 (int)System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-            return rows;
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException && !cancellation.IsCancellationRequested)
         {
             logger.LogWarning(e, "Review import: could not analyze the tables it grows; going on with the statistics PostgreSQL has");
-            return fallback;
         }
     }
 }
@@ -80,7 +77,7 @@ public sealed class ImportStatistics(IDocumentStore store, ILogger<ImportStatist
 /// once the last one ended (<see cref="Ended"/>, also what disposing it waits for), so an import's answer still means its
 /// tables were analyzed, and no analysis outlives its import.
 /// </summary>
-public sealed class ImportAnalyses(Func<CancellationToken, Task<long>> streamsAnalyzed, Func<long, CancellationToken, Task<long>> analyze)
+public sealed class ImportAnalyses(Func<CancellationToken, Task<long>> streamsAnalyzed, Func<long, CancellationToken, Task> analyze)
     : IAsyncDisposable
 {
     /// <summary>What the last analysis saw, read once the import is big enough to need one (never for the small imports most are).</summary>
@@ -101,7 +98,7 @@ public sealed class ImportAnalyses(Func<CancellationToken, Task<long>> streamsAn
         running = analyze(analyzed.Value, cancellation);
     }
 
-    /// <summary>Ends when the analysis still running (if any) does; a failed one was logged (<see cref="ImportStatistics.Analyze"/>), a cancelled one went with its import.</summary>
+    /// <summary>Ends when the analysis still running (if any) does; a failed one was logged, not thrown (<see cref="ImportStatistics.Analyze"/>), a cancelled one went with its import.</summary>
     public async Task Ended()
     {
         if (running is null) return;
