@@ -82,6 +82,8 @@ public static class HttpApi
         app.UseRequestLogging();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.Use(HeadRequests.Middleware);
+        app.UseRouting();
 
         app.UseAuthentication();
         app.UseAuthorization();
